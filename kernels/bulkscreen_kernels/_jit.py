@@ -1,0 +1,16 @@
+"""Project-wide numba defaults: every kernel is compiled with the on-disk cache.
+
+``jit`` is the one decorator kernels use. The cache lives where numba puts it unless
+``NUMBA_CACHE_DIR`` says otherwise (workers of a distributed engine set it to a folder
+that survives across tasks).
+"""
+
+from __future__ import annotations
+
+import numba
+
+jit = numba.njit(cache=True, nogil=True)
+"""Decorator for serial kernels (no parallel driver)."""
+
+jit_parallel = numba.njit(cache=True, nogil=True, parallel=True)
+"""Decorator for parallel drivers that use ``numba.prange`` over independent rows."""
