@@ -3,4 +3,4 @@
 Modules import only click at the top; heavy imports go inside command bodies.
 """
 
-COMMAND_MODULES = ("config", "schemas")
+COMMAND_MODULES = ("config", "schemas", "lists", "generate", "rules", "screen", "demo")

@@ -1,0 +1,1 @@
+"""bulkscreen.screen."""
