@@ -1,0 +1,1 @@
+"""Generators of realistic shipments and persons with ground truth."""
