@@ -1,0 +1,1 @@
+"""Naive, obviously-correct twins of every kernel, used by property tests."""
