@@ -61,11 +61,11 @@ def test_config_precedence_file_env_flags(tmp_path):
 
 def test_config_collects_every_error(tmp_path):
     path = tmp_path / "bad.toml"
-    path.write_text('batch_size = 0\nengine = "spark"\n[match]\ntop_k = 0\n', encoding="utf-8")
+    path.write_text('batch_size = 0\nas_of = "soon"\n[match]\ntop_k = 0\n', encoding="utf-8")
     with pytest.raises(ConfigError) as info:
         load_config(path, environ={})
     text = info.value.render()
-    for key in ("batch_size", "engine", "match.top_k"):
+    for key in ("batch_size", "as_of", "match.top_k"):
         assert key in text
     assert str(path) in text
 

@@ -14,7 +14,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -56,13 +56,11 @@ class RunConfig(BaseModel):
     encoding: str | None = Field(None, description="Text encoding of CSV input "
                                  "(default: detect).")
     fail_on_hit: bool = Field(False, description="Exit with code 1 when any row is not CLEAR.")
-    engine: Literal["local", "dask"] = "local"
-    scheduler: str | None = Field(None, description="Address of an existing Dask scheduler.")
     match: MatchConfig = Field(default_factory=MatchConfig)
 
     def hash(self) -> str:
         """Return the canonical sha256 of the settings that decide the results."""
-        payload = self.model_dump(mode="json", exclude={"engine", "scheduler"})
+        payload = self.model_dump(mode="json")
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -1,5 +1,153 @@
-"""``bulkscreen screen``: commands of this area (filled in as the area is built)."""
+"""``bulkscreen screen`` and ``bulkscreen audit``: screen parties, shipments and persons.
+
+The commands are thin: they build the configuration, load the compiled data, and hand a pure
+per-batch function (from ``bulkscreen.screen.jobs``) to the pipeline.
+"""
 
 from __future__ import annotations
 
-COMMANDS: list = []
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
+    from bulkscreen.errors import ConfigError
+
+    mapping = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field or not column:
+            raise ConfigError(f"--map {pair!r} is not FIELD=COLUMN",
+                              hint="write e.g. --map consignee_name=Buyer")
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def run_options(func: Any) -> Any:
+    """Options every screening command shares."""
+    options = [
+        click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+                     required=True, help="Output folder (results, hits, quarantine, run.json)."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                     help="TOML configuration file."),
+        click.option("--lists", "list_ids", multiple=True,
+                     help="List id to screen against (repeatable; default all bundled)."),
+        click.option("--map", "map_pairs", multiple=True, metavar="FIELD=COLUMN",
+                     help="Input column holding an expected field (repeatable)."),
+        click.option("--encoding", help="Text encoding of CSV input (default: detect)."),
+        click.option("--format", "fmt", help="Input format when the extension does not tell "
+                     "(csv, parquet, jsonl, xlsx)."),
+        click.option("--batch-size", type=int, help="Rows per batch."),
+        click.option("--fail-on-hit", is_flag=True, default=None,
+                     help="Exit with code 1 if any row is not CLEAR."),
+        click.option("--overwrite", is_flag=True, help="Replace a finished run in --out."),
+        click.option("--quiet", is_flag=True, help="No progress bar or summary table."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def build_config(config_path: Path | None, list_ids: tuple[str, ...],
+                 map_pairs: tuple[str, ...], **flags: Any) -> Any:
+    """Merge file, environment and flags into a RunConfig."""
+    from bulkscreen.config import load_config
+
+    values: dict[str, Any] = {k: v for k, v in flags.items() if v is not None}
+    if list_ids:
+        values["lists"] = list(list_ids)
+    config = load_config(config_path, flags=values)
+    if map_pairs:
+        config = config.model_copy(update={"column_map": {**config.column_map,
+                                                          **_parse_map(map_pairs)}})
+    return config
+
+
+def finish(summary: Any, config: Any, quiet: bool) -> None:
+    """Print the run summary and exit 1 if --fail-on-hit and any row is not CLEAR."""
+    import sys
+
+    from bulkscreen.errors import EXIT_HITS_FOUND
+    from bulkscreen.report.console import print_summary
+
+    if not quiet:
+        print_summary(summary)
+    flagged = sum(n for decision, n in summary.decisions.items() if decision != "CLEAR")
+    if config.fail_on_hit and flagged:
+        sys.exit(EXIT_HITS_FOUND)
+
+
+def _as_of(value: dt.datetime | None) -> dt.date:
+    return value.date() if value else dt.date.today()
+
+
+@click.group("screen")
+def screen_group() -> None:
+    """Screen a file of parties, shipments or persons; one decision per row."""
+
+
+@screen_group.command("parties")
+@click.argument("input_path", type=click.Path(exists=True, path_type=Path))
+@click.option("--name", "name_columns", multiple=True, required=True,
+              help="Column holding a name to screen (repeatable).")
+@click.option("--id", "id_column", help="Column with the row's key (default: row number).")
+@click.option("--country", "country_pairs", multiple=True, metavar="NAME_COLUMN=COUNTRY_COLUMN",
+              help="Country column that goes with a name column (secondary evidence).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="List versions in force on "
+              "this date (default today).")
+@run_options
+def screen_parties(input_path: Path, name_columns: tuple[str, ...], id_column: str | None,
+                   country_pairs: tuple[str, ...], as_of: dt.datetime | None, out_dir: Path,
+                   config_path: Path | None, list_ids: tuple[str, ...],
+                   map_pairs: tuple[str, ...], overwrite: bool, quiet: bool,
+                   fmt: str | None, **flags: Any) -> None:
+    """Screen the names in any columns of INPUT_PATH against the lists."""
+    from bulkscreen.screen.jobs import run_parties
+
+    config = build_config(config_path, list_ids, map_pairs, **flags)
+    countries = _parse_map(country_pairs)
+    summary = run_parties(input_path, out_dir, config, list(name_columns), id_column, countries,
+                          _as_of(as_of), overwrite=overwrite, progress=not quiet, fmt=fmt)
+    finish(summary, config, quiet)
+
+
+@screen_group.command("shipments")
+@click.argument("input_path", type=click.Path(exists=True, path_type=Path))
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Judge every line by the lists "
+              "and rules in force on this date (default today).")
+@run_options
+def screen_shipments(input_path: Path, as_of: dt.datetime | None, out_dir: Path,
+                     config_path: Path | None, list_ids: tuple[str, ...],
+                     map_pairs: tuple[str, ...], overwrite: bool, quiet: bool, fmt: str | None,
+                     **flags: Any) -> None:
+    """Screen shipment lines: parties, items, destinations and country measures."""
+    from bulkscreen.screen.jobs import run_shipments
+
+    config = build_config(config_path, list_ids, map_pairs, **flags)
+    summary = run_shipments(input_path, out_dir, config, _as_of(as_of), overwrite=overwrite,
+                            progress=not quiet, fmt=fmt)
+    finish(summary, config, quiet)
+
+
+@screen_group.command("persons")
+@click.argument("input_path", type=click.Path(exists=True, path_type=Path))
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Judge residency, categories "
+              "and lists on this date (default today).")
+@run_options
+def screen_persons(input_path: Path, as_of: dt.datetime | None, out_dir: Path,
+                   config_path: Path | None, list_ids: tuple[str, ...],
+                   map_pairs: tuple[str, ...], overwrite: bool, quiet: bool, fmt: str | None,
+                   **flags: Any) -> None:
+    """Screen visitors, students and staff for deemed-export control."""
+    from bulkscreen.screen.jobs import run_persons
+
+    config = build_config(config_path, list_ids, map_pairs, **flags)
+    summary = run_persons(input_path, out_dir, config, _as_of(as_of), overwrite=overwrite,
+                          progress=not quiet, fmt=fmt)
+    finish(summary, config, quiet)
+
+
+COMMANDS = [screen_group]

@@ -1,0 +1,169 @@
+"""Read any supported input file as validated Arrow record batches, in bounded memory.
+
+:func:`open_batches` is the one entry point: it opens the file, checks its header against the
+table (raising a clear :class:`~bulkscreen.errors.InputSchemaError` before any row is read)
+and returns a :class:`BatchStream` that yields batches with exactly the table's columns plus
+``input_row``. Rows that fail validation go to the quarantine sink, so
+``rows_read == rows_yielded + rows_quarantined`` always holds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+
+from bulkscreen.columns import QUARANTINE, Table
+from bulkscreen.errors import InputError, Location
+from bulkscreen.io.headers import HeaderMatch, match_header
+from bulkscreen.io.quarantine import QuarantineSink
+from bulkscreen.io.sources import RawBatch, detect_format, open_source
+from bulkscreen.io.validate import split_valid
+
+
+class BatchStream(Iterator[pa.RecordBatch]):
+    """Validated batches of one input file, with what was learnt while reading it.
+
+    Attributes
+    ----------
+    format
+        ``csv``, ``parquet``, ``jsonl`` or ``excel``.
+    encoding
+        Text encoding used for CSV input (given or detected), else None.
+    header
+        The file's column names.
+    sources
+        Table column -> file column (None: absent, read as empty).
+    ignored_columns
+        File columns no table column reads (kept only in quarantined ``raw_row``).
+    total_rows
+        Row count if the format tells it up front (Parquet, Excel), else None.
+    rows_read, rows_yielded, rows_quarantined
+        Running counts.
+    """
+
+    def __init__(self, path: Path, table: Table, fmt: str, source: object, match: HeaderMatch,
+                 quarantine: QuarantineSink | None):
+        self.path = path
+        self.table = table
+        self.format = fmt
+        self.encoding: str | None = getattr(source, "encoding", None)
+        self.header: list[str] = list(source.columns)  # type: ignore[attr-defined]
+        self.sources = match.sources
+        self.ignored_columns = match.ignored
+        self.total_rows: int | None = source.total_rows  # type: ignore[attr-defined]
+        self.rows_read = 0
+        self.rows_yielded = 0
+        self.rows_quarantined = 0
+        self._quarantine = quarantine
+        self._raw = iter(source)  # type: ignore[call-overload]
+
+    def __iter__(self) -> BatchStream:
+        return self
+
+    def __next__(self) -> pa.RecordBatch:
+        while True:
+            raw = next(self._raw)
+            good = self._validate(raw)
+            if good.num_rows:
+                return good
+
+    def _mapped(self, frame: pl.DataFrame) -> pl.DataFrame:
+        columns = []
+        for name, source in self.sources.items():
+            if source is None or source not in frame.columns:
+                columns.append(pl.lit(None, pl.String).alias(name))
+            else:
+                columns.append(pl.col(source).alias(name))
+        return frame.select(columns)
+
+    def _validate(self, raw: RawBatch) -> pa.RecordBatch:
+        good, bad = split_valid(raw.frame, self._mapped(raw.frame), self.table, raw.rows,
+                                str(self.path))
+        rejected = _reject_rows(raw, str(self.path))
+        self.rows_read += raw.frame.height + len(raw.rejects)
+        self.rows_yielded += good.num_rows
+        for rows in (rejected, bad):
+            if rows.num_rows == 0:
+                continue
+            if self._quarantine is None:
+                first = rows.slice(0, 1).to_pylist()[0]
+                raise InputError(first["reason"], Location(file=str(self.path),
+                                                           row=first["input_row"],
+                                                           column=first["column"]),
+                                 "fix the row, or run with a quarantine file to set bad rows "
+                                 "aside")
+            self._quarantine.write(rows)
+            self.rows_quarantined += rows.num_rows
+        return good
+
+
+def _reject_rows(raw: RawBatch, source_file: str) -> pa.RecordBatch:
+    """QUARANTINE rows for the rows the format itself could not parse."""
+    return pa.RecordBatch.from_pydict(
+        {
+            "source_file": [source_file] * len(raw.rejects),
+            "input_row": [r.row for r in raw.rejects],
+            "column": [None] * len(raw.rejects),
+            "value": [None] * len(raw.rejects),
+            "reason": [r.reason for r in raw.rejects],
+            "raw_row": [json.dumps({"_line": r.raw_text}, ensure_ascii=False)
+                        for r in raw.rejects],
+        },
+        schema=QUARANTINE.arrow_schema(),
+    )
+
+
+def open_batches(
+    path: Path,
+    table: Table,
+    column_map: dict[str, str] | None = None,
+    encoding: str | None = None,
+    batch_size: int = 100_000,
+    quarantine: QuarantineSink | None = None,
+    fmt: str | None = None,
+) -> BatchStream:
+    """Open an input file and stream it as validated Arrow record batches.
+
+    Parameters
+    ----------
+    path
+        A ``.csv``/``.tsv``/``.txt``, ``.parquet``/``.pq`` (or a folder of Parquet files),
+        ``.jsonl``/``.ndjson`` or ``.xlsx``/``.xls`` file.
+    table
+        The expected format, e.g. ``columns.SHIPMENTS``.
+    column_map
+        Table column -> file column, for files whose headers differ.
+    encoding
+        Text encoding of CSV input; detected when None.
+    batch_size
+        Rows per batch (approximate for CSV, whose batches follow byte blocks).
+    quarantine
+        Where invalid rows go. Without one, the first invalid row raises InputError.
+    fmt
+        ``csv``, ``parquet``, ``jsonl`` or ``excel``; taken from the extension when None.
+
+    Returns
+    -------
+    BatchStream
+        An iterator of batches with ``input_row`` (1-based data row number) and exactly
+        ``table.arrow_schema()``'s columns; bad rows are not yielded.
+
+    Raises
+    ------
+    InputError
+        Missing, empty, truncated or unreadable file.
+    InputSchemaError
+        A required column is missing (the error names the nearest header and the ``--map``
+        fix).
+    InputEncodingError
+        The text does not decode; the error names the first bad line.
+    """
+    path = Path(path)
+    fmt = detect_format(path, fmt)
+    source = open_source(path, fmt, encoding, batch_size)
+    match = match_header(list(source.columns), table, column_map, str(path))
+    return BatchStream(path, table, fmt, source, match, quarantine)

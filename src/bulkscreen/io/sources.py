@@ -1,0 +1,359 @@
+"""Raw input sources: one per file format, each streaming bounded batches with row numbers.
+
+A source knows its header (the file's own column names) before the first batch, and yields
+:class:`RawBatch` objects: the rows as a polars frame (text for CSV, Excel and JSONL; native
+types for Parquet), their 1-based data row numbers, and rows the format itself could not
+parse (a CSV line with too many fields, a JSONL line that is not JSON), which go to quarantine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from bulkscreen.errors import InputError, InputSchemaError, Location
+from bulkscreen.io.encoding import canonical_encoding, detect_encoding, encoding_error
+
+FORMATS = {
+    ".csv": "csv", ".tsv": "csv", ".txt": "csv",
+    ".parquet": "parquet", ".pq": "parquet",
+    ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".xlsx": "excel", ".xls": "excel", ".xlsm": "excel",
+}
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A row the format could not parse; it goes to quarantine whole."""
+
+    row: int
+    reason: str
+    raw_text: str
+
+
+@dataclass
+class RawBatch:
+    """Rows as read, their 1-based data row numbers, and rows that could not be parsed."""
+
+    frame: pl.DataFrame
+    rows: np.ndarray
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def detect_format(path: Path, fmt: str | None = None) -> str:
+    """Return ``csv``, ``parquet``, ``jsonl`` or ``excel`` from ``fmt`` or the file name.
+
+    Raises
+    ------
+    InputError
+        If the file does not exist or its format is unknown.
+    """
+    if not path.exists():
+        raise InputError("input file not found", Location(file=str(path)),
+                         "check the path")
+    if fmt is not None:
+        if fmt not in set(FORMATS.values()):
+            raise InputError(f"unknown input format {fmt!r}", Location(file=str(path)),
+                             f"use one of: {', '.join(sorted(set(FORMATS.values())))}")
+        return fmt
+    if path.is_dir():
+        return "parquet"
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError(f"cannot tell the format from the extension {suffix!r}",
+                         Location(file=str(path)),
+                         f"rename the file to one of {', '.join(FORMATS)} or give --format")
+    return FORMATS[suffix]
+
+
+def _require_content(path: Path) -> None:
+    if path.stat().st_size == 0:
+        raise InputError("the file is empty (0 bytes, not even a header line)",
+                         Location(file=str(path)),
+                         "export the data again; a file with no rows still needs its header")
+
+
+class CsvSource:
+    """CSV/TSV streamed by pyarrow in bounded blocks, every column read as text.
+
+    Row numbers count records after the header; a record with the wrong number of fields is
+    rejected whole. Its row number is taken from its physical line (exact unless earlier
+    records span several lines inside quotes).
+    """
+
+    def __init__(self, path: Path, encoding: str | None, batch_size: int):
+        _require_content(path)
+        self.path = path
+        self.encoding_given = encoding is not None
+        self.encoding = canonical_encoding(encoding) if encoding else detect_encoding(path)
+        with open(path, "rb") as handle:
+            sample = handle.read(1 << 20)
+        first_line = sample.split(b"\n", 1)[0]
+        self.delimiter = "\t" if (path.suffix.lower() == ".tsv"
+                                  or first_line.count(b"\t") > first_line.count(b",")) else ","
+        lines = max(sample.count(b"\n"), 1)
+        row_bytes = max(len(sample) // lines, 16)
+        # pyarrow yields one batch per block: size blocks to hold about batch_size rows.
+        self.block_size = int(min(max(row_bytes * batch_size, 1 << 16), 1 << 28))
+        self.columns = self._read_header()
+        self.total_rows: int | None = None
+        self._rejects: list[Reject] = []
+
+    def _read_options(self) -> pacsv.ReadOptions:
+        return pacsv.ReadOptions(encoding=self.encoding, block_size=self.block_size,
+                                 use_threads=False)
+
+    def _read_header(self) -> list[str]:
+        try:
+            # Bad rows are only skipped here; the full read quarantines them.
+            parse = pacsv.ParseOptions(delimiter=self.delimiter,
+                                       invalid_row_handler=lambda row: "skip")
+            reader = pacsv.open_csv(self.path, read_options=self._read_options(),
+                                    parse_options=parse)
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            if "UTF8" in str(exc) or isinstance(exc, UnicodeDecodeError):
+                raise encoding_error(self.path, self.encoding, self.encoding_given) from None
+            if "Empty CSV file" in str(exc):
+                raise InputError("the file has no header line", Location(file=str(self.path)),
+                                 "add the header line with the column names") from None
+            raise InputError(f"cannot read as CSV: {exc}", Location(file=str(self.path)),
+                             "check that the file is comma- or tab-separated text") from None
+        names = reader.schema.names
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise InputSchemaError(f"duplicate column names in the header: {duplicates}",
+                                   Location(file=str(self.path), line=1),
+                                   "give every column a distinct name")
+        return names
+
+    def _on_invalid_row(self, row: pacsv.InvalidRow) -> str:
+        line = row.number if row.number is not None else 0
+        self._rejects.append(Reject(
+            row=max(line - 1, 1),
+            reason=f"line {line} has {row.actual_columns} fields, the header has "
+                   f"{row.expected_columns}; quote values that contain '{self.delimiter}'",
+            raw_text=row.text))
+        return "skip"
+
+    def __iter__(self) -> Iterator[RawBatch]:
+        convert = pacsv.ConvertOptions(column_types=dict.fromkeys(self.columns, pa.string()),
+                                       strings_can_be_null=False, quoted_strings_can_be_null=False)
+        parse = pacsv.ParseOptions(delimiter=self.delimiter,
+                                   invalid_row_handler=self._on_invalid_row)
+        numbering = _RowNumbering()
+        reader = None
+        while True:
+            try:
+                if reader is None:  # opening already parses the first block
+                    reader = pacsv.open_csv(self.path, read_options=self._read_options(),
+                                            parse_options=parse, convert_options=convert)
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+                if "UTF8" in str(exc) or isinstance(exc, UnicodeDecodeError):
+                    raise encoding_error(self.path, self.encoding, self.encoding_given) from None
+                raise InputError(f"cannot read as CSV: {exc}", Location(file=str(self.path)),
+                                 "fix the line named above") from None
+            rejects, self._rejects = self._rejects, []
+            rows = numbering.assign(batch.num_rows, [r.row for r in rejects])
+            yield RawBatch(pl.from_arrow(batch), rows, rejects)
+        if self._rejects:
+            yield RawBatch(pl.DataFrame(schema=dict.fromkeys(self.columns, pl.String)),
+                           np.empty(0, np.int64), self._rejects)
+
+
+class _RowNumbering:
+    """Hands out consecutive row numbers, skipping those already given to rejected rows."""
+
+    def __init__(self) -> None:
+        self.next_row = 1
+        self.taken: set[int] = set()
+
+    def assign(self, n: int, rejected: list[int]) -> np.ndarray:
+        self.taken.update(rejected)
+        if not self.taken:
+            rows = np.arange(self.next_row, self.next_row + n, dtype=np.int64)
+            self.next_row += n
+            return rows
+        out = []
+        while len(out) < n:
+            if self.next_row in self.taken:
+                self.taken.discard(self.next_row)
+            else:
+                out.append(self.next_row)
+            self.next_row += 1
+        return np.asarray(out, dtype=np.int64)
+
+
+class ParquetSource:
+    """A Parquet file, or a folder of them read as one dataset in file-name order."""
+
+    def __init__(self, path: Path, batch_size: int):
+        import pyarrow.dataset as ds
+
+        self.path = path
+        self.batch_size = batch_size
+        files = sorted(p for p in path.rglob("*") if p.is_file()
+                       and not p.name.startswith((".", "_"))) if path.is_dir() else [path]
+        if not files:
+            raise InputError("the folder holds no Parquet files", Location(file=str(path)),
+                             "point at a Parquet file or a folder of them")
+        for file in files:
+            _require_content(file)
+        try:
+            self.dataset = ds.dataset([str(f) for f in files], format="parquet")
+            self.total_rows = self.dataset.count_rows()
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise InputError(f"not a readable Parquet file ({exc})", Location(file=str(path)),
+                             "the file is truncated or not Parquet; copy or export it "
+                             "again") from None
+        self.columns = self.dataset.schema.names
+
+    def __iter__(self) -> Iterator[RawBatch]:
+        next_row = 1
+        scanner = self.dataset.to_batches(batch_size=self.batch_size, use_threads=False)
+        while True:
+            try:
+                batch = next(scanner)
+            except StopIteration:
+                break
+            except (pa.ArrowInvalid, OSError) as exc:
+                raise InputError(f"Parquet data is damaged after row {next_row - 1} ({exc})",
+                                 Location(file=str(self.path), row=next_row),
+                                 "the file is truncated or corrupt; copy or export it "
+                                 "again") from None
+            if batch.num_rows == 0:
+                continue
+            rows = np.arange(next_row, next_row + batch.num_rows, dtype=np.int64)
+            next_row += batch.num_rows
+            yield RawBatch(pl.from_arrow(batch), rows)
+
+
+def _json_text(value: object) -> str | None:
+    """A JSON value as the text form the validator reads."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        if all(isinstance(v, dict) for v in value):
+            return "; ".join(_struct_text(v) for v in value)
+        return "|".join("" if v is None else str(v) for v in value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _struct_text(item: dict) -> str:
+    if set(item) <= {"name", "value", "unit"} and "value" in item:
+        return f"{item.get('name', '')}={item['value']} {item.get('unit') or ''}".strip()
+    return "|".join("" if v is None else str(v) for v in item.values())
+
+
+class JsonlSource:
+    """JSON Lines: one object per line. The header is the keys of the first batch.
+
+    Nested values are turned into the text forms (lists joined with ``|``, structured items
+    with ``;``), so a value holding those separators cannot round-trip.
+    """
+
+    def __init__(self, path: Path, batch_size: int):
+        _require_content(path)
+        self.path = path
+        self.batch_size = batch_size
+        self.total_rows: int | None = None
+        first = next(iter(self._records()), None)
+        self.columns = list(first[0]) if first else []
+        if not self.columns:
+            raise InputError("no JSON object found", Location(file=str(path)),
+                             "write one JSON object per line")
+
+    def _records(self) -> Iterator[tuple[dict[str, list[str | None]], list[int], list[Reject]]]:
+        """Yield (column -> text values, row numbers, rejected lines) per batch."""
+        values: dict[str, list[str | None]] = {}
+        rows: list[int] = []
+        rejects: list[Reject] = []
+        count = 0
+        with open(self.path, "rb") as handle:
+            for line_number, raw in enumerate(handle, start=1):
+                if not raw.strip():
+                    continue
+                count += 1
+                text = raw.decode("utf-8", errors="backslashreplace").strip()
+                try:
+                    record = json.loads(raw)
+                    if not isinstance(record, dict):
+                        raise ValueError("not a JSON object")
+                except ValueError as exc:  # UnicodeDecodeError is a ValueError too
+                    rejects.append(Reject(count, f"line {line_number} is not a JSON object "
+                                          f"({exc})", text))
+                    continue
+                for key in record:
+                    if key not in values:
+                        values[key] = [None] * len(rows)
+                for key, column in values.items():
+                    column.append(_json_text(record.get(key)))
+                rows.append(count)
+                if len(rows) >= self.batch_size:
+                    yield values, rows, rejects
+                    values, rows, rejects = {k: [] for k in values}, [], []
+        if rows or rejects or not values:
+            yield values, rows, rejects
+
+    def __iter__(self) -> Iterator[RawBatch]:
+        for values, rows, rejects in self._records():
+            frame = pl.DataFrame([pl.Series(k, v, dtype=pl.String) for k, v in values.items()])
+            yield RawBatch(frame, np.asarray(rows, dtype=np.int64), rejects)
+
+
+class ExcelSource:
+    """The first sheet of an Excel workbook, every cell read as text (bounded by the sheet)."""
+
+    def __init__(self, path: Path, batch_size: int, sheet: int | str = 0):
+        import fastexcel
+
+        _require_content(path)
+        self.path = path
+        self.batch_size = batch_size
+        try:
+            table = fastexcel.read_excel(str(path)).load_sheet(sheet, dtypes="string").to_arrow()
+        except Exception as exc:  # fastexcel raises its own error types per failure
+            raise InputError(f"cannot read as an Excel workbook ({exc})",
+                             Location(file=str(path)),
+                             "save it again from Excel as .xlsx") from None
+        self.frame = pl.from_arrow(table)
+        self.columns = self.frame.columns
+        self.total_rows = self.frame.height
+
+    def __iter__(self) -> Iterator[RawBatch]:
+        for start in range(0, max(self.frame.height, 1), self.batch_size):
+            part = self.frame.slice(start, self.batch_size)
+            yield RawBatch(part, np.arange(start + 1, start + 1 + part.height, dtype=np.int64))
+
+
+def open_source(path: Path, fmt: str, encoding: str | None, batch_size: int
+                ) -> CsvSource | ParquetSource | JsonlSource | ExcelSource:
+    """Open the raw source for ``path`` in format ``fmt``."""
+    if fmt == "csv":
+        return CsvSource(path, encoding, batch_size)
+    if fmt == "parquet":
+        return ParquetSource(path, batch_size)
+    if fmt == "jsonl":
+        return JsonlSource(path, batch_size)
+    return ExcelSource(path, batch_size)
+
+
+def file_size(path: Path) -> int:
+    """Size in bytes of a file, or of all files in a folder."""
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return os.path.getsize(path)

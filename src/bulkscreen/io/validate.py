@@ -1,0 +1,357 @@
+"""Row-level validation: raw input columns (text or native) to the registry's Arrow types.
+
+Every column is coerced on its own, vectorised with polars, giving typed values plus a reason
+per row (null when the value is fine). Rows with any reason are split off for quarantine with
+the first failing column, its value and the reason; the others come out with exactly the
+table's Arrow schema. Text forms follow ``columns.Column.text_form``: ISO dates (``/`` also
+accepted, a midnight time part from Excel ignored), ``|``-separated lists, ``;``-separated
+structured items (``name=value unit`` for parameters, ``a|b|c`` for other structs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
+from bulkscreen.columns import (
+    AFFILIATION_KINDS,
+    ALIAS_KINDS,
+    ENTITY_TYPES,
+    PARAMETER_TYPE,
+    QUARANTINE,
+    Column,
+    Table,
+)
+from bulkscreen.io.countries import country_code_map, country_hint
+
+ROW_COLUMN = "input_row"
+"""Name of the 1-based data row number column added to every validated batch."""
+
+LIST_SEPARATOR = "|"
+ITEM_SEPARATOR = ";"
+FIELD_SEPARATOR = "|"
+
+_COUNTRY_LISTS = frozenset({"nationalities", "countries"})
+_ENUMS: dict[str, tuple[str, ...]] = {
+    "entity_type": ENTITY_TYPES,
+    "affiliations.kind": AFFILIATION_KINDS,
+    "aliases.kind": ALIAS_KINDS,
+}
+_RANGES: dict[str, tuple[float, float]] = {"funding.income_share": (0.0, 1.0)}
+_BOOL_TEXT = {
+    "true": True, "false": False, "yes": True, "no": False, "1": True, "0": False,
+    "t": True, "f": False, "y": True, "n": False,
+}
+_PARAMETER_PATTERN = (
+    r"^(?P<name>[^=]+?)\s*=\s*(?P<value>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)"
+    r"\s*(?P<unit>.*?)$"
+)
+_MISSING = "required value is missing"
+
+
+def is_country_path(path: str) -> bool:
+    """Return whether the column (or ``column.field``) at ``path`` holds ISO country codes."""
+    leaf = path.rsplit(".", 1)[-1]
+    return leaf.endswith("_country") or leaf == "country" or path in _COUNTRY_LISTS
+
+
+def batch_schema(table: Table) -> pa.Schema:
+    """Return the schema of validated batches: ``input_row`` then the table's columns.
+
+    Parameters
+    ----------
+    table
+        The input format.
+
+    Returns
+    -------
+    pyarrow.Schema
+    """
+    return pa.schema([pa.field(ROW_COLUMN, pa.int64(), nullable=False),
+                      *table.arrow_schema()])
+
+
+@dataclass
+class Checked:
+    """A coerced column: typed values and a reason per row (null where the value is valid)."""
+
+    values: pl.Series
+    reasons: pl.Series
+
+
+def _reasons_where(mask: pl.Series, reason: str) -> pl.Series:
+    """Return ``reason`` where ``mask`` is true, else null."""
+    frame = pl.DataFrame({"mask": mask.cast(pl.Boolean)})
+    return frame.select(pl.when(pl.col("mask")).then(pl.lit(reason, pl.String))).to_series()
+
+
+def _no_reasons(n: int) -> pl.Series:
+    return pl.Series("reason", [None] * n, dtype=pl.String)
+
+
+def _first_reason(*reasons: pl.Series) -> pl.Series:
+    """Return, per row, the first non-null reason."""
+    frame = pl.DataFrame({f"r{i}": r for i, r in enumerate(reasons)})
+    return frame.select(pl.coalesce(pl.all())).to_series()
+
+
+def _clean_text(s: pl.Series) -> pl.Series:
+    """Strip whitespace; empty text means no value."""
+    s = s.str.strip_chars()
+    return pl.select(pl.when(s == "").then(None).otherwise(s)).to_series().alias(s.name)
+
+
+def _as_text(s: pl.Series) -> pl.Series:
+    """Return ``s`` as text for messages (JSON for nested values)."""
+    if s.dtype == pl.String:
+        return s
+    if s.dtype.is_nested():
+        encoded = pl.DataFrame({"v": s}).select(pl.struct("v").struct.json_encode()).to_series()
+        # Strip the wrapper object {"v": ... } that json_encode needs.
+        return encoded.str.slice(5, None).str.slice(0, encoded.str.len_chars() - 6)
+    return s.cast(pl.String)
+
+
+def _coerce_scalar(s: pl.Series, dtype: pa.DataType, path: str) -> Checked:
+    """Coerce one scalar column (or struct field) at ``path`` to ``dtype``."""
+    if s.dtype == pl.Null:
+        s = s.cast(pl.String)
+    if s.dtype == pl.String:
+        s = _clean_text(s)
+    present = s.is_not_null()
+    if pa.types.is_date(dtype):
+        if s.dtype == pl.Date:
+            values = s
+        elif isinstance(s.dtype, pl.Datetime):
+            values = s.dt.date()
+        else:
+            text = _as_text(s).str.replace(r"[ T]00:00(?::00(?:\.0+)?)?$", "")
+            values = text.str.replace_all("/", "-").str.to_date("%Y-%m-%d", strict=False)
+        reasons = _reasons_where(present & values.is_null(),
+                                 "not a valid date; write it as YYYY-MM-DD, e.g. 2024-04-01")
+        return Checked(values, reasons)
+    if pa.types.is_floating(dtype) or pa.types.is_integer(dtype):
+        target = pl.Float64 if pa.types.is_floating(dtype) else pl.Int64
+        values = (s if s.dtype.is_numeric() else _as_text(s)).cast(target, strict=False)
+        if path in _RANGES and s.dtype == pl.String:  # shares may be written as '30%'
+            percent = s.str.strip_suffix("%").str.strip_chars().cast(pl.Float64, strict=False)
+            is_percent = s.str.ends_with("%").fill_null(False)
+            values = values.zip_with(~is_percent, percent / 100)
+        bad = present & values.is_null()
+        reasons = _reasons_where(bad, "not a number; write digits with '.' as the decimal "
+                                 "point and no thousands separators")
+        if target == pl.Float64:
+            infinite = present & ~bad & ~values.is_finite().fill_null(True)
+            reasons = _first_reason(reasons, _reasons_where(infinite, "not a finite number"))
+            if path in _RANGES:
+                low, high = _RANGES[path]
+                outside = present & ~bad & ~values.is_between(low, high).fill_null(True)
+                reasons = _first_reason(reasons, _reasons_where(
+                    outside, f"must be between {low:g} and {high:g}"))
+        return Checked(values, reasons)
+    if pa.types.is_boolean(dtype):
+        if s.dtype == pl.Boolean:
+            return Checked(s, _no_reasons(len(s)))
+        values = _as_text(s).str.to_lowercase().replace_strict(
+            _BOOL_TEXT, default=None, return_dtype=pl.Boolean)
+        reasons = _reasons_where(present & values.is_null(),
+                                 "not a yes/no value; write true, false, yes, no, 1 or 0")
+        return Checked(values, reasons)
+    text = _as_text(s)
+    if is_country_path(path):
+        values = text.str.to_uppercase().replace_strict(country_code_map(), default=None,
+                                                        return_dtype=pl.String)
+        bad = present & values.is_null()
+        reasons = _no_reasons(len(s))
+        if bad.any():
+            hints = {v: f"not an ISO 3166-1 country code; {country_hint(v)}"
+                     for v in text.filter(bad).unique().to_list()}
+            reasons = text.replace_strict(hints, default=None, return_dtype=pl.String)
+        return Checked(values, reasons)
+    if path in _ENUMS:
+        allowed = _ENUMS[path]
+        values = text.str.to_lowercase()
+        reasons = _reasons_where(present & ~values.is_in(list(allowed)),
+                                 f"must be one of: {', '.join(allowed)}")
+        return Checked(values, reasons)
+    return Checked(text, _no_reasons(len(s)))
+
+
+def _row_index(n: int) -> pl.Series:
+    return pl.Series("row", np.arange(n, dtype=np.int64))
+
+
+def _explode(s: pl.Series, separator: str) -> pl.DataFrame:
+    """One row per non-empty item: ``row`` (position in ``s``) and ``item``."""
+    items = s.str.split(separator) if s.dtype == pl.String else s
+    frame = pl.DataFrame({"row": _row_index(len(s)), "item": items}).explode("item")
+    if frame["item"].dtype == pl.String:
+        frame = frame.with_columns(pl.col("item").str.strip_chars())
+        return frame.filter(pl.col("item").is_not_null() & (pl.col("item") != ""))
+    return frame.filter(pl.col("item").is_not_null())
+
+
+def _gather(items: pl.DataFrame, n: int) -> Checked:
+    """Collect per-item ``value`` and ``reason`` back into one list and reason per row."""
+    grouped = items.group_by("row", maintain_order=True).agg(
+        pl.col("value"), pl.col("reason").drop_nulls().first())
+    full = pl.DataFrame({"row": _row_index(n)}).join(grouped, on="row", how="left",
+                                                     maintain_order="left")
+    return Checked(full["value"], full["reason"].cast(pl.String))
+
+
+def _coerce_string_list(s: pl.Series, column: Column) -> Checked:
+    items = _explode(s, LIST_SEPARATOR)
+    checked = _coerce_scalar(items["item"], column.type.value_type, column.name)
+    reasons = checked.reasons
+    if is_country_path(column.name):
+        frame = pl.DataFrame({"item": _as_text(items["item"]), "reason": reasons})
+        # Null reasons stay null: concatenation with null is null.
+        reasons = frame.select("item '" + pl.col("item") + "': " + pl.col("reason")).to_series()
+    return _gather(items.with_columns(value=checked.values, reason=reasons), len(s))
+
+
+def _struct_item_fields(items: pl.DataFrame, struct: pa.StructType) -> pl.DataFrame:
+    """Split text items into one string column per struct field, plus a parse ``reason``."""
+    names = [struct.field(i).name for i in range(struct.num_fields)]
+    if items["item"].dtype != pl.String:  # already structured (Parquet): take the fields
+        fields = items["item"].struct.unnest()
+        missing = [n for n in names if n not in fields.columns]
+        frame = fields.with_columns(pl.lit(None, pl.String).alias(n) for n in missing)
+        return frame.select(names).with_columns(reason=pl.lit(None, pl.String))
+    item = items["item"]
+    if struct.equals(PARAMETER_TYPE):
+        parts = item.str.extract_groups(_PARAMETER_PATTERN).struct.unnest()
+        bad = parts["name"].is_null()
+        return parts.with_columns(reason=pl.DataFrame({"bad": bad, "item": item}).select(
+            pl.when(pl.col("bad")).then("parameter '" + pl.col("item")
+                                        + "' is not written as 'name=value unit'")).to_series())
+    parts = item.str.split(FIELD_SEPARATOR)
+    frame = pl.DataFrame({n: parts.list.get(i, null_on_oob=True) for i, n in enumerate(names)})
+    reason = pl.DataFrame({"n": parts.list.len(), "item": item}).select(
+        pl.when(pl.col("n") > len(names)).then(
+            "item '" + pl.col("item") + f"' has more than {len(names)} parts; write it as '"
+            + FIELD_SEPARATOR.join(names) + "'")).to_series()
+    return frame.with_columns(reason=reason)
+
+
+def _coerce_struct_list(s: pl.Series, column: Column) -> Checked:
+    struct = column.type.value_type
+    items = _explode(s, ITEM_SEPARATOR)
+    fields = _struct_item_fields(items, struct)
+    values = {}
+    reasons = [fields["reason"]]
+    for i in range(struct.num_fields):
+        field = struct.field(i)
+        raw = fields[field.name]
+        if raw.dtype == pl.String:
+            raw = _clean_text(raw)
+        checked = _coerce_scalar(raw, field.type, f"{column.name}.{field.name}")
+        values[field.name] = checked.values
+        reasons.append(pl.DataFrame({"r": checked.reasons})
+                       .select(f"{column.name} {field.name}: " + pl.col("r")).to_series())
+        if i == 0:  # the first field names the item; an item without it is meaningless
+            reasons.append(_reasons_where(raw.is_null(), f"{field.name} is missing in an item"))
+    reason = _first_reason(*reasons)
+    value = pl.DataFrame(values).select(pl.struct(list(values))).to_series()
+    return _gather(items.select("row").with_columns(value=value, reason=reason), len(s))
+
+
+def coerce_column(raw: pl.Series, column: Column) -> Checked:
+    """Coerce one input column to the registry type of ``column``.
+
+    Parameters
+    ----------
+    raw
+        Values as read: text from CSV, Excel and JSONL; native types from Parquet.
+    column
+        The registry column.
+
+    Returns
+    -------
+    Checked
+        Typed values and, per row, null or the reason the value is invalid.
+    """
+    dtype = column.type
+    if pa.types.is_list(dtype) and pa.types.is_struct(dtype.value_type):
+        checked = _coerce_struct_list(raw, column)
+    elif pa.types.is_list(dtype):
+        checked = _coerce_string_list(raw, column)
+    else:
+        checked = _coerce_scalar(raw, dtype, column.name)
+    if column.required:
+        missing = checked.values.is_null() & checked.reasons.is_null()
+        checked = Checked(checked.values,
+                          _first_reason(checked.reasons, _reasons_where(missing, _MISSING)))
+    return checked
+
+
+def split_valid(
+    raw: pl.DataFrame,
+    mapped: pl.DataFrame,
+    table: Table,
+    rows: np.ndarray,
+    source_file: str,
+) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+    """Validate one batch and split it into valid rows and quarantine rows.
+
+    Parameters
+    ----------
+    raw
+        The batch as read, with the file's own column names (kept whole in ``raw_row``).
+    mapped
+        The same rows with the table's column names (missing optional columns as nulls).
+    table
+        The input format.
+    rows
+        1-based data row numbers of the batch's rows.
+    source_file
+        File name for the quarantine rows.
+
+    Returns
+    -------
+    tuple of pyarrow.RecordBatch
+        Valid rows with :func:`batch_schema`, and QUARANTINE rows.
+    """
+    checked = {col.name: coerce_column(mapped[col.name], col) for col in table.columns}
+    reasons = pl.DataFrame({name: c.reasons for name, c in checked.items()})
+    bad = reasons.select(pl.any_horizontal(pl.all().is_not_null())).to_series()
+    good_values = pl.DataFrame({ROW_COLUMN: rows, **{n: c.values for n, c in checked.items()}})
+    good = good_values.filter(~bad).to_arrow(compat_level=pl.CompatLevel.oldest())
+    good_batch = pa.RecordBatch.from_arrays(
+        [good.column(f.name).combine_chunks().cast(f.type) for f in batch_schema(table)],
+        schema=batch_schema(table))
+    if not bad.any():
+        return good_batch, pa.RecordBatch.from_pylist([], schema=QUARANTINE.arrow_schema())
+    names = list(checked)
+    bad_reasons = reasons.filter(bad)
+    texts = pl.DataFrame({n: _as_text(mapped[n]) for n in names}).filter(bad)
+    summary = pl.concat([bad_reasons, texts.rename(lambda n: f"text:{n}")], how="horizontal")
+    failing = pl.concat_list(pl.when(pl.col(n).is_not_null()).then(pl.lit(n)) for n in names)
+    summary = summary.select(
+        column=pl.coalesce(pl.when(pl.col(n).is_not_null()).then(pl.lit(n)) for n in names),
+        value=pl.coalesce(pl.when(pl.col(n).is_not_null()).then(pl.col(f"text:{n}"))
+                          for n in names),
+        first_reason=pl.coalesce(pl.col(n) for n in names),
+        others=failing.list.drop_nulls().list.slice(1).list.join(", "),
+    )
+    reason = summary.select(
+        pl.when(pl.col("others") != "")
+        .then(pl.col("first_reason") + " (also invalid: " + pl.col("others") + ")")
+        .otherwise(pl.col("first_reason"))).to_series()
+    raw_row = raw.filter(bad).select(pl.struct(pl.all()).struct.json_encode()).to_series()
+    quarantine = pa.RecordBatch.from_pydict(
+        {
+            "source_file": pa.array([source_file] * len(reason), pa.string()),
+            "input_row": pa.array(rows[bad.to_numpy()], pa.int64()),
+            "column": summary["column"].to_arrow().cast(pa.string()),
+            "value": summary["value"].to_arrow().cast(pa.string()),
+            "reason": reason.to_arrow().cast(pa.string()),
+            "raw_row": raw_row.to_arrow().cast(pa.string()),
+        },
+        schema=QUARANTINE.arrow_schema(),
+    )
+    return good_batch, quarantine

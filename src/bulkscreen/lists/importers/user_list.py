@@ -1,0 +1,132 @@
+"""A user's own list (e.g. an internal denied-party list): any CSV, Parquet or Excel file.
+
+A column map names, for each snapshot column, the file's column that holds it
+(``{"primary_name": "Company", "countries": "Country"}``). Only ``primary_name`` is required.
+Multi-valued columns (aliases, countries, addresses, birth_dates, programs) are
+``|``-separated; dates are YYYY-MM-DD; countries are names or ISO codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from bulkscreen.errors import ListDataError, Location
+from bulkscreen.lists.catalog import Catalog, ListVersion
+from bulkscreen.lists.countries import country_code
+from bulkscreen.lists.records import Entry, clean_text
+
+MAPPABLE = ("entry_id", "primary_name", "entity_type", "aliases", "countries", "addresses",
+            "birth_dates", "programs", "listed_from", "listed_to", "remarks")
+_TYPES = {"person": "person", "individual": "person", "organisation": "organisation",
+          "organization": "organisation", "entity": "organisation", "company": "organisation",
+          "vessel": "vessel", "ship": "vessel", "aircraft": "aircraft"}
+
+
+def _read_rows(path: Path) -> list[dict[str, str | None]]:
+    import polars as pl
+
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            frame = pl.read_parquet(path)
+        elif suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+            frame = pl.read_excel(path, infer_schema_length=0)
+        else:
+            data = path.read_bytes()
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                from charset_normalizer import from_bytes
+
+                best = from_bytes(data).best()
+                if best is None:
+                    raise ListDataError("cannot tell the text encoding",
+                                        Location(file=str(path)),
+                                        hint="save the file as UTF-8") from None
+                text = str(best)
+            frame = pl.read_csv(text.encode("utf-8"), infer_schema=False)
+    except ListDataError:
+        raise
+    except FileNotFoundError as exc:
+        raise ListDataError("file not found", Location(file=str(path)),
+                            hint="check the path of the list file") from exc
+    except Exception as exc:
+        raise ListDataError(f"cannot read the list file: {exc}", Location(file=str(path)),
+                            hint="use CSV (UTF-8), Parquet or Excel") from exc
+    return [{k: (None if v is None else str(v)) for k, v in row.items()}
+            for row in frame.iter_rows(named=True)]
+
+
+def _date(text: str, path: Path, row: int, column: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError as exc:
+        raise ListDataError(f"{text!r} is not a date", Location(file=str(path), row=row,
+                                                                 column=column),
+                            hint="write dates as YYYY-MM-DD") from exc
+
+
+def read_user_entries(path: Path, column_map: Mapping[str, str]) -> list[Entry]:
+    """Read a user list file into entries using ``column_map`` (snapshot column -> file column).
+
+    Raises
+    ------
+    ListDataError
+        On an unknown target column, a mapped column missing from the file, an empty name,
+        an unknown country or a bad date; the error names file, row and column.
+    """
+    path = Path(path)
+    unknown = sorted(set(column_map) - set(MAPPABLE))
+    if unknown:
+        raise ListDataError(f"cannot map to {unknown}", Location(file=str(path)),
+                            hint="map to any of " + ", ".join(MAPPABLE))
+    if "primary_name" not in column_map:
+        raise ListDataError("no column is mapped to primary_name", Location(file=str(path)),
+                            hint="give primary_name=<column holding the name>")
+    rows = _read_rows(path)
+    present = set(rows[0]) if rows else set()
+    missing = [src for src in column_map.values() if rows and src not in present]
+    if missing:
+        raise ListDataError(f"columns {missing} are not in the file", Location(file=str(path)),
+                            hint="columns found: " + ", ".join(sorted(present)))
+    entries = []
+    for number, row in enumerate(rows, 1):
+        def get(target: str, row: dict[str, str | None] = row) -> str:
+            source = column_map.get(target)
+            return clean_text(row.get(source)) if source else ""
+
+        def many(target: str) -> list[str]:
+            return [clean_text(p) for p in get(target).split("|") if clean_text(p)]
+
+        name = get("primary_name")
+        if not name:
+            raise ListDataError("empty name", Location(file=str(path), row=number,
+                                                       column=column_map["primary_name"]),
+                                hint="fill in the name or delete the row")
+        entry = Entry(entry_id=get("entry_id") or str(number), primary_name=name,
+                      entity_type=_TYPES.get(get("entity_type").lower(), "unknown"),
+                      addresses=many("addresses"), birth_dates=many("birth_dates"),
+                      programs=many("programs"), remarks=get("remarks") or None)
+        for alias in many("aliases"):
+            entry.add_alias(alias, "aka")
+        for country in many("countries"):
+            code = country_code(country)
+            if code is None:
+                raise ListDataError(f"unknown country {country!r}",
+                                    Location(file=str(path), row=number,
+                                             column=column_map["countries"]),
+                                    hint="write an ISO 3166-1 alpha-2 code such as 'RU'")
+            entry.add_country(code)
+        for target in ("listed_from", "listed_to"):
+            if get(target):
+                setattr(entry, target, _date(get(target), path, number, column_map[target]))
+        entries.append(entry)
+    return entries
+
+
+def read(version: ListVersion, catalog: Catalog) -> Iterable[Entry]:
+    """Import a user list version (``[importer] file`` and ``[importer.column_map]``)."""
+    return read_user_entries(version.file(version.importer["file"]),
+                             dict(version.importer.get("column_map", {})))

@@ -1,0 +1,262 @@
+"""Legal-form and honorific tables: loaded from the bundled data, compiled for stripping.
+
+Each table lists surfaces with a canonical form and a position (``edge``, ``prefix``,
+``suffix``, ``anywhere``). A surface is compiled two ways:
+
+* as a token sequence, through the same folding as names, for stripping whole words;
+* as folded characters, when it is written in a script without spaces (Han, kana,
+  Hangul), for stripping inside words: 株式会社アドミラルティ造船所.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from bulkscreen._data import datasets_dir
+from bulkscreen.errors import Location, RuleDataError
+from bulkscreen.normalize.tokens import fold_characters, split_tokens
+
+LEGAL_FORMS_FILE = ("reference", "legal_forms", "v1", "legal_forms.csv")
+HONORIFICS_FILE = ("reference", "honorifics", "v1", "honorifics.csv")
+POSITIONS = ("edge", "prefix", "suffix", "anywhere")
+
+_UNSPACED_SCRIPT = re.compile(
+    "[\u3005\u3006\u3041-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF"
+    "\u1100-\u11FF\u3130-\u318F\uAC00-\uD7AF]"
+)
+
+_EDGE_NON_WORD = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+@dataclass(frozen=True)
+class Form:
+    """One strippable surface: its canonical form and where it may stand."""
+
+    canonical: str
+    position: str
+
+
+@dataclass
+class StripTable:
+    """A table compiled for stripping, with forms grouped by where they may stand."""
+
+    name: str
+    # Token-sequence forms keyed by their tokens, longest first when tried.
+    leading: dict[tuple[str, ...], Form] = field(default_factory=dict)
+    trailing: dict[tuple[str, ...], Form] = field(default_factory=dict)
+    inner: dict[tuple[str, ...], Form] = field(default_factory=dict)
+    # Unspaced-script forms as folded strings, longest first.
+    unspaced: list[tuple[str, Form]] = field(default_factory=list)
+    max_tokens: int = 0
+    # Quick rejection: most names start and end with a word no form starts or ends with.
+    leading_first: set[str] = field(default_factory=set)
+    trailing_last: set[str] = field(default_factory=set)
+    inner_first: set[str] = field(default_factory=set)
+
+    def add(self, surface: str, form: Form) -> None:
+        """Compile one surface into the table (the first row for a surface wins)."""
+        folded = fold_characters(surface)
+        if _UNSPACED_SCRIPT.search(folded):
+            if all(existing != folded for existing, _ in self.unspaced):
+                self.unspaced.append((folded, form))
+            # "(株)" as a token would be the bare 株, which is not a legal form.
+            if not all(ch.isalnum() for ch in folded):
+                return
+        key = tuple(split_tokens(folded))
+        if not key:
+            return
+        self.max_tokens = max(self.max_tokens, len(key))
+        if form.position in ("edge", "prefix", "anywhere"):
+            self.leading.setdefault(key, form)
+            self.leading_first.add(key[0])
+        if form.position in ("edge", "suffix", "anywhere"):
+            self.trailing.setdefault(key, form)
+            self.trailing_last.add(key[-1])
+        if form.position == "anywhere":
+            self.inner.setdefault(key, form)
+            self.inner_first.add(key[0])
+
+    def finish(self) -> None:
+        """Order unspaced forms longest first, so 股份有限公司 wins over 有限公司."""
+        self.unspaced.sort(key=lambda item: (-len(item[0]), item[0]))
+
+    def strip_unspaced(self, text: str, found: list[str]) -> str:
+        """Remove unspaced-script forms from folded text; append their canonical forms.
+
+        Parameters
+        ----------
+        text
+            Folded text (output of ``fold_characters``).
+        found
+            Receives the canonical form of each form removed, in order of removal.
+
+        Returns
+        -------
+        str
+            The text with each form replaced by a space (so no new form can appear by
+            joining its neighbours).
+        """
+        for surface, form in self.unspaced:
+            if surface not in text:
+                continue
+            if form.position == "anywhere":
+                found.extend([form.canonical] * text.count(surface))
+                text = text.replace(surface, " ")
+                continue
+            changed = True
+            while changed:
+                changed = False
+                # Punctuation and spaces at the ends do not hide a form: 山田太郎様: -> 山田太郎
+                stripped = _EDGE_NON_WORD.sub("", text)
+                if form.position in ("edge", "suffix") and stripped.endswith(surface):
+                    text, changed = stripped[: -len(surface)], True
+                elif form.position in ("edge", "prefix") and stripped.startswith(surface):
+                    text, changed = stripped[len(surface):], True
+                if changed:
+                    found.append(form.canonical)
+        return text
+
+    def may_strip(self, tokens: list[str]) -> bool:
+        """Say cheaply whether :meth:`strip_tokens` could remove anything."""
+        return bool(tokens) and (
+            tokens[-1] in self.trailing_last
+            or tokens[0] in self.leading_first
+            or (bool(self.inner_first) and not self.inner_first.isdisjoint(tokens))
+        )
+
+    def strip_tokens(self, tokens: list[str], found: list[str]) -> list[str]:
+        """Remove token-sequence forms from the ends (and, for ``anywhere``, the middle).
+
+        Parameters
+        ----------
+        tokens
+            Normalised tokens.
+        found
+            Receives the canonical form of each form removed.
+
+        Returns
+        -------
+        list of str
+            The remaining tokens, possibly empty.
+        """
+        if self.inner_first and not self.inner_first.isdisjoint(tokens):
+            tokens = self._strip_inner(tokens, found)
+        changed = True
+        while changed and tokens:
+            changed = False
+            if tokens[-1] in self.trailing_last:
+                for width in range(min(self.max_tokens, len(tokens)), 0, -1):
+                    form = self.trailing.get(tuple(tokens[-width:]))
+                    if form is not None:
+                        found.append(form.canonical)
+                        tokens, changed = tokens[:-width], True
+                        break
+            if tokens and tokens[0] in self.leading_first:
+                for width in range(min(self.max_tokens, len(tokens)), 0, -1):
+                    form = self.leading.get(tuple(tokens[:width]))
+                    if form is not None:
+                        found.append(form.canonical)
+                        tokens, changed = tokens[width:], True
+                        break
+        return tokens
+
+    def _strip_inner(self, tokens: list[str], found: list[str]) -> list[str]:
+        kept: list[str] = []
+        index = 0
+        while index < len(tokens):
+            for width in range(min(self.max_tokens, len(tokens) - index), 0, -1):
+                form = self.inner.get(tuple(tokens[index:index + width]))
+                if form is not None:
+                    found.append(form.canonical)
+                    index += width
+                    break
+            else:
+                kept.append(tokens[index])
+                index += 1
+        return kept
+
+
+@dataclass(frozen=True)
+class NameTables:
+    """The compiled tables one normalisation version uses."""
+
+    legal_forms: StripTable
+    honorifics_any: StripTable
+    honorifics_person: StripTable
+
+
+def _read_rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise RuleDataError(
+            f"cannot read the name table {path.name}: {exc}",
+            Location(file=str(path)),
+            hint="reinstall bulkscreen; the table ships inside the package",
+        ) from exc
+    with handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
+        if missing:
+            raise RuleDataError(
+                f"name table {path.name} lacks column(s) {', '.join(missing)}",
+                Location(file=str(path), line=1),
+                hint=f"the header must name: {', '.join(required)}",
+            )
+        rows = list(reader)
+    for line, row in enumerate(rows, start=2):
+        if not (row["surface"] or "").strip() or not (row["canonical"] or "").strip():
+            raise RuleDataError(
+                f"empty surface or canonical form in {path.name}",
+                Location(file=str(path), line=line, column="surface"),
+                hint="every row needs a surface and a canonical form",
+            )
+        if row["position"] not in POSITIONS:
+            raise RuleDataError(
+                f"unknown position {row['position']!r} in {path.name}",
+                Location(file=str(path), line=line, column="position"),
+                hint=f"use one of: {', '.join(POSITIONS)}",
+            )
+    return rows
+
+
+def build_table(name: str, rows: list[dict[str, str]]) -> StripTable:
+    """Compile table rows (dicts with surface, canonical, position) into a StripTable."""
+    table = StripTable(name)
+    for row in rows:
+        table.add(row["surface"], Form(row["canonical"], row["position"]))
+    table.finish()
+    return table
+
+
+@lru_cache(maxsize=1)
+def load_tables() -> NameTables:
+    """Load and compile the bundled legal-form and honorific tables (once per process).
+
+    Returns
+    -------
+    NameTables
+        Legal forms; honorifics stripped for any entity type; honorifics stripped for
+        persons (a superset of the former).
+
+    Raises
+    ------
+    RuleDataError
+        When a table is missing or malformed; the error names file, line and column.
+    """
+    root = datasets_dir()
+    legal = _read_rows(root.joinpath(*LEGAL_FORMS_FILE), ("surface", "canonical", "position"))
+    honorifics = _read_rows(
+        root.joinpath(*HONORIFICS_FILE), ("surface", "canonical", "position", "applies_to")
+    )
+    return NameTables(
+        legal_forms=build_table("legal_forms", legal),
+        honorifics_any=build_table(
+            "honorifics", [row for row in honorifics if row["applies_to"] == "any"]
+        ),
+        honorifics_person=build_table("honorifics", honorifics),
+    )

@@ -1,0 +1,172 @@
+"""From raw text to folded tokens, in two stages.
+
+``fold_characters`` works on characters and keeps the script: invisible characters out,
+NFKC (full-width Latin, half-width kana, ㈱ -> (株)), confusable letters in Latin words
+mapped to Latin, case folded. Legal forms and honorifics written in scripts without spaces
+(株式会社, 様) are found at this stage.
+
+``split_tokens`` leaves ASCII and kanji only: kana to romaji, other scripts and diacritics
+to Latin with anyascii, punctuation rules, long vowels folded, initials joined.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from anyascii import anyascii
+
+from bulkscreen.normalize.chars import (
+    ASCII_DELETE_BYTES,
+    ASCII_PUNCTUATION,
+    ASCII_PUNCTUATION_BYTES,
+    CONFUSABLE_LETTERS,
+    CONFUSABLE_TO_LATIN,
+    CYRILLIC_OR_GREEK_LETTER,
+    HAN_OR_KANA_RUNS,
+    INVISIBLE_DELETE,
+    LATIN_LETTER,
+)
+from bulkscreen.normalize.japanese import fold_long_vowels, kana_to_romaji, romanize_kanji
+
+_WORD = re.compile(r"\S+")
+_VOWELS = frozenset("aeiouy")
+
+
+def fold_characters(text: str) -> str:
+    """Clean and fold the characters of a name, keeping its script.
+
+    Parameters
+    ----------
+    text
+        A name as written.
+
+    Returns
+    -------
+    str
+        The name without invisible characters, NFKC-normalised, confusables in Latin words
+        mapped to Latin, case-folded.
+    """
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKC", text.translate(INVISIBLE_DELETE))
+    if LATIN_LETTER.search(text) and CYRILLIC_OR_GREEK_LETTER.search(text):
+        text = _fold_confusables(text)
+    return text.casefold()
+
+
+def _fold_confusables(text: str) -> str:
+    """Map Cyrillic and Greek look-alikes to Latin in words that are Latin otherwise.
+
+    A word is treated as Latin when it holds a Latin letter, or when all its letters are
+    look-alikes and the rest of the name has more Latin than Cyrillic or Greek letters
+    ("ООО Romashka" with a Cyrillic ООО).
+    """
+    latin_total = len(LATIN_LETTER.findall(text))
+    other_total = len(CYRILLIC_OR_GREEK_LETTER.findall(text))
+
+    def fold_word(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if not CYRILLIC_OR_GREEK_LETTER.search(word):
+            return word
+        if LATIN_LETTER.search(word):
+            return word.translate(CONFUSABLE_TO_LATIN)
+        letters = [ch for ch in word if ch.isalpha()]
+        all_look_alike = bool(letters) and all(ch in CONFUSABLE_LETTERS for ch in letters)
+        if all_look_alike and latin_total > other_total - len(letters):
+            return word.translate(CONFUSABLE_TO_LATIN)
+        return word
+
+    return _WORD.sub(fold_word, text)
+
+
+def transliterate(folded: str, *, kanji_romaji: bool = False) -> str:
+    """Turn folded text into ASCII plus kanji.
+
+    Parameters
+    ----------
+    folded
+        Output of :func:`fold_characters`.
+    kanji_romaji
+        Read kanji as romaji (needs the ``kanji`` extra) instead of keeping them.
+
+    Returns
+    -------
+    str
+        Text in ASCII, apart from kanji runs, which stand apart as words.
+    """
+    if folded.isascii():
+        return folded
+    pieces: list[str] = []
+    position = 0
+    for match in HAN_OR_KANA_RUNS.finditer(folded):
+        pieces.append(anyascii(folded[position:match.start()]))
+        han, kana = match.group(1), match.group(2)
+        if han is not None:
+            pieces.append(f" {romanize_kanji(han) if kanji_romaji else han} ")
+        else:
+            pieces.append(f" {kana_to_romaji(kana)} ")
+        position = match.end()
+    pieces.append(anyascii(folded[position:]))
+    return "".join(pieces).lower()
+
+
+def split_tokens(folded: str, *, kanji_romaji: bool = False) -> list[str]:
+    """Split folded text into normalised tokens.
+
+    Parameters
+    ----------
+    folded
+        Output of :func:`fold_characters`.
+    kanji_romaji
+        Read kanji as romaji (needs the ``kanji`` extra) instead of keeping them.
+
+    Returns
+    -------
+    list of str
+        Tokens in order: lower-case ASCII letters and digits, or kanji.
+    """
+    text = transliterate(folded, kanji_romaji=kanji_romaji)
+    if text.isascii():
+        if "&" in text:
+            text = text.replace("&", " and ")
+        text = text.encode().translate(ASCII_PUNCTUATION_BYTES, ASCII_DELETE_BYTES).decode()
+    else:
+        text = text.translate(ASCII_PUNCTUATION)
+    tokens = text.split()
+    if "oo" in text or "ou" in text or "uu" in text:
+        tokens = [fold_long_vowels(token) if _has_consonant(token) else token
+                  for token in tokens]
+    return join_initials(tokens)
+
+
+def _has_consonant(token: str) -> bool:
+    # Vowel-only words ("ooo" of OOO, "ou") are abbreviations, not romaji long vowels.
+    return not _VOWELS.issuperset(token)
+
+
+def join_initials(tokens: list[str]) -> list[str]:
+    """Join runs of single letters: "j p morgan" (from "J.P. Morgan") -> "jp morgan"."""
+    if not tokens or min(map(len, tokens)) > 1:
+        return tokens
+    joined: list[str] = []
+    run: list[str] = []
+    for token in tokens:
+        if len(token) == 1 and token.isascii() and token.isalpha():
+            run.append(token)
+            continue
+        if run:
+            joined.append(_close_run(run))
+            run = []
+        joined.append(token)
+    if run:
+        joined.append(_close_run(run))
+    return joined
+
+
+def _close_run(run: list[str]) -> str:
+    # Joined letters may form a long vowel ("k o o"), folded so a second pass agrees.
+    if len(run) == 1:
+        return run[0]
+    joined = "".join(run)
+    return fold_long_vowels(joined) if _has_consonant(joined) else joined

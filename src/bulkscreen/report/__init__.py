@@ -1,0 +1,1 @@
+"""Reports read back from result Parquet: console summaries, HTML pages, review spreadsheets."""

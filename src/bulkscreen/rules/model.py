@@ -1,0 +1,148 @@
+"""The parsed rule data: plain frozen dataclasses, one per kind of rule.
+
+Rule trees are nested tuples, the same shape the naive reference evaluator reads:
+``("test", param, op, value, unit)``, ``("all", children)``, ``("any", children)``,
+``("unknown", text)`` (a condition no number decides) and ``("true", text)`` (listed by
+description). Banded thresholds are expanded to these at load time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+Tree = tuple[Any, ...]
+
+OPS = ("<", "<=", ">", ">=", "==")
+ROWS_1_TO_15 = (*(str(n) for n in range(1, 16)), "3-2")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter of the shared vocabulary and the unit its values are written in."""
+
+    name: str
+    unit: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A parameter computed from others when it is not given directly."""
+
+    name: str
+    inputs: tuple[str, ...]
+    formula: str
+
+
+@dataclass(frozen=True)
+class ControlEntry:
+    """One control-list entry: where it is in the law, what it covers, and its rule tree."""
+
+    id: str
+    row: str
+    item: str
+    reference: str
+    title: str
+    hs_prefixes: tuple[str, ...]
+    declared: tuple[str, ...]
+    tree: Tree
+    effect: str = "licence"
+    verify: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Membership:
+    """Countries in a destination group from one day to another (both inclusive)."""
+
+    group: str
+    countries: tuple[str, ...]
+    from_date: dt.date | None
+    to_date: dt.date | None
+    verify: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A country measure (ban) with its dates and item scope."""
+
+    id: str
+    reason: str
+    scope: str
+    countries: tuple[str, ...]
+    regions: tuple[str, ...]
+    region_names: tuple[str, ...]
+    from_date: dt.date
+    to_date: dt.date | None
+    hs_prefixes: tuple[str, ...]
+    condition: Tree | None
+    title: str
+    legal_basis: str
+    verify: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A catch-all requirement: trigger, destinations it applies to, dates and outcome."""
+
+    id: str
+    reason: str
+    trigger: str
+    destinations: str
+    hs_scope: str | None
+    from_date: dt.date
+    to_date: dt.date | None
+    decision: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CatchAll:
+    """Row 16 catch-all: its HS chapters, end-use keywords and requirements."""
+
+    hs_chapters: tuple[str, ...]
+    row16_1_prefixes: tuple[str, ...]
+    wmd_keywords: tuple[str, ...]
+    conventional_keywords: tuple[str, ...]
+    requirements: tuple[Requirement, ...]
+    group_a_note: str
+
+
+@dataclass(frozen=True)
+class SmallValue:
+    """The small-value exemption."""
+
+    rows: tuple[str, ...]
+    limit_jpy: float
+    table_3_3_limit_jpy: float
+    table_3_3_rows: tuple[str, ...]
+    table_3_3_entries: tuple[str, ...]
+    never_countries: tuple[str, ...]
+    not_when_concern_outside_group_a: bool
+    from_date: dt.date
+    legal_basis: str
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """One version of the rule data, parsed and validated."""
+
+    regime: str
+    version: str
+    sha256: str
+    title: str
+    covers_from: dt.date
+    parameters: dict[str, Parameter]
+    derived: dict[str, Derived]
+    entries: tuple[ControlEntry, ...]
+    memberships: tuple[Membership, ...]
+    measures: tuple[Measure, ...]
+    catch_all: CatchAll
+    small_value: SmallValue
+    sources: tuple[dict[str, str], ...] = ()
+    not_encoded: tuple[dict[str, str], ...] = ()
+    verify_notes: tuple[str, ...] = field(default=())

@@ -1,0 +1,344 @@
+"""Restricted-party screening of names: one batch of names in, matches with explanations out.
+
+``match_names`` is the matcher: it deduplicates the queries, normalises each distinct name
+once, finds candidates through the index, scores them in the kernels, applies per-row
+secondary evidence and keeps the best alias of each entry. Feature details and explanations
+are built only for the rows it returns. ``screen_parties_batch`` turns an input batch into
+HITS rows, one per (input row, name column, matched entry).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bulkscreen.columns import HITS
+from bulkscreen.config import MatchConfig, RunConfig
+from bulkscreen.errors import InputSchemaError, Location
+from bulkscreen.lists.name_index import (
+    CANDIDATES_PER_QUERY,
+    ENTITY_TYPE_CODES,
+    EVIDENCE_WEIGHTS,
+    FEATURE_WEIGHTS,
+    MAX_POSTINGS_PER_QUERY,
+    MIN_CANDIDATE_OVERLAP,
+    NameIndex,
+    country_code,
+    encode_texts,
+    match_tokens,
+    text_keys,
+)
+
+QUERIES_PER_BLOCK = 50_000
+"""Distinct queries scored at a time: bounds the (queries x candidates) working arrays."""
+
+MATCH_SCHEMA = pa.schema([
+    ("query_pos", pa.int32()), ("list_id", pa.string()), ("list_version", pa.string()),
+    ("entry_id", pa.string()), ("matched_name", pa.string()), ("alias_kind", pa.string()),
+    ("score", pa.float32()), ("features", pa.string()), ("is_hit", pa.bool_()),
+    ("explanation", pa.string()),
+])
+
+RECORD_KEY_COLUMNS = ("record_id", "shipment_id", "person_id")
+
+
+def _as_string_array(values: Sequence[str | None] | pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if not isinstance(values, pa.Array):
+        values = pa.array(list(values), type=pa.string())
+    if not pa.types.is_string(values.type):
+        values = values.cast(pa.string())
+    return values
+
+
+def _distinct_queries(names: pa.Array) -> tuple[list[str], np.ndarray, list[str]]:
+    """Normalise each distinct name once.
+
+    Returns the distinct match texts, the distinct-text id of every position (``-1`` for a
+    null or a name with no tokens), and the raw distinct names (for explanations).
+    """
+    from bulkscreen.normalize import normalize_names
+
+    encoded = pc.dictionary_encode(names)
+    raw_distinct = encoded.dictionary.to_pylist()
+    normalized = normalize_names(raw_distinct)
+    text_id: dict[str, int] = {}
+    raw_to_text = np.full(len(raw_distinct), -1, dtype=np.int64)
+    for i, norm in enumerate(normalized):
+        tokens = match_tokens(norm)
+        if tokens:
+            raw_to_text[i] = text_id.setdefault(" ".join(tokens), len(text_id))
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    valid = encoded.indices.is_valid().to_numpy(zero_copy_only=False)
+    row_text = np.where(valid, raw_to_text[np.where(valid, indices, 0).astype(np.int64)], -1)
+    return list(text_id), row_text.astype(np.int64), raw_distinct
+
+
+def _query_texts(texts: list[str]) -> tuple[np.ndarray, ...]:
+    codes, offsets = encode_texts(texts)
+    sorted_codes, sorted_offsets = encode_texts([" ".join(sorted(t.split(" "))) for t in texts])
+    return codes, offsets, sorted_codes, sorted_offsets
+
+
+def _row_evidence(n_rows: int, countries, birth_years, entity_types
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Query-side evidence as kernel arrays: country codes, years, entity-type codes."""
+    def checked(values, what):
+        values = list(values)
+        if len(values) != n_rows:
+            raise ValueError(f"{what} has {len(values)} values for {n_rows} names; "
+                             "pass one value (or None) per name")
+        return values
+
+    country = np.full(n_rows, -1, dtype=np.int16)
+    year = np.zeros(n_rows, dtype=np.int16)
+    entity = np.full(n_rows, -1, dtype=np.int8)
+    if countries is not None:
+        country[:] = [country_code(c) for c in checked(countries, "countries")]
+    if birth_years is not None:
+        year[:] = [y if y is not None and 1000 <= y <= 2999 else 0
+                   for y in checked(birth_years, "birth_years")]
+    if entity_types is not None:
+        entity[:] = [ENTITY_TYPE_CODES.get(t or "", -1)
+                     for t in checked(entity_types, "entity_types")]
+    return country, year, entity
+
+
+def _work_chunks() -> int:
+    """A few work chunks per numba thread, so uneven queries still balance."""
+    import numba
+
+    return 4 * numba.get_num_threads()
+
+
+def _score_block(index: NameIndex, texts: list[str], floor: float
+                 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+    """Candidates and scores of a block of distinct match texts."""
+    from bulkscreen_kernels.index import top_candidates
+    from bulkscreen_kernels.scoring import score_candidates
+
+    arrays = index.arrays
+    codes, offsets, sorted_codes, sorted_offsets = _query_texts(texts)
+    keys = text_keys(codes, offsets, arrays)
+    cand_idx, _ = top_candidates(
+        keys.key_ptr, keys.key_ids, keys.key_weight, (arrays["post_ptr"], arrays["post_names"]),
+        arrays["name_weight"], (CANDIDATES_PER_QUERY, MAX_POSTINGS_PER_QUERY,
+                                MIN_CANDIDATE_OVERLAP), _work_chunks())
+    queries = (codes, offsets, sorted_codes, sorted_offsets, keys.token_ptr, keys.token_weight)
+    scores = score_candidates(queries, index.name_texts(), cand_idx,
+                              np.array(FEATURE_WEIGHTS, dtype=np.float64), floor, _work_chunks())
+    return cand_idx, scores, queries
+
+
+def match_names(index: NameIndex, names: Sequence[str | None] | pa.Array, config: MatchConfig,
+                countries: Sequence[str | None] | None = None,
+                birth_years: Sequence[int | None] | None = None,
+                entity_types: Sequence[str | None] | None = None) -> pa.Table:
+    """Match names against the compiled lists.
+
+    Parameters
+    ----------
+    index
+        Compiled list names (:func:`bulkscreen.lists.name_index.build_name_index`).
+    names
+        Names to screen; nulls and names that normalise to nothing match nothing.
+    config
+        Thresholds and ``top_k``.
+    countries, birth_years, entity_types
+        Optional query-side evidence, one value (or None) per name: ISO alpha-2 country,
+        year of birth, entity type (person, organisation, vessel, aircraft). Evidence moves a
+        score only where the matched entry has the same kind of data.
+
+    Returns
+    -------
+    pyarrow.Table
+        :data:`MATCH_SCHEMA`: one row per (query position, list entry) with score at or above
+        ``config.review_threshold``, the entry's best alias, at most ``config.top_k`` rows per
+        query, ordered by query position then best first. ``is_hit`` marks scores at or above
+        ``config.hit_threshold``.
+    """
+    from bulkscreen_kernels.scoring import select_matches
+
+    names = _as_string_array(names)
+    n_rows = len(names)
+    evidence = _row_evidence(n_rows, countries, birth_years, entity_types)
+    texts, row_text, _ = _distinct_queries(names)
+    if not texts or index.n_names == 0:
+        return MATCH_SCHEMA.empty_table()
+    max_bonus = max(EVIDENCE_WEIGHTS[0], 0) + max(EVIDENCE_WEIGHTS[2], 0)
+    floor = config.review_threshold - max_bonus
+    pieces = []
+    for start in range(0, len(texts), QUERIES_PER_BLOCK):
+        stop = min(start + QUERIES_PER_BLOCK, len(texts))
+        cand_idx, scores, queries = _score_block(index, texts[start:stop], floor)
+        rows = np.nonzero((row_text >= start) & (row_text < stop))[0]
+        row_query = row_text[rows] - start
+        row_evidence = tuple(e[rows] for e in evidence)
+        count, match_name, match_score = select_matches(
+            row_query, cand_idx, scores, index.arrays["name_entry"], row_evidence,
+            index.entry_evidence(), EVIDENCE_WEIGHTS, config.review_threshold, config.top_k,
+            _work_chunks())
+        keep = np.arange(match_name.shape[1])[None, :] < count[:, None]
+        local_row, rank = np.nonzero(keep)
+        pieces.append((rows[local_row], rank, match_name[local_row, rank],
+                       match_score[local_row, rank], row_query[local_row], local_row,
+                       queries, row_evidence))
+    return _match_table(index, names, config, pieces)
+
+
+def _match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces) -> pa.Table:
+    """Assemble output rows; features and explanations are built here, for these rows only."""
+    from bulkscreen_kernels.scoring import EVIDENCE, FEATURES, pair_features, row_evidence_deltas
+
+    tables = []
+    for rows, rank, name_ids, scores, query_ids, local_rows, queries, row_evidence in pieces:
+        if rows.shape[0] == 0:
+            continue
+        features = pair_features(queries, query_ids, index.name_texts(), name_ids,
+                                 np.array(FEATURE_WEIGHTS, dtype=np.float64))
+        deltas = row_evidence_deltas(local_rows, name_ids, index.arrays["name_entry"],
+                                     row_evidence, index.entry_evidence(), EVIDENCE_WEIGHTS)
+        matched = index.names.take(pa.array(name_ids))
+        query_values = names.take(pa.array(rows)).to_pylist()
+        feature_json, explanations = [], []
+        for i, row in enumerate(matched.to_pylist()):
+            detail = {f: round(float(features[i, j]), 4) for j, f in enumerate(FEATURES)}
+            detail.update({e: round(float(deltas[i, j]), 4) for j, e in enumerate(EVIDENCE)
+                           if deltas[i, j] != 0})
+            feature_json.append(json.dumps(detail, sort_keys=False, separators=(",", ":")))
+            listed = ", ".join(f"{k} {v:+.2f}" if k in EVIDENCE else f"{k} {v:.2f}"
+                               for k, v in detail.items())
+            explanations.append(
+                f"'{query_values[i]}' ~ '{row['name']}' ({row['alias_kind']}) on "
+                f"{row['list_id']} {row['list_version']} entry {row['entry_id']}: "
+                f"score {scores[i]:.2f} [{listed}]")
+        order = np.lexsort((rank, rows))
+        tables.append(pa.table({
+            "query_pos": pa.array(rows.astype(np.int32)),
+            "list_id": matched.column("list_id"), "list_version": matched.column("list_version"),
+            "entry_id": matched.column("entry_id"), "matched_name": matched.column("name"),
+            "alias_kind": matched.column("alias_kind"),
+            "score": pa.array(scores.astype(np.float32)),
+            "features": pa.array(feature_json, pa.string()),
+            "is_hit": pa.array(scores >= np.float32(config.hit_threshold)),
+            "explanation": pa.array(explanations, pa.string()),
+        }, schema=MATCH_SCHEMA).take(pa.array(order)))
+    if not tables:
+        return MATCH_SCHEMA.empty_table()
+    result = pa.concat_tables(tables)
+    # Blocks hold disjoint positions; one stable sort restores position order overall.
+    return result.take(pc.sort_indices(result, [("query_pos", "ascending")]))
+
+
+def _record_key_column(batch: pa.RecordBatch) -> str:
+    for name in RECORD_KEY_COLUMNS:
+        if name in batch.schema.names:
+            return name
+    raise InputSchemaError(
+        "the batch has no record key column", Location(column="record_id"),
+        f"provide one of {', '.join(RECORD_KEY_COLUMNS)} (the input's key column)")
+
+
+def _flatten_names(column: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """Names of a string or list-of-strings column, with the batch row of each name."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+        parents = pc.list_parent_indices(column).to_numpy(zero_copy_only=False)
+        return _as_string_array(pc.list_flatten(column)), parents.astype(np.int64)
+    return _as_string_array(column), np.arange(len(column), dtype=np.int64)
+
+
+def screen_parties_batch(batch: pa.RecordBatch, index: NameIndex, config: RunConfig,
+                         name_columns: list[str], country_columns: dict[str, str] | None,
+                         as_of: date) -> pa.RecordBatch:
+    """Screen every name column of a batch; return HITS rows (a pure function).
+
+    Parameters
+    ----------
+    batch
+        Input rows with ``input_row`` (int64), a key column (``record_id``, ``shipment_id``
+        or ``person_id``) and the name columns (strings, or lists of strings such as a
+        person's aliases).
+    index
+        Compiled list names.
+    config
+        Run configuration; ``config.match`` holds thresholds and ``top_k``.
+    name_columns
+        Columns holding names to screen.
+    country_columns
+        Name column -> column with that party's country (evidence), where there is one.
+    as_of
+        Date the rows are judged on.
+
+    Returns
+    -------
+    pyarrow.RecordBatch
+        HITS schema; finding ``party``, decision ``REVIEW`` (the rules layer decides
+        licence or prohibition), reason ``PARTY_HIT`` at or above the hit threshold and
+        ``PARTY_NEAR_MATCH`` in the review band. Ordered by batch row, column, rank.
+    """
+    for column in ["input_row", *name_columns, *(country_columns or {}).values()]:
+        if column not in batch.schema.names:
+            raise InputSchemaError(f"column {column!r} is missing from the batch",
+                                   Location(column=column),
+                                   "map it with column_map or add it to the input file")
+    key_column = _record_key_column(batch)
+    is_person = "person_id" in batch.schema.names
+    birth = None
+    if "date_of_birth" in batch.schema.names:
+        birth = pc.year(batch.column("date_of_birth")).to_pylist()
+    input_row = batch.column("input_row").to_numpy(zero_copy_only=False)
+    record_id = batch.column(key_column).cast(pa.string()).to_pylist()
+    parts = []
+    for order, column in enumerate(name_columns):
+        names, parent = _flatten_names(batch.column(column))
+        countries = None
+        if country_columns and column in country_columns:
+            values = batch.column(country_columns[column]).to_pylist()
+            countries = [values[p] for p in parent]
+        matches = match_names(
+            index, names, config.match, countries=countries,
+            birth_years=[birth[p] for p in parent] if birth is not None else None,
+            entity_types=["person"] * len(parent) if is_person else None)
+        if matches.num_rows == 0:
+            continue
+        positions = matches.column("query_pos").to_numpy()
+        rows = parent[positions]
+        hit = matches.column("is_hit").to_numpy(zero_copy_only=False)
+        parts.append(pa.table({
+            "input_row": pa.array(input_row[rows], pa.int64()),
+            "record_id": pa.array([record_id[r] for r in rows], pa.string()),
+            "as_of_date": pa.array([as_of] * len(rows), pa.date32()),
+            "finding": pa.array(["party"] * len(rows), pa.string()),
+            "decision": pa.array(["REVIEW"] * len(rows), pa.string()),
+            "reason_code": pa.array(np.where(hit, "PARTY_HIT", "PARTY_NEAR_MATCH").tolist(),
+                                    pa.string()),
+            "field": pa.array([column] * len(rows), pa.string()),
+            "query_value": names.take(pa.array(positions)),
+            "list_id": matches.column("list_id"), "list_version": matches.column("list_version"),
+            "entry_id": matches.column("entry_id"), "matched_name": matches.column("matched_name"),
+            "alias_kind": matches.column("alias_kind"), "score": matches.column("score"),
+            "features": matches.column("features"),
+            "threshold": pa.array(np.where(hit, f"{config.match.hit_threshold:.2f}",
+                                           f"{config.match.review_threshold:.2f}").tolist(),
+                                  pa.string()),
+            "explanation": matches.column("explanation"),
+            "_row": pa.array(rows), "_column": pa.array([order] * len(rows), pa.int32()),
+            "_rank": pa.array(np.arange(len(rows)), pa.int64()),
+        }))
+    schema = HITS.arrow_schema()
+    if not parts:
+        return pa.RecordBatch.from_pylist([], schema=schema)
+    table = pa.concat_tables(parts)
+    table = table.take(pc.sort_indices(table, [("_row", "ascending"), ("_column", "ascending"),
+                                               ("_rank", "ascending")]))
+    columns = [table.column(f.name) if f.name in table.schema.names
+               else pa.nulls(table.num_rows, f.type) for f in schema]
+    return pa.Table.from_arrays(columns, schema=schema).combine_chunks().to_batches()[0]

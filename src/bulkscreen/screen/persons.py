@@ -1,0 +1,670 @@
+"""Deemed-export screening of visitors, students and staff, one Arrow batch at a time.
+
+:func:`screen_persons_batch` is pure: a validated PERSONS batch, the compiled name index, the run
+configuration and a date in; RESULTS rows (one per person, in order) and HITS rows (the review
+queue) out. Residency, the specific categories, red-flag nationalities and technology access are
+judged for the whole batch with NumPy and Arrow compute (:mod:`bulkscreen.rules.deemed`); the
+person's names, affiliations and funders are matched against the lists in one call of the
+matcher. Explanations are built only for findings, never for CLEAR rows.
+
+Every reason for a non-CLEAR decision is a row in the hits file with the decision it implies, so
+a row's decision is always the most severe decision among its findings. Re-screening relies on
+that (:mod:`bulkscreen.rescreen`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bulkscreen import columns
+from bulkscreen.config import RunConfig
+from bulkscreen.rules import deemed
+from bulkscreen.rules.deemed import DeemedRules
+
+ALGORITHM_ID = "persons-deemed-v1"
+
+REASON_CODES = (
+    "NON_RESIDENT",
+    "SPECIFIC_CATEGORY_1",
+    "SPECIFIC_CATEGORY_2",
+    "SPECIFIC_CATEGORY_3",
+    "TECH_ACCESS",
+    "PARTY_HIT",
+    "PARTY_NEAR_MATCH",
+    "RED_FLAG_NATIONALITY",
+    "MISSING_INFO",
+)
+_REASON_INDEX = {code: i for i, code in enumerate(REASON_CODES)}
+SEVERITY = {"CLEAR": 0, "REVIEW": 1, "LICENSE_REQUIRED": 2, "PROHIBITED": 3}
+DECISION_NAMES = np.array(list(SEVERITY), dtype=object)
+FINDING_SEPARATOR = " | "
+
+Matcher = Callable[..., pa.Table]
+
+_STR = pa.string()
+
+
+def screen_persons_batch(batch: pa.RecordBatch, index: Any, config: RunConfig, as_of: dt.date,
+                         deemed_rules: DeemedRules | None = None,
+                         matcher: Matcher | None = None,
+                         entry_notes: Mapping[tuple[str, str], str] | None = None,
+                         ) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+    """Screen one batch of persons for deemed-export control on one date.
+
+    Parameters
+    ----------
+    batch
+        Validated PERSONS columns (``columns.PERSONS``), optionally with an ``input_row`` int64
+        column (1-based row number in the input file; 1..n when absent).
+    index
+        Compiled name index (``bulkscreen.lists.name_index.build_name_index``). None skips name
+        matching, leaving only the rule findings.
+    config
+        Run configuration; ``config.match`` sets the name-match thresholds.
+    as_of
+        Date the persons are judged on (residency, categories and red flags in force then).
+    deemed_rules
+        Deemed-export rules; default the bundled version in force on ``as_of``.
+    matcher
+        Name matcher with the signature of ``bulkscreen.screen.parties.match_names``; default
+        that function.
+    entry_notes
+        ``(list_id, entry_id) -> note`` added to a name match's explanation, e.g. the End User
+        List concern types; build it once with :func:`list_entry_notes`.
+
+    Returns
+    -------
+    tuple of pyarrow.RecordBatch
+        (RESULTS rows, one per input row in input order; HITS rows sorted by input row).
+    """
+    rules = deemed_rules or deemed.load_deemed_rules(as_of=as_of)
+    n = batch.num_rows
+    input_row = _input_rows(batch)
+    record_id = batch.column("person_id")
+    facts = _judge(batch, as_of, rules)
+    findings = _Findings()
+    _add_residency_findings(findings, facts, batch, rules)
+    _add_category_findings(findings, facts, batch, rules)
+    _add_red_flag_findings(findings, facts, rules)
+    _add_missing_info_findings(findings, facts, batch, rules)
+    if index is not None:
+        if matcher is None:
+            from bulkscreen.screen.parties import match_names as matcher
+        _add_party_findings(findings, facts, batch, index, config, matcher, rules,
+                            entry_notes or {})
+    hits = findings.to_hits(input_row, record_id, as_of, rules)
+    results = _results(hits, findings, facts.technology, input_row, record_id, as_of, n)
+    return results, hits
+
+
+# --- facts -------------------------------------------------------------------------------------
+
+@dataclass
+class _Facts:
+    """Everything the rules found about the batch, before it becomes findings."""
+
+    as_of: dt.date
+    n: int
+    residency: deemed.Residency
+    technology: np.ndarray
+    technology_text: pa.Array
+    categories_apply: bool
+    affiliations: deemed.AffiliationFindings
+    funding: deemed.FundingFindings
+    category_3: np.ndarray
+    instructions_missing: np.ndarray
+    affiliations_null: np.ndarray
+    funding_null: np.ndarray
+    official_unknown: np.ndarray
+    official_status: pa.Array
+    # Flat (parent row, position in list, upper-case code) of every nationality.
+    nationalities: tuple[np.ndarray, np.ndarray, pa.Array]
+
+
+def _judge(batch: pa.RecordBatch, as_of: dt.date, rules: DeemedRules) -> _Facts:
+    n = batch.num_rows
+    residency = deemed.judge_residency(
+        batch.column("nationalities"), batch.column("entry_date"),
+        batch.column("employer_in_japan"), batch.column("official_status"), as_of, rules)
+    status = pc.utf8_lower(deemed.clean_text(batch.column("official_status")))
+    official_unknown = deemed.to_numpy_bool(pc.is_valid(status)) & ~deemed.to_numpy_bool(
+        pc.is_in(status, value_set=pa.array(list(rules.official_statuses))))
+    instructions = batch.column("foreign_government_instructions")
+    nat_parents, nat_positions, nat_flat = deemed.list_parents(batch.column("nationalities"))
+    return _Facts(
+        as_of=as_of,
+        n=n,
+        residency=residency,
+        technology=deemed.listed_technology(batch.column("controlled_technology"), rules),
+        technology_text=deemed.clean_text(batch.column("controlled_technology")),
+        categories_apply=rules.categories_apply(as_of),
+        affiliations=deemed.judge_affiliations(batch.column("affiliations"), rules),
+        funding=deemed.judge_funding(batch.column("funding"), n, rules),
+        category_3=deemed.to_numpy_bool(instructions),
+        instructions_missing=deemed.to_numpy_bool(pc.is_null(instructions)),
+        affiliations_null=deemed.to_numpy_bool(pc.is_null(batch.column("affiliations"))),
+        funding_null=deemed.to_numpy_bool(pc.is_null(batch.column("funding"))),
+        official_unknown=official_unknown,
+        official_status=status,
+        nationalities=(nat_parents, nat_positions,
+                       pc.utf8_upper(pc.utf8_trim_whitespace(nat_flat))),
+    )
+
+
+def _input_rows(batch: pa.RecordBatch) -> np.ndarray:
+    if "input_row" in batch.schema.names:
+        return np.asarray(batch.column("input_row").to_numpy(zero_copy_only=False),
+                          dtype=np.int64)
+    return np.arange(1, batch.num_rows + 1, dtype=np.int64)
+
+
+# --- findings ----------------------------------------------------------------------------------
+
+@dataclass
+class _Block:
+    """Findings of one kind: parallel arrays, one element per finding."""
+
+    rows: np.ndarray
+    order: int
+    sub: np.ndarray
+    finding: str
+    reason_code: str
+    severity: np.ndarray
+    field: pa.Array
+    explanation: pa.Array
+    query_value: pa.Array | None = None
+    rule_id: str | None = None
+    value: pa.Array | None = None
+    threshold: pa.Array | None = None
+    party: dict[str, pa.Array] = field(default_factory=dict)
+
+
+class _Findings:
+    """Collects finding blocks and turns them into HITS rows."""
+
+    def __init__(self) -> None:
+        self.blocks: list[_Block] = []
+
+    def add(self, block: _Block) -> None:
+        if len(block.rows):
+            self.blocks.append(block)
+
+    def to_hits(self, input_row: np.ndarray, record_id: pa.Array, as_of: dt.date,
+                rules: DeemedRules) -> pa.RecordBatch:
+        schema = columns.HITS.arrow_schema()
+        if not self.blocks:
+            return pa.RecordBatch.from_pylist([], schema=schema)
+        rows = np.concatenate([b.rows for b in self.blocks])
+        order = np.concatenate([np.full(len(b.rows), b.order) for b in self.blocks])
+        sub = np.concatenate([b.sub for b in self.blocks])
+        perm = np.lexsort((sub, order, rows))
+        self.rows = rows[perm]
+        self.severity = np.concatenate([b.severity for b in self.blocks])[perm]
+        self.codes = np.concatenate(
+            [np.full(len(b.rows), _REASON_INDEX[b.reason_code]) for b in self.blocks])[perm]
+        take = pa.array(perm)
+
+        def column(name: str, getter: Callable[[_Block], pa.Array | str | None],
+                   type_: pa.DataType = _STR) -> pa.Array:
+            parts = []
+            for b in self.blocks:
+                value = getter(b)
+                if value is None or isinstance(value, str):
+                    parts.append(pa.array(np.full(len(b.rows), value, dtype=object), type_))
+                else:
+                    parts.append(value.cast(type_))
+            return pa.concat_arrays(parts).take(take)
+
+        n_hits = len(rows)
+        arrays = {
+            "input_row": pa.array(input_row[self.rows]),
+            "record_id": record_id.take(pa.array(self.rows)),
+            "as_of_date": pa.array(np.full(n_hits, as_of), pa.date32()),
+            "finding": column("finding", lambda b: b.finding),
+            "decision": pa.array(DECISION_NAMES[self.severity].astype(str)),
+            "reason_code": pa.array(np.array(REASON_CODES)[self.codes]),
+            "field": column("field", lambda b: b.field),
+            "query_value": column("query_value", lambda b: b.query_value),
+            "list_id": column("list_id", lambda b: b.party.get("list_id")),
+            "list_version": column("list_version", lambda b: b.party.get("list_version")),
+            "entry_id": column("entry_id", lambda b: b.party.get("entry_id")),
+            "matched_name": column("matched_name", lambda b: b.party.get("matched_name")),
+            "alias_kind": column("alias_kind", lambda b: b.party.get("alias_kind")),
+            "score": column("score", lambda b: b.party.get("score"), pa.float32()),
+            "features": column("features", lambda b: b.party.get("features")),
+            "rule_id": column("rule_id", lambda b: b.rule_id),
+            "rule_version": column("rule_version", lambda b: None if b.party else
+                                   rules.rule_version),
+            "value": column("value", lambda b: b.value),
+            "threshold": column("threshold", lambda b: b.threshold),
+            "explanation": column("explanation", lambda b: b.explanation),
+            "review_decision": pa.nulls(n_hits, _STR),
+        }
+        return pa.RecordBatch.from_arrays([arrays[name] for name in schema.names], schema=schema)
+
+
+def _join(*parts: pa.Array | str) -> pa.Array:
+    """Concatenate strings element-wise; a null part makes the result null."""
+    return pc.binary_join_element_wise(
+        *[pa.scalar(p, _STR) if isinstance(p, str) else p.cast(_STR) for p in parts], "")
+
+
+def _text(array: pa.Array, missing: str = "?") -> pa.Array:
+    return pc.fill_null(array.cast(_STR), missing)
+
+
+def _indexed_field(prefix: str, positions: np.ndarray, suffix: str = "") -> pa.Array:
+    return _join(f"{prefix}[", pa.array(positions).cast(_STR), f"]{suffix}")
+
+
+def _technology_clause(facts: _Facts, rows: np.ndarray, licence: str) -> tuple[pa.Array,
+                                                                              np.ndarray]:
+    """The sentence on technology access for each row, and the severity it gives."""
+    has_tech = facts.technology[rows]
+    tech_text = _text(facts.technology_text.take(pa.array(rows)), "")
+    with_tech = _join("; will access listed technology '", tech_text, f"': {licence}")
+    clause = pc.if_else(pa.array(has_tech), with_tech,
+                        pa.scalar("; no listed technology declared: confirm which technology "
+                                  "the person will access", _STR))
+    severity = np.where(has_tech, SEVERITY["LICENSE_REQUIRED"], SEVERITY["REVIEW"])
+    return clause, severity.astype(np.int8)
+
+
+_LICENCE = "licence required before providing it (FEFTA Art. 25(1))"
+
+
+def _date_text(days: np.ndarray) -> pa.Array:
+    return pa.array(days.astype(np.int32)).cast(pa.date32()).cast(_STR)
+
+
+def _add_residency_findings(findings: _Findings, facts: _Facts, batch: pa.RecordBatch,
+                            rules: DeemedRules) -> None:
+    """NON_RESIDENT, reported where it decides a licence: the person accesses listed tech."""
+    res = facts.residency
+    entry_days, _ = deemed.date_days(batch.column("entry_date"))
+    return_days = np.where(res.is_japanese,
+                           deemed.add_months(entry_days, rules.japanese_return_months),
+                           res.resident_from)
+    base = (res.state == deemed.NON_RESIDENT) & facts.technology
+    months = rules.foreign_resident_after_months
+    cases = (
+        (deemed.WHY_OFFICIAL_STATUS, "official_status",
+         lambda r: _text(facts.official_status.take(pa.array(r))), lambda r: None,
+         lambda r, v, t: _join("non-resident: official status '", v,
+                               "' keeps a foreign national non-resident")),
+        (deemed.WHY_NOT_YET_ENTERED, "entry_date",
+         lambda r: _date_text(entry_days[r]), lambda r: None,
+         lambda r, v, t: _join("non-resident: not yet in Japan on the date judged (entry ",
+                               v, ")")),
+        (deemed.WHY_UNDER_SIX_MONTHS, "entry_date",
+         lambda r: _date_text(entry_days[r]), lambda r: _date_text(return_days[r]),
+         lambda r, v, t: _join("non-resident: in Japan since ", v,
+                               f", fewer than {months} months; resident from ", t,
+                               " unless employed at an office in Japan")),
+        (deemed.WHY_JAPANESE_RETURNED, "entry_date",
+         lambda r: _date_text(entry_days[r]), lambda r: _date_text(return_days[r]),
+         lambda r, v, t: _join("non-resident: Japanese national back in Japan since ", v,
+                               " after a stay abroad; non-resident until ", t,
+                               " unless working in Japan (confirm the stay abroad was for work "
+                               "or two years or more)")),
+    )
+    for why, field_name, value_of, threshold_of, explain in cases:
+        rows = np.flatnonzero(base & (res.why == why))
+        if not len(rows):
+            continue
+        value = value_of(rows)
+        threshold = threshold_of(rows)
+        clause, severity = _technology_clause(facts, rows, _LICENCE)
+        findings.add(_Block(
+            rows=rows, order=_REASON_INDEX["NON_RESIDENT"], sub=np.zeros(len(rows), np.int64),
+            finding="person", reason_code="NON_RESIDENT", severity=severity,
+            field=pa.array(np.full(len(rows), field_name), _STR),
+            explanation=_join(explain(rows, value, threshold), clause),
+            rule_id="jp-deemed:residency", value=value,
+            threshold=None if threshold is None else _join("resident from ", threshold)))
+
+
+def _add_category_findings(findings: _Findings, facts: _Facts, batch: pa.RecordBatch,
+                           rules: DeemedRules) -> None:
+    if not facts.categories_apply:
+        return
+    aff = facts.affiliations
+    elements = np.flatnonzero(aff.category_1)
+    if len(elements):
+        rows = aff.parents[elements]
+        take = pa.array(elements)
+        org, country, kind = (_text(a.take(take)) for a in (aff.organisation, aff.country,
+                                                            aff.kind))
+        clause, severity = _technology_clause(facts, rows, _LICENCE)
+        findings.add(_Block(
+            rows=rows, order=_REASON_INDEX["SPECIFIC_CATEGORY_1"], sub=aff.positions[elements],
+            finding="person", reason_code="SPECIFIC_CATEGORY_1", severity=severity,
+            field=_indexed_field("affiliations", aff.positions[elements]),
+            query_value=org,
+            explanation=_join("specific category 1: ", kind, " with ", org, " (", country,
+                              "), a foreign organisation that can bind the person to its "
+                              "instructions", clause),
+            rule_id="jp-deemed:category-1", value=_join(kind, " / ", country)))
+
+    fund = facts.funding
+    rows = np.flatnonzero(fund.category_2)
+    if len(rows):
+        payers = _payer_summary(fund, rows)
+        share_pct = pa.array(np.round(fund.foreign_government_share[rows] * 100, 2)).cast(_STR)
+        clause, severity = _technology_clause(facts, rows, _LICENCE)
+        threshold_pct = f"{rules.income_share_threshold * 100:g}%"
+        findings.add(_Block(
+            rows=rows, order=_REASON_INDEX["SPECIFIC_CATEGORY_2"],
+            sub=np.zeros(len(rows), np.int64), finding="person",
+            reason_code="SPECIFIC_CATEGORY_2", severity=severity,
+            field=pa.array(np.full(len(rows), "funding"), _STR), query_value=payers,
+            explanation=_join("specific category 2: ", share_pct, "% of annual income from "
+                              "foreign government payers (", payers, "), at least ",
+                              threshold_pct, clause),
+            rule_id="jp-deemed:category-2",
+            value=pa.array(np.round(fund.foreign_government_share[rows], 6)).cast(_STR),
+            threshold=pa.array(np.full(len(rows), f">= {rules.income_share_threshold:g}"))))
+
+    rows = np.flatnonzero(facts.category_3)
+    if len(rows):
+        clause, severity = _technology_clause(facts, rows, _LICENCE)
+        findings.add(_Block(
+            rows=rows, order=_REASON_INDEX["SPECIFIC_CATEGORY_3"],
+            sub=np.zeros(len(rows), np.int64), finding="person",
+            reason_code="SPECIFIC_CATEGORY_3", severity=severity,
+            field=pa.array(np.full(len(rows), "foreign_government_instructions"), _STR),
+            explanation=_join("specific category 3: declared to act in Japan under a foreign "
+                              "government's instructions", clause),
+            rule_id="jp-deemed:category-3", value=pa.array(np.full(len(rows), "true"))))
+
+
+def _payer_summary(fund: deemed.FundingFindings, rows: np.ndarray) -> pa.Array:
+    """'payer (CC) share, ...' of the counted foreign-government funders of each row."""
+    counted = np.flatnonzero(fund.counted & np.isin(fund.parents, rows))
+    frame = pl.DataFrame({
+        "row": fund.parents[counted],
+        "text": pl.from_arrow(_join(_text(fund.payer.take(pa.array(counted))), " (",
+                                    _text(fund.country.take(pa.array(counted))), ") ",
+                                    pa.array(np.round(fund.share[counted], 4)).cast(_STR))),
+    })
+    joined = frame.group_by("row", maintain_order=True).agg(pl.col("text").str.join(", "))
+    lookup = dict(zip(joined["row"].to_list(), joined["text"].to_list(), strict=True))
+    return pa.array([lookup.get(int(r), "") for r in rows], _STR)
+
+
+def _add_red_flag_findings(findings: _Findings, facts: _Facts, rules: DeemedRules) -> None:
+    flagged = rules.red_flag_countries(facts.as_of)
+    if not flagged:
+        return
+    parents, positions, codes = facts.nationalities
+    hit = deemed.to_numpy_bool(pc.is_in(codes, value_set=pa.array(sorted(flagged))))
+    elements = np.flatnonzero(hit)
+    if not len(elements):
+        return
+    code_values = codes.take(pa.array(elements))
+    tables = pa.array([flagged[c].table for c in code_values.to_pylist()], _STR)
+    findings.add(_Block(
+        rows=parents[elements], order=_REASON_INDEX["RED_FLAG_NATIONALITY"],
+        sub=positions[elements], finding="person", reason_code="RED_FLAG_NATIONALITY",
+        severity=np.full(len(elements), SEVERITY["REVIEW"], np.int8),
+        field=_indexed_field("nationalities", positions[elements]), query_value=code_values,
+        explanation=_join("red flag: nationality ", code_values, " is a Group D country (",
+                          tables, "); review the purpose of the stay and the sending "
+                          "institution"),
+        rule_id="jp-deemed:red-flags", value=code_values))
+
+
+def _add_missing_info_findings(findings: _Findings, facts: _Facts, batch: pa.RecordBatch,
+                               rules: DeemedRules) -> None:
+    res = facts.residency
+    review = SEVERITY["REVIEW"]
+    order = _REASON_INDEX["MISSING_INFO"]
+    foreign = (res.why != deemed.WHY_NO_NATIONALITY) & ~res.is_japanese
+
+    def per_row(mask: np.ndarray, sub: int, field_name: str, text: str) -> None:
+        rows = np.flatnonzero(mask)
+        findings.add(_Block(
+            rows=rows, order=order, sub=np.full(len(rows), sub, np.int64), finding="person",
+            reason_code="MISSING_INFO", severity=np.full(len(rows), review, np.int8),
+            field=pa.array(np.full(len(rows), field_name), _STR),
+            explanation=pa.array(np.full(len(rows), text), _STR), rule_id="jp-deemed:inputs"))
+
+    per_row(res.why == deemed.WHY_NO_NATIONALITY, 0, "nationalities",
+            "missing information: no nationality given, so residency and red flags cannot be "
+            "judged")
+    per_row(res.why == deemed.WHY_NO_ENTRY_DATE, 1, "entry_date",
+            "missing information: foreign national with no entry date and no employer in "
+            "Japan, so residency cannot be decided (give the entry date, or the employer in "
+            "Japan)")
+    rows = np.flatnonzero(facts.official_unknown)
+    if len(rows):
+        status = _text(facts.official_status.take(pa.array(rows)))
+        findings.add(_Block(
+            rows=rows, order=order, sub=np.full(len(rows), 2, np.int64), finding="person",
+            reason_code="MISSING_INFO", severity=np.full(len(rows), review, np.int8),
+            field=pa.array(np.full(len(rows), "official_status"), _STR), query_value=status,
+            value=status,
+            explanation=_join("missing information: official status '", status,
+                              "' is not one of " + ", ".join(rules.official_statuses)),
+            rule_id="jp-deemed:residency"))
+    if not facts.categories_apply:
+        return
+    per_row(foreign & facts.affiliations_null & facts.funding_null, 3, "affiliations, funding",
+            "missing information: no affiliations and no funding given for a foreign national, "
+            "so specific categories 1 and 2 cannot be judged (give empty lists if there are "
+            "none)")
+    per_row(foreign & facts.instructions_missing, 4, "foreign_government_instructions",
+            "missing information: no declaration whether the person acts under a foreign "
+            "government's instructions (specific category 3)")
+    aff, fund = facts.affiliations, facts.funding
+    for mask, positions, parents, prefix, suffix, text in (
+        (aff.missing_country, aff.positions, aff.parents, "affiliations", ".country",
+         "missing information: affiliation without a country, so specific category 1 cannot "
+         "be judged"),
+        (aff.missing_kind, aff.positions, aff.parents, "affiliations", ".kind",
+         "missing information: foreign affiliation without a known kind (employment, "
+         "concurrent_appointment, contract)"),
+        (fund.missing_country, fund.positions, fund.parents, "funding", ".country",
+         "missing information: governmental funder without a country, so specific category 2 "
+         "cannot be judged"),
+        (fund.missing_share, fund.positions, fund.parents, "funding", ".income_share",
+         "missing information: foreign governmental funder without a share of income, so "
+         "specific category 2 cannot be judged"),
+    ):
+        elements = np.flatnonzero(mask)
+        findings.add(_Block(
+            rows=parents[elements], order=order, sub=10 + positions[elements],
+            finding="person", reason_code="MISSING_INFO",
+            severity=np.full(len(elements), review, np.int8),
+            field=_indexed_field(prefix, positions[elements], suffix),
+            explanation=pa.array(np.full(len(elements), text), _STR),
+            rule_id="jp-deemed:inputs"))
+
+
+# --- name matching -----------------------------------------------------------------------------
+
+@dataclass
+class _Queries:
+    rows: list[np.ndarray] = field(default_factory=list)
+    fields: list[pa.Array] = field(default_factory=list)
+    names: list[pa.Array] = field(default_factory=list)
+    countries: list[pa.Array] = field(default_factory=list)
+    birth_years: list[pa.Array] = field(default_factory=list)
+    entity_types: list[str] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+
+    def add(self, rows: np.ndarray, field_: pa.Array, names: pa.Array, countries: pa.Array,
+            birth_years: pa.Array, entity_type: str) -> None:
+        keep = deemed.to_numpy_bool(pc.is_valid(names))
+        idx = pa.array(np.flatnonzero(keep))
+        self.rows.append(rows[keep])
+        self.fields.append(field_.take(idx))
+        self.names.append(names.take(idx))
+        self.countries.append(countries.take(idx).cast(_STR))
+        self.birth_years.append(birth_years.take(idx).cast(pa.int32()))
+        self.entity_types.append(entity_type)
+        self.sizes.append(int(keep.sum()))
+
+
+def list_entry_notes(snapshots: Sequence[pa.Table],
+                     rules: DeemedRules | None = None) -> dict[tuple[str, str], str]:
+    """Notes on list entries for name-match explanations: concern types or programmes.
+
+    Parameters
+    ----------
+    snapshots
+        List snapshots (LIST_ENTRIES schema), as given to the name index.
+    rules
+        Deemed-export rules holding the concern-type words (default: latest bundled).
+
+    Returns
+    -------
+    dict
+        ``(list_id, entry_id) -> "concern types: N nuclear, M missile"`` for End User List
+        entries and ``"programmes: ..."`` for others; entries without programmes are absent.
+    """
+    rules = rules or deemed.load_deemed_rules()
+    notes: dict[tuple[str, str], str] = {}
+    for snapshot in snapshots:
+        with_programs = snapshot.filter(
+            pc.greater(pc.fill_null(pc.list_value_length(snapshot.column("programs")), 0), 0))
+        for list_id, entry_id, programs in zip(
+                with_programs.column("list_id").to_pylist(),
+                with_programs.column("entry_id").to_pylist(),
+                with_programs.column("programs").to_pylist(), strict=True):
+            if all(p in rules.concern_types for p in programs):
+                words = ", ".join(f"{p} {rules.concern_types[p]}" for p in programs)
+                notes[(list_id, entry_id)] = f"concern types: {words}"
+            else:
+                notes[(list_id, entry_id)] = f"programmes: {', '.join(programs)}"
+    return notes
+
+
+def _add_party_findings(findings: _Findings, facts: _Facts, batch: pa.RecordBatch, index: Any,
+                        config: RunConfig, matcher: Matcher, rules: DeemedRules,
+                        entry_notes: Mapping[tuple[str, str], str]) -> None:
+    """Match full names, aliases, affiliated organisations and funders against the lists."""
+    n = facts.n
+    rows_all = np.arange(n, dtype=np.int64)
+    nat_parents, nat_positions, nat_codes = facts.nationalities
+    first = np.flatnonzero(nat_positions == 0)
+    first_nationality = np.full(n, None, dtype=object)
+    first_nationality[nat_parents[first]] = nat_codes.take(pa.array(first)).to_numpy(
+        zero_copy_only=False)
+    nationality = pa.array(first_nationality, _STR)
+    birth_year = pc.year(batch.column("date_of_birth"))
+
+    queries = _Queries()
+    queries.add(rows_all, pa.array(np.full(n, "full_name"), _STR),
+                deemed.clean_text(batch.column("full_name")), nationality, birth_year, "person")
+    parents, positions, flat = deemed.list_parents(batch.column("aliases"))
+    take = pa.array(parents)
+    queries.add(parents, _indexed_field("aliases", positions), deemed.clean_text(flat),
+                nationality.take(take), birth_year.take(take), "person")
+    aff = facts.affiliations
+    no_years = pa.nulls(len(aff.parents), pa.int32())
+    queries.add(aff.parents, _indexed_field("affiliations", aff.positions, ".organisation"),
+                aff.organisation, aff.country, no_years, "organisation")
+    fund = facts.funding
+    queries.add(fund.parents, _indexed_field("funding", fund.positions, ".payer"), fund.payer,
+                fund.country, pa.nulls(len(fund.parents), pa.int32()), "organisation")
+
+    q_rows = np.concatenate(queries.rows)
+    if not len(q_rows):
+        return
+    q_fields = pa.concat_arrays(queries.fields)
+    q_names = pa.concat_arrays(queries.names)
+    entity_types = [t for t, size in zip(queries.entity_types, queries.sizes, strict=True)
+                    for _ in range(size)]
+    matches = matcher(index, q_names, config.match,
+                      countries=pa.concat_arrays(queries.countries).to_pylist(),
+                      birth_years=pa.concat_arrays(queries.birth_years).to_pylist(),
+                      entity_types=entity_types)
+    if matches.num_rows == 0:
+        return
+    matches = matches.combine_chunks()
+    pos = np.asarray(matches.column("query_pos").to_numpy(), dtype=np.int64)
+    take = pa.array(pos)
+    is_hit = deemed.to_numpy_bool(matches.column("is_hit"))
+    list_ids = matches.column("list_id").combine_chunks().to_pylist()
+    entry_ids = matches.column("entry_id").combine_chunks().to_pylist()
+    notes = pa.array([
+        "; ".join(n for n in (rules.party_lists.get(lid, ""), entry_notes.get((lid, eid), ""))
+                  if n)
+        for lid, eid in zip(list_ids, entry_ids, strict=True)], _STR)
+    note_clause = pc.if_else(pc.equal(notes, ""), pa.scalar("", _STR), _join(" — ", notes))
+    field_ = q_fields.take(take)
+    explanation = _join(field_, ": ", _text(matches.column("explanation").combine_chunks(), ""),
+                        note_clause)
+    party = {name: matches.column(name).combine_chunks()
+             for name in ("list_id", "list_version", "entry_id", "matched_name", "alias_kind",
+                          "score", "features")}
+    for code, mask in (("PARTY_HIT", is_hit), ("PARTY_NEAR_MATCH", ~is_hit)):
+        sel = np.flatnonzero(mask)
+        idx = pa.array(sel)
+        findings.add(_Block(
+            rows=q_rows[pos[sel]], order=_REASON_INDEX[code], sub=pos[sel], finding="party",
+            reason_code=code, severity=np.full(len(sel), SEVERITY["REVIEW"], np.int8),
+            field=field_.take(idx), query_value=q_names.take(take).take(idx),
+            explanation=explanation.take(idx),
+            party={k: v.take(idx) for k, v in party.items()}))
+
+
+# --- results -----------------------------------------------------------------------------------
+
+def _results(hits: pa.RecordBatch, findings: _Findings, technology: np.ndarray,
+             input_row: np.ndarray, record_id: pa.Array, as_of: dt.date,
+             n: int) -> pa.RecordBatch:
+    severity = np.zeros(n, dtype=np.int8)
+    n_hits = np.zeros(n, dtype=np.int32)
+    top_score = np.zeros(n, dtype=np.float32)
+    code_matrix = np.zeros((n, len(REASON_CODES)), dtype=bool)
+    explanation = np.full(n, "", dtype=object)
+    if hits.num_rows:
+        rows = findings.rows
+        np.maximum.at(severity, rows, findings.severity)
+        n_hits = np.bincount(rows, minlength=n).astype(np.int32)
+        code_matrix[rows, findings.codes] = True
+        scores = np.asarray(pc.fill_null(hits.column("score"), 0.0).to_numpy(
+            zero_copy_only=False), dtype=np.float32)
+        np.maximum.at(top_score, rows, scores)
+        frame = pl.DataFrame({"row": rows,
+                              "text": pl.from_arrow(hits.column("explanation"))})
+        joined = frame.group_by("row", maintain_order=True).agg(
+            pl.col("text").str.join(FINDING_SEPARATOR))
+        explanation[joined["row"].to_numpy()] = joined["text"].to_numpy()
+    code_matrix[:, _REASON_INDEX["TECH_ACCESS"]] = technology & (severity > 0)
+    code_matrix[severity == 0] = False
+    explanation[severity == 0] = ""
+    return pa.RecordBatch.from_arrays([
+        pa.array(input_row, pa.int64()),
+        record_id.cast(_STR),
+        pa.array(np.full(n, as_of), pa.date32()),
+        pa.array(DECISION_NAMES[severity].astype(str), _STR),
+        _codes_list(code_matrix),
+        pa.array(explanation, _STR),
+        pa.array(n_hits, pa.int32()),
+        pa.array(top_score, pa.float32()),
+    ], schema=columns.RESULTS.arrow_schema())
+
+
+def _codes_list(matrix: np.ndarray) -> pa.ListArray:
+    """Boolean rows x codes matrix -> list<string> of the set codes in REASON_CODES order."""
+    offsets = np.zeros(matrix.shape[0] + 1, dtype=np.int32)
+    np.cumsum(matrix.sum(axis=1), out=offsets[1:])
+    _, code_idx = np.nonzero(matrix)
+    values = pa.array(np.array(REASON_CODES)[code_idx] if len(code_idx) else [], _STR)
+    return pa.ListArray.from_arrays(pa.array(offsets), values)
+
+
+def reason_codes_in_order(codes: Sequence[str]) -> list[str]:
+    """Sort reason codes in the stable order results use."""
+    return sorted(set(codes), key=lambda c: _REASON_INDEX.get(c, len(REASON_CODES)))

@@ -1,0 +1,144 @@
+"""Scoring kernels (features, early stop, evidence, per-row selection) against naive twins."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reference import naive_scoring
+
+from bulkscreen_kernels.scoring import (
+    FEATURES,
+    pair_features,
+    row_evidence_deltas,
+    score_candidates,
+    select_matches,
+)
+
+WEIGHTS = (0.30, 0.15, 0.50, 0.05)
+EVIDENCE_WEIGHTS = (0.02, 0.05, 0.03, 0.10, 0.10)
+TOKEN = st.text(alphabet="abcdeé", min_size=1, max_size=7)
+NAME = st.lists(TOKEN, min_size=1, max_size=4).map(" ".join)
+
+
+def texts(names: list[str], weights: list[list[float]]) -> tuple[np.ndarray, ...]:
+    """A scoring text tuple: codes, offsets, sorted codes, offsets, token ptr, weights."""
+    def encode(values):
+        codes = np.array([ord(ch) for v in values for ch in v], dtype=np.uint32)
+        offsets = np.zeros(len(values) + 1, dtype=np.int64)
+        np.cumsum([len(v) for v in values], out=offsets[1:])
+        return codes, offsets
+
+    sorted_names = [" ".join(sorted(n.split(" "))) for n in names]
+    token_ptr = np.zeros(len(names) + 1, dtype=np.int64)
+    np.cumsum([len(w) for w in weights], out=token_ptr[1:])
+    flat = np.array([x for w in weights for x in w], dtype=np.float64)
+    return (*encode(names), *encode(sorted_names), token_ptr, flat)
+
+
+@st.composite
+def scored_pairs(draw):
+    queries = draw(st.lists(NAME, min_size=1, max_size=4))
+    names = draw(st.lists(NAME, min_size=1, max_size=6))
+    weight = st.floats(0.25, 4.0)
+    q_weights = [draw(st.lists(weight, min_size=len(q.split(" ")), max_size=len(q.split(" "))))
+                 for q in queries]
+    n_weights = [draw(st.lists(weight, min_size=len(n.split(" ")), max_size=len(n.split(" "))))
+                 for n in names]
+    return queries, q_weights, names, n_weights
+
+
+@settings(max_examples=150, deadline=None)
+@given(scored_pairs(), st.sampled_from([-1.0, 0.5, 0.8, 0.95]))
+def test_scores_equal_naive_features_or_stop_below_the_floor(case, floor):
+    queries, q_weights, names, n_weights = case
+    q_texts, n_texts = texts(queries, q_weights), texts(names, n_weights)
+    cand = np.tile(np.arange(len(names), dtype=np.int32), (len(queries), 1))
+    scores = score_candidates(q_texts, n_texts, cand, np.array(WEIGHTS), floor, 2)
+    q_rows = np.repeat(np.arange(len(queries)), len(names))
+    n_rows = np.tile(np.arange(len(names)), len(queries))
+    full = pair_features(q_texts, q_rows, n_texts, n_rows, np.array(WEIGHTS))
+    for p, (q, n) in enumerate(zip(q_rows, n_rows, strict=True)):
+        expected = naive_scoring.features(queries[q], names[n], q_weights[q], n_weights[n])
+        assert full[p].tolist() == pytest.approx([expected[f] for f in FEATURES], abs=1e-6)
+        exact = naive_scoring.combined(expected, WEIGHTS)
+        if scores[q, n] >= floor:
+            assert scores[q, n] == pytest.approx(exact, abs=1e-6)
+        else:
+            assert exact < floor + 1e-6
+
+
+def test_token_swap_and_dropped_token_features():
+    q = texts(["smith john", "john smith"], [[1.0, 1.0], [1.0, 1.0]])
+    n = texts(["john smith", "john william smith"], [[1.0, 1.0], [1.0, 1.0, 1.0]])
+    full = pair_features(q, np.array([0, 1]), n, np.array([0, 1]), np.array(WEIGHTS))
+    swapped, dropped = (dict(zip(FEATURES, row, strict=True)) for row in full.tolist())
+    assert swapped["token_set"] == 1.0 and swapped["jaro_winkler"] == 1.0
+    assert swapped["token_order"] == 0.0
+    assert dropped["token_set"] == pytest.approx((1.0 + 2.0 / 3.0) / 2.0)
+    assert dropped["token_order"] == 1.0
+
+
+@st.composite
+def selection_cases(draw):
+    n_names = draw(st.integers(1, 10))
+    name_entry = draw(st.lists(st.integers(0, 4), min_size=n_names, max_size=n_names))
+    k = draw(st.integers(1, 6))
+    n_queries = draw(st.integers(1, 4))
+    cand = []
+    for _ in range(n_queries):
+        ids = draw(st.lists(st.integers(0, n_names - 1), max_size=k, unique=True))
+        scores = draw(st.lists(st.sampled_from([0.5, 0.79, 0.8, 0.85, 0.9, 0.97, 1.0]),
+                               min_size=len(ids), max_size=len(ids)))
+        cand.append(list(zip(ids, scores, strict=True)))
+    n_rows = draw(st.integers(1, 8))
+    rows = [(draw(st.integers(-1, n_queries - 1)), draw(st.sampled_from([-1, 0, 1, 2])),
+             draw(st.sampled_from([0, 1980, 1981, 1990])), draw(st.sampled_from([-1, 0, 1])))
+            for _ in range(n_rows)]
+    entries = [(draw(st.sampled_from([-1, 0, 1])), draw(st.sets(st.integers(0, 2), max_size=2)),
+                draw(st.sets(st.sampled_from([1980, 1985]), max_size=2))) for _ in range(5)]
+    return name_entry, k, cand, rows, entries, draw(st.integers(1, 4))
+
+
+@settings(max_examples=100, deadline=None)
+@given(selection_cases())
+def test_select_matches_equals_naive(case):
+    name_entry, k, cand, rows, entries, top_k = case
+    cand_idx = np.full((len(cand), k), -1, dtype=np.int32)
+    cand_score = np.full((len(cand), k), -1.0, dtype=np.float32)
+    for q, pairs in enumerate(cand):
+        for c, (n, s) in enumerate(pairs):
+            cand_idx[q, c], cand_score[q, c] = n, s
+    entry_arrays = (
+        np.array([e[0] for e in entries], np.int8),
+        np.cumsum([0] + [len(e[1]) for e in entries]).astype(np.int64),
+        np.array([c for e in entries for c in sorted(e[1])], np.int16),
+        np.cumsum([0] + [len(e[2]) for e in entries]).astype(np.int64),
+        np.array([y for e in entries for y in sorted(e[2])], np.int16),
+    )
+    row_query = np.array([r[0] for r in rows], np.int64)
+    evidence = (np.array([r[1] for r in rows], np.int16), np.array([r[2] for r in rows], np.int16),
+                np.array([r[3] for r in rows], np.int8))
+    names = np.array(name_entry, np.int32)
+    count, match_name, match_score = select_matches(
+        row_query, cand_idx, cand_score, names, evidence, entry_arrays, EVIDENCE_WEIGHTS,
+        0.8, top_k, 3)
+    for r, (q, country, year, kind) in enumerate(rows):
+        expected = []
+        if q >= 0:
+            deltas = [sum(naive_scoring.evidence(country, year, kind, *entries[name_entry[n]],
+                                                 EVIDENCE_WEIGHTS))
+                      for n, _ in cand[q]]
+            scores32 = [(n, float(np.float32(s))) for n, s in cand[q]]
+            expected = naive_scoring.select(scores32, name_entry, deltas, 0.8, top_k)
+        got = list(zip(match_name[r, :count[r]].tolist(), match_score[r, :count[r]].tolist(),
+                       strict=True))
+        assert [n for n, _ in got] == [n for n, _ in expected]
+        assert [s for _, s in got] == pytest.approx([s for _, s in expected], abs=1e-6)
+        if count[r]:
+            deltas = row_evidence_deltas(np.full(count[r], r), match_name[r, :count[r]], names,
+                                         evidence, entry_arrays, EVIDENCE_WEIGHTS)
+            for n, d in zip(match_name[r, :count[r]], deltas, strict=True):
+                assert d.tolist() == pytest.approx(naive_scoring.evidence(
+                    country, year, kind, *entries[name_entry[n]], EVIDENCE_WEIGHTS))

@@ -1,0 +1,53 @@
+"""String kernels against their naive twins and against RapidFuzz."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from bulkscreen_kernels.strings import jaro_winkler, levenshtein_bounded
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+from reference import naive_strings
+
+SMALL_ALPHABET = st.text(alphabet="abcab ed", max_size=24)
+ANY_TEXT = st.text(max_size=30)
+TEXTS = st.one_of(SMALL_ALPHABET, ANY_TEXT)
+
+
+def codes(text: str) -> np.ndarray:
+    return np.array([ord(ch) for ch in text], dtype=np.uint32)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS, TEXTS)
+def test_jaro_winkler_equals_naive_and_rapidfuzz(a, b):
+    ours = jaro_winkler(codes(a), codes(b), 0.1)
+    assert ours == pytest.approx(naive_strings.jaro_winkler(a, b), abs=1e-12)
+    assert ours == pytest.approx(JaroWinkler.similarity(a, b), abs=1e-6)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS, TEXTS, st.integers(0, 40))
+def test_levenshtein_bounded_equals_naive_and_rapidfuzz(a, b, bound):
+    ours = levenshtein_bounded(codes(a), codes(b), bound)
+    assert ours == naive_strings.levenshtein_bounded(a, b, bound)
+    assert ours == min(Levenshtein.distance(a, b), bound + 1)
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    ("martha", "marhta", 0.9611111),
+    ("dwayne", "duane", 0.84),
+    ("dixon", "dicksonx", 0.8133333),
+    ("", "", 1.0),
+    ("abc", "", 0.0),
+])
+def test_jaro_winkler_textbook_values(a, b, expected):
+    assert jaro_winkler(codes(a), codes(b), 0.1) == pytest.approx(expected, abs=1e-6)
+
+
+def test_levenshtein_stops_at_the_bound():
+    a = codes("a" * 50)
+    b = codes("b" * 50)
+    assert levenshtein_bounded(a, b, 3) == 4
+    assert levenshtein_bounded(a, b, 100) == 50
