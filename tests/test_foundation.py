@@ -6,9 +6,9 @@ import ast
 import json
 from pathlib import Path
 
-import bulkscreen_kernels
 import pytest
 
+import bulkscreen_kernels
 from bulkscreen.columns import TABLES
 from bulkscreen.config import RunConfig, config_template, load_config
 from bulkscreen.errors import ConfigError

@@ -26,10 +26,10 @@ def test_every_bundled_file_matches_its_source_record():
 
 def test_catalog_holds_every_list_and_version_sorted():
     catalog = bundled_catalog()
-    assert set(catalog.list_ids) == SNAPSHOT_LISTS
+    assert set(catalog.list_ids()) == SNAPSHOT_LISTS
     versions = [v.version for v in catalog.versions("us-ofac-sdn")]
     assert versions == ["2019-01-15", "2021-07-07", "2024-05-03", "2025-12-24"]
-    for list_id in catalog.list_ids:
+    for list_id in catalog.list_ids():
         for version in catalog.versions(list_id):
             assert version.publisher and version.licence and version.origin
             assert version.files and len(version.sha256) == 64

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow  # imports every bundled list once (about 10 s)
 def snapshots() -> dict[str, pa.Table]:
     catalog = bundled_catalog()
     tables, seconds = {}, {}
-    for list_id in catalog.list_ids:
+    for list_id in catalog.list_ids():
         for version in catalog.versions(list_id):
             start = time.perf_counter()
             tables[version.key] = build_snapshot(version, catalog)

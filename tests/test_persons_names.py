@@ -36,7 +36,7 @@ def _entry(snapshots, list_id: str, entry_id: str) -> dict:
 
 
 def _screen(japanese_lists, people: list[dict]):
-    snapshots, index, notes = japanese_lists
+    _, index, notes = japanese_lists
     rows = []
     for i, p in enumerate(people):
         row = {name: None for name in columns.PERSONS.names}

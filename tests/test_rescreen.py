@@ -143,7 +143,7 @@ def test_rescreen_carries_reviews_and_reports_changes(runs):
             ("P3", "technology_access_removed"), ("P3", "decision_changed"),
             ("P5", "new_record")} <= changes
     assert ("P1", "decision_changed") not in changes
-    new_hit = [r for r in report.changes.to_pylist() if r["change"] == "new_hit"][0]
+    new_hit = next(r for r in report.changes.to_pylist() if r["change"] == "new_hit")
     assert new_hit["list_id"] == "un-consolidated" and new_hit["entry_id"] == "QDi.1"
     reviewed = {r["record_id"]: r["review_decision"] for r in report.hits.to_pylist()
                 if r["finding"] == "party"}

@@ -206,6 +206,25 @@ RESULTS = Table(
     ),
 )
 
+AUDIT_RESULTS = Table(
+    name="audit_results",
+    description="One row per audited shipment line: its decision on its own date (lists and "
+    "rules then in force) and again by today's lists and rules.",
+    key="record_id",
+    columns=(
+        *RESULTS.columns,
+        Column("decision_today", _STR, "Decision by the lists and rules in force today.",
+               required=True),
+        Column("reason_codes_today", _LIST_STR, "Reasons for the decision today.",
+               required=True),
+        Column("explanation_today", _STR, "Explanation of the decision today.", required=True),
+        Column("decision_changed", pa.bool_(), "Whether the two decisions differ.",
+               required=True),
+        Column("list_versions", _STR, "List versions in force on the shipment date, "
+               "'list_id@version' joined by spaces.", required=True),
+    ),
+)
+
 HITS = Table(
     name="hits",
     description="The review queue: one row per finding, with its explanation.",
@@ -269,5 +288,6 @@ LABELLED_PAIRS = Table(
 
 TABLES: dict[str, Table] = {
     t.name: t
-    for t in (SHIPMENTS, PERSONS, LIST_ENTRIES, RESULTS, HITS, QUARANTINE, LABELLED_PAIRS)
+    for t in (SHIPMENTS, PERSONS, LIST_ENTRIES, RESULTS, AUDIT_RESULTS, HITS, QUARANTINE,
+              LABELLED_PAIRS)
 }

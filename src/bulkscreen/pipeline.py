@@ -87,6 +87,7 @@ def run_pipeline(
     progress: bool = True,
     overwrite: bool = False,
     fmt: str | None = None,
+    results_table: Table = RESULTS,
 ) -> RunSummary:
     """Screen one input file batch by batch and write results, hits, quarantine and manifest.
 
@@ -112,6 +113,8 @@ def run_pipeline(
         Replace a finished run already in ``out_dir``.
     fmt
         Input format when the extension does not tell.
+    results_table
+        Format of the results file: RESULTS, or a format that extends it (the audit's).
 
     Returns
     -------
@@ -139,7 +142,7 @@ def run_pipeline(
         stream = open_batches(input_path, table, config.column_map, config.encoding,
                               config.batch_size, quarantine, fmt)
         results = stack.enter_context(
-            ParquetStreamWriter(paths["results"], RESULTS.arrow_schema()))
+            ParquetStreamWriter(paths["results"], results_table.arrow_schema()))
         hits = stack.enter_context(ParquetStreamWriter(paths["hits"], HITS.arrow_schema()))
         bar = stack.enter_context(row_progress(Path(input_path).name, stream.total_rows,
                                                progress))

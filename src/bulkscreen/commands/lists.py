@@ -38,7 +38,7 @@ def show(list_id: str | None, version: str | None, limit: int, data_dir: Path | 
 
     catalog = _catalog(data_dir)
     if list_id is None:
-        for lid in catalog.list_ids:
+        for lid in catalog.list_ids():
             versions = catalog.versions(lid)
             screened = "" if versions[-1].default_screening else "  (not screened by default)"
             click.echo(f"{lid}: {', '.join(v.version for v in versions)}{screened}")
@@ -78,13 +78,13 @@ def verify(do_import: bool, data_dir: Path | None) -> None:
                             hint="restore the files, or add a new version with its own "
                             "source.toml (versions are immutable)")
     count = 0
-    for list_id in catalog.list_ids:
+    for list_id in catalog.list_ids():
         for version in catalog.versions(list_id):
             count += 1
             if do_import:
                 table = build_snapshot(version, catalog)
                 click.echo(f"ok {version.key}: {table.num_rows} entries")
-    click.echo(f"ok: {count} versions of {len(catalog.list_ids)} lists match their sha256")
+    click.echo(f"ok: {count} versions of {len(catalog.list_ids())} lists match their sha256")
 
 
 @lists_group.command("diff")

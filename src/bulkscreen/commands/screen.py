@@ -150,4 +150,38 @@ def screen_persons(input_path: Path, as_of: dt.datetime | None, out_dir: Path,
     finish(summary, config, quiet)
 
 
-COMMANDS = [screen_group]
+@click.group("audit")
+def audit_group() -> None:
+    """Audit history: judge each row by the lists and rules of its own date, and today's."""
+
+
+@audit_group.command("shipments")
+@click.argument("input_path", type=click.Path(exists=True, path_type=Path))
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="The date whose lists and "
+              "rules are 'today's' (default today).")
+@run_options
+def audit_shipments(input_path: Path, today: dt.datetime | None, out_dir: Path,
+                    config_path: Path | None, list_ids: tuple[str, ...],
+                    map_pairs: tuple[str, ...], overwrite: bool, quiet: bool, fmt: str | None,
+                    **flags: Any) -> None:
+    """Judge every shipment line as of its shipment date and as of today.
+
+    results.parquet has both decisions per line and ``decision_changed``; hits.parquet has the
+    findings of both judgements (told apart by ``as_of_date``).
+    """
+    from bulkscreen.screen.audit import run_audit
+
+    config = build_config(config_path, list_ids, map_pairs, **flags)
+    summary = run_audit(input_path, out_dir, config, _as_of(today), overwrite=overwrite,
+                        progress=not quiet, fmt=fmt)
+    if not quiet:
+        import polars as pl
+
+        changed = pl.scan_parquet(summary.results_path).filter(
+            pl.col("decision_changed")).select(pl.len()).collect().item()
+        click.echo(f"lines whose decision differs between their own date and today: "
+                   f"{changed:,}")
+    finish(summary, config, quiet)
+
+
+COMMANDS = [screen_group, audit_group]

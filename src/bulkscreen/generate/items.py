@@ -69,6 +69,11 @@ class ItemType:
     value_median_jpy: float = 1_000_000.0
     quantity_median: float = 10.0
 
+    def __post_init__(self) -> None:
+        # HS codes and descriptions are drawn at the same position, so they must pair up.
+        if len(self.hs_codes) not in (1, len(self.descriptions)):
+            raise ValueError(f"item {self.key}: give one HS code or one per description")
+
 
 def _um(name: str, threshold: float) -> ParameterSpec:
     return ParameterSpec(name, "um", threshold, alt_unit="mm", alt_factor=1e-3)
@@ -153,7 +158,9 @@ CONTROLLED_ITEMS: tuple[ItemType, ...] = (
                                         "MEMS gyroscope module"), ("7A002", "11(2)"),
              (ParameterSpec("gyro_bias_stability", "deg/h", 0.5),), 2_500_000, 10),
     ItemType("uav", 0.8, ("880621", "880622", "880624", "880692", "880699"),
-             ("unmanned aerial vehicle", "industrial drone", "agricultural spraying drone"),
+             ("small unmanned aerial vehicle", "industrial inspection drone",
+              "agricultural spraying drone", "unmanned aerial vehicle",
+              "long-endurance unmanned aircraft"),
              ("9A012", "4(9)"),
              (ParameterSpec("uav_endurance", "h", 1.0),
               ParameterSpec("uav_range", "km", 300.0),

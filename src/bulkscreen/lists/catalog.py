@@ -153,10 +153,13 @@ class Catalog:
         }
         return cls(root=Path(root), lists=ordered)
 
-    @property
     def list_ids(self) -> list[str]:
         """Every list id, sorted."""
         return list(self.lists)
+
+    def default_list_ids(self) -> list[str]:
+        """List ids screened when none are named (``default_screening`` in source.toml)."""
+        return [lid for lid, versions in self.lists.items() if versions[-1].default_screening]
 
     def versions(self, list_id: str) -> tuple[ListVersion, ...]:
         """Versions of ``list_id``, oldest first."""

@@ -29,7 +29,20 @@ _UNSPACED_SCRIPT = re.compile(
     "\u1100-\u11FF\u3130-\u318F\uAC00-\uD7AF]"
 )
 
-_EDGE_NON_WORD = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def _trim_silent_edges(text: str) -> str:
+    """Drop characters that yield no token (spaces, most punctuation) from both ends.
+
+    Such characters do not hide a form at the end of a name (山田太郎様: is 山田太郎 with
+    様), while '&' (read "and") or '©' (read "c") do.
+    """
+    start, end = 0, len(text)
+    while start < end and not split_tokens(text[start]):
+        start += 1
+    while end > start and not split_tokens(text[end - 1]):
+        end -= 1
+    return text[start:end]
 
 
 @dataclass(frozen=True)
@@ -110,8 +123,7 @@ class StripTable:
             changed = True
             while changed:
                 changed = False
-                # Punctuation and spaces at the ends do not hide a form: 山田太郎様: -> 山田太郎
-                stripped = _EDGE_NON_WORD.sub("", text)
+                stripped = _trim_silent_edges(text)
                 if form.position in ("edge", "suffix") and stripped.endswith(surface):
                     text, changed = stripped[: -len(surface)], True
                 elif form.position in ("edge", "prefix") and stripped.startswith(surface):
