@@ -262,7 +262,7 @@ def test_dirty_parquet_keeps_the_types(tmp_path):
 
 
 def test_persons_have_exactly_the_registry_schema(persons):
-    summary, table, _ = persons
+    _, table, _ = persons
     assert table.schema.equals(PERSONS.arrow_schema())
     assert table.num_rows == 12_000
 
@@ -301,7 +301,7 @@ def test_persons_look_like_visitors_students_and_staff(persons):
 
 
 def test_person_truth_matches_names_and_affiliations(persons):
-    summary, table, truth = persons
+    _, table, truth = persons
     rows = {r["person_id"]: r for r in table.to_pylist()}
     counts = {x["values"]: x["counts"] for x in pc.value_counts(truth["field"]).to_pylist()}
     assert counts["full_name"] == len(rows)

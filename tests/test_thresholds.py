@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from bulkscreen_kernels.asof import grouped_version_index, version_index
-from bulkscreen_kernels.thresholds import evaluate_rules
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference import naive_asof, naive_thresholds
 
 from bulkscreen.rules.compile import flatten_trees
+from bulkscreen_kernels.asof import grouped_version_index, version_index
+from bulkscreen_kernels.thresholds import evaluate_rules
 
 N_PARAMS = 4
 OPS = ("<", "<=", ">", ">=", "==")

@@ -12,7 +12,9 @@ Features of a (query, list name) pair, each in [0, 1], in ``FEATURES`` order:
     ``1 - distance / longer length`` of the token-sorted names (bounded distance).
 ``token_set``
     Mean of two coverages: the weighted share of the query's tokens that have a close
-    token (Jaro-Winkler >= ``TOKEN_MATCH_FLOOR``) in the list name, and vice versa.
+    token in the list name, and vice versa. Token similarity is the mean of Jaro-Winkler
+    and ``1 - Levenshtein / longer length`` (Jaro-Winkler alone rewards shared prefixes such
+    as engine/engineering); tokens under ``TOKEN_MATCH_FLOOR`` count as unmatched.
 ``token_order``
     Share of consecutive matched query tokens whose partners keep their order.
 
@@ -33,7 +35,7 @@ FEATURES = ("jaro_winkler", "levenshtein", "token_set", "token_order")
 EVIDENCE = ("country", "birth_year", "entity_type")
 N_FEATURES = 4
 N_EVIDENCE = 3
-TOKEN_MATCH_FLOOR = 0.85
+TOKEN_MATCH_FLOOR = 0.8
 PREFIX_WEIGHT = 0.1
 SPACE = 32
 ENTITY_PERSON = 0
@@ -71,9 +73,26 @@ def make_scratch(longest):
 
 
 @jit
+def token_similarity(a, b, a_flags, b_flags, row):
+    """Mean of Jaro-Winkler and normalised Levenshtein similarity of two tokens.
+
+    Below ``TOKEN_MATCH_FLOOR`` the value is only a lower bound (the Levenshtein half is
+    skipped when it cannot lift the pair over the floor).
+    """
+    jw = jaro_winkler_scratch(a, b, PREFIX_WEIGHT, a_flags, b_flags)
+    if 0.5 * (jw + 1.0) < TOKEN_MATCH_FLOOR:
+        return 0.5 * jw
+    longer = max(a.shape[0], b.shape[0])
+    if longer == 0:
+        return 1.0
+    distance = levenshtein_bounded_scratch(a, b, longer, row)
+    return 0.5 * (jw + 1.0 - distance / longer)
+
+
+@jit
 def _token_set_order(query, query_token_weight, name, name_token_weight, scratch, out):
-    """Fill ``out[TOKEN_SET]`` and ``out[TOKEN_ORDER]`` from token-level Jaro-Winkler."""
-    a_flags, b_flags, _, spans, floats = scratch
+    """Fill ``out[TOKEN_SET]`` and ``out[TOKEN_ORDER]`` from token similarities."""
+    a_flags, b_flags, row, spans, floats = scratch
     n_q = _token_spans(query, spans[0], spans[1])
     n_n = _token_spans(name, spans[2], spans[3])
     name_best = floats[1]
@@ -89,8 +108,8 @@ def _token_set_order(query, query_token_weight, name, name_token_weight, scratch
         best = 0.0
         partner = -1
         for j in range(n_n):
-            sim = jaro_winkler_scratch(token, name[spans[2, j]:spans[3, j]], PREFIX_WEIGHT,
-                                       a_flags, b_flags)
+            sim = token_similarity(token, name[spans[2, j]:spans[3, j]], a_flags, b_flags,
+                                   row)
             if sim > best:
                 best = sim
                 partner = j

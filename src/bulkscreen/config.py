@@ -69,9 +69,12 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
     """Read ``BULKSCREEN_A__B=value`` as ``{"a": {"b": value}}``; values may be JSON."""
     out: dict[str, Any] = {}
     for key, raw in environ.items():
-        if not key.startswith(ENV_PREFIX) or key == f"{ENV_PREFIX}CONFIG":
+        if not key.startswith(ENV_PREFIX):
             continue
         path = key[len(ENV_PREFIX):].lower().split("__")
+        # Other BULKSCREEN_* variables (CONFIG, CACHE_DIR, ...) are not run settings.
+        if path[0] not in RunConfig.model_fields:
+            continue
         try:
             value: Any = json.loads(raw)
         except json.JSONDecodeError:

@@ -6,7 +6,15 @@ import itertools
 
 from reference.naive_strings import jaro_winkler, levenshtein
 
-TOKEN_MATCH_FLOOR = 0.85
+TOKEN_MATCH_FLOOR = 0.8
+
+
+def token_similarity(a: str, b: str) -> float:
+    """Mean of Jaro-Winkler and ``1 - Levenshtein / longer length``."""
+    longer = max(len(a), len(b))
+    if longer == 0:
+        return 1.0
+    return 0.5 * (jaro_winkler(a, b) + 1.0 - levenshtein(a, b) / longer)
 
 
 def features(query: str, name: str, query_weights: list[float], name_weights: list[float]
@@ -16,7 +24,7 @@ def features(query: str, name: str, query_weights: list[float], name_weights: li
     n_tokens = [t for t in name.split(" ") if t]
     q_sorted = " ".join(sorted(q_tokens))
     n_sorted = " ".join(sorted(n_tokens))
-    sims = [[jaro_winkler(q, n) for n in n_tokens] for q in q_tokens]
+    sims = [[token_similarity(q, n) for n in n_tokens] for q in q_tokens]
 
     def share(bests: list[float], weights: list[float]) -> float:
         total = sum(weights)

@@ -139,7 +139,7 @@ def load_snapshots(list_ids: list[str] | None = None,
     """
     catalog = bundled_catalog()
     if list_ids is None:
-        list_ids = [lid for lid in catalog.default_list_ids()]
+        list_ids = catalog.default_list_ids()
     tables = []
     for list_id in list_ids:
         version = catalog.in_force(list_id, as_of)

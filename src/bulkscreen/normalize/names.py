@@ -9,7 +9,7 @@ from functools import lru_cache
 import pyarrow as pa
 
 from bulkscreen.normalize.chars import dominant_script
-from bulkscreen.normalize.tables import load_tables
+from bulkscreen.normalize.tables import StripTable, load_tables
 from bulkscreen.normalize.tokens import fold_characters, join_initials, split_tokens
 
 NORMALIZATION_VERSION = "names-norm-v1"
@@ -127,12 +127,11 @@ def _normalize(text: str, kind: str, kanji_romaji: bool) -> NormalizedName:
     legal: list[str] = []
     titles: list[str] = []
     # Stage 1: forms inside words of scripts written without spaces (株式会社, 様).
+    legal_table = None if kind == _PERSON else tables.legal_forms
+    title_table = None if kind == _ORGANISATION else honorifics
     stripped = folded
     if not folded.isascii():
-        if kind != _PERSON:
-            stripped = tables.legal_forms.strip_unspaced(stripped, legal)
-        if kind != _ORGANISATION:
-            stripped = honorifics.strip_unspaced(stripped, titles)
+        stripped = _strip_unspaced(stripped, legal_table, title_table, legal, titles)
     base_tokens = split_tokens(stripped, kanji_romaji=kanji_romaji)
     if not base_tokens:
         # Nothing but a legal form or title: keep it rather than return an empty name.
@@ -141,8 +140,6 @@ def _normalize(text: str, kind: str, kanji_romaji: bool) -> NormalizedName:
     tokens = base_tokens
     word_legal: list[str] = []
     word_titles: list[str] = []
-    legal_table = None if kind == _PERSON else tables.legal_forms
-    title_table = None if kind == _ORGANISATION else honorifics
     while True:
         count = len(tokens)
         if legal_table is not None and legal_table.may_strip(tokens):
@@ -153,11 +150,9 @@ def _normalize(text: str, kind: str, kanji_romaji: bool) -> NormalizedName:
             break  # nothing removed (the common case): initials are already joined
         if tokens and not (tokens[0].isascii() and tokens[-1].isascii()):
             # The removal may bare a form at the edge of a kanji word: 山田太郎様 Ltd.
-            text_left = " ".join(tokens)
-            if legal_table is not None:
-                text_left = legal_table.strip_unspaced(text_left, word_legal)
-            if title_table is not None:
-                text_left = title_table.strip_unspaced(text_left, word_titles)
+            text_left = _strip_unspaced(
+                " ".join(tokens), legal_table, title_table, word_legal, word_titles
+            )
             tokens = split_tokens(text_left, kanji_romaji=kanji_romaji)
         else:
             tokens = join_initials(tokens)
@@ -169,6 +164,21 @@ def _normalize(text: str, kind: str, kanji_romaji: bool) -> NormalizedName:
     return _new_name(
         " ".join(tokens), tuple(tokens), tuple(legal), dominant_script(folded), tuple(titles)
     )
+
+
+def _strip_unspaced(
+    text: str, legal_table: StripTable | None, title_table: StripTable | None,
+    legal: list[str], titles: list[str],
+) -> str:
+    """Strip unspaced legal forms and titles until neither finds more (公司様 needs both)."""
+    while True:
+        before = text
+        if legal_table is not None:
+            text = legal_table.strip_unspaced(text, legal)
+        if title_table is not None:
+            text = title_table.strip_unspaced(text, titles)
+        if text == before:
+            return text
 
 
 def _new_name(

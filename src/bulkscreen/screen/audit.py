@@ -50,7 +50,7 @@ def list_epoch_starts(config: RunConfig) -> list[dt.date]:
     from bulkscreen.lists import bundled_catalog
 
     catalog = bundled_catalog()
-    list_ids = config.lists or catalog.list_ids()
+    list_ids = config.lists or catalog.default_list_ids()
     days = {version.effective_date for list_id in list_ids
             for version in catalog.versions(list_id)}
     return sorted(days)

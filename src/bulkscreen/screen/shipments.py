@@ -25,7 +25,7 @@ from bulkscreen.rules.compile import CompiledRules, normalise_entry_code
 from bulkscreen.rules.derived import DERIVED_FUNCTIONS
 from bulkscreen.rules.model import ROWS_1_TO_15
 from bulkscreen.rules.units import UnitError, format_si, input_conversion
-from bulkscreen.screen.destinations import destination_groups
+from bulkscreen.screen.destinations import CountryCodes, destination_groups
 
 EUL_LIST = "jp-meti-eul"
 ENTITY_BAN_LISTS = ("jp-meti-ru-tokutei", "jp-meti-by-tokutei", "jp-meti-third-country-tokutei")
@@ -41,6 +41,7 @@ class _Batch:
     record_id: list[str]
     days: np.ndarray
     dest: np.ndarray
+    dest_codes: CountryCodes
     hs: np.ndarray
     hs_arrow: pa.Array
     declared: list[str | None]
@@ -53,6 +54,7 @@ class _Batch:
 
 def _read_batch(batch: pa.RecordBatch, as_of: dt.date | None) -> _Batch:
     n = batch.num_rows
+    dest_codes = CountryCodes.encode(batch.column("destination_country"))
     if as_of is None:
         days = batch.column("shipment_date").cast(pa.int32()).to_numpy(zero_copy_only=False)
     else:
@@ -71,8 +73,8 @@ def _read_batch(batch: pa.RecordBatch, as_of: dt.date | None) -> _Batch:
         input_row=batch.column("input_row").cast(pa.int64()).to_numpy(),
         record_id=batch.column("shipment_id").to_pylist(),
         days=np.ascontiguousarray(days, dtype=np.int32),
-        dest=np.asarray(pc.utf8_upper(batch.column("destination_country")).to_pylist(),
-                        dtype=object),
+        dest=dest_codes.as_objects(),
+        dest_codes=dest_codes,
         hs=np.asarray(hs_arrow.to_pylist(), dtype=object),
         hs_arrow=hs_arrow,
         declared=batch.column("declared_control_entry").to_pylist(),
@@ -188,9 +190,10 @@ class _HsIndex:
 def _declared_mask(declared: list[str | None], rules: CompiledRules) -> np.ndarray:
     """Return (n_rows, n_entries): the row's declared entry names the control entry."""
     mask = np.zeros((len(declared), rules.n_entries), dtype=bool)
-    codes = np.array([normalise_entry_code(d) if d else "" for d in declared], dtype=object)
-    uniques, inverse = np.unique(codes, return_inverse=True)
-    for u_index, code in enumerate(uniques):
+    encoded = pa.array(declared, pa.string()).dictionary_encode()
+    inverse = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    for u_index, raw in enumerate(encoded.dictionary.to_pylist()):
+        code = normalise_entry_code(raw)
         if not code:
             continue
         hits = [e for e, names in enumerate(rules.entry_declared)
@@ -271,7 +274,7 @@ def screen_shipments_batch(batch: pa.RecordBatch, rules: CompiledRules, party_hi
     status, decider = evaluate_rules(values, valid, applies, nodes.kind, nodes.param, nodes.op,
                                      nodes.threshold, nodes.child_ptr, nodes.children,
                                      nodes.tree_ptr)
-    groups = destination_groups(rules, b.dest, b.days)
+    groups = destination_groups(rules, b.dest_codes, b.days)
     group_a = groups.get("A", np.zeros(b.n, dtype=bool))
     ca = rules.ruleset.catch_all
     wmd_use = _keyword_mask(b.end_use, ca.wmd_keywords)
@@ -341,7 +344,7 @@ def _control_findings(findings, rules, b, status, decider, matrix, version, grou
     controlled_unknown = np.zeros(b.n, dtype=bool)
     values, valid = matrix
     exempt_ok = (
-        ~np.isin(b.dest, list(sv.never_countries))
+        ~b.dest_codes.isin(sv.never_countries)
         & (b.days >= to_day(sv.from_date))
         & ~np.isnan(b.value_jpy)
     )
@@ -402,7 +405,7 @@ def _measure_findings(findings, rules, b, status, decider, matrix, hs_index, con
     values, valid = matrix
     for m, measure in enumerate(rules.measures):
         live = _in_force(b.days, measure.from_date, measure.to_date)
-        place = np.isin(b.dest, list(measure.countries)) | np.isin(b.dest, list(measure.regions))
+        place = b.dest_codes.isin(measure.countries + measure.regions)
         if measure.region_names:
             place |= _keyword_mask(pc.utf8_lower(b.names), measure.region_names)
         live &= place

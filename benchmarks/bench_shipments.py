@@ -1,4 +1,7 @@
-"""Throughput of ``screen_shipments_batch`` on a 100,000-line batch of mixed shipments."""
+"""Throughput of ``screen_shipments_batch`` on a 100,000-line batch of mixed shipments.
+
+Run: ``pytest benchmarks/bench_shipments.py --benchmark-only``.
+"""
 
 from __future__ import annotations
 
@@ -26,8 +29,8 @@ TEMPLATES = [
 COUNTRIES = ["CN", "US", "RU", "KR", "TH", "IR", "DE", "VN"]
 
 
-@pytest.fixture(scope="module")
-def shipments() -> pa.RecordBatch:
+def make_shipments() -> pa.RecordBatch:
+    """Return a reproducible batch of mixed shipment lines."""
     rng = np.random.default_rng(7)
     pick = rng.integers(0, len(TEMPLATES), N_ROWS)
     dest = np.array(COUNTRIES)[rng.integers(0, len(COUNTRIES), N_ROWS)]
@@ -47,6 +50,11 @@ def shipments() -> pa.RecordBatch:
     table = {c.name: rows.get(c.name, [None] * N_ROWS) for c in SHIPMENTS.columns}
     batch = pa.RecordBatch.from_pydict(table, schema=SHIPMENTS.arrow_schema())
     return batch.append_column("input_row", pa.array(np.arange(1, N_ROWS + 1), pa.int64()))
+
+
+@pytest.fixture(scope="module")
+def shipments() -> pa.RecordBatch:
+    return make_shipments()
 
 
 def test_screen_shipments_100k(benchmark, shipments):
