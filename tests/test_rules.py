@@ -137,3 +137,16 @@ def test_units_refuse_missing_and_incompatible_units():
     with pytest.raises(UnitError, match="unknown unit"):
         conversion("florps")
     assert input_conversion("", "1").scale == 1.0  # counts need no unit
+
+
+def test_cli_rules_show_and_verify():
+    from click.testing import CliRunner
+
+    from bulkscreen.cli import cli
+
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["rules", "show", "--as-of", "2019-08-28"])
+    assert shown.exit_code == 0, shown.output
+    assert "group B: KR" in shown.output and "kp-export-ban" in shown.output
+    verified = runner.invoke(cli, ["rules", "verify"])
+    assert verified.exit_code == 0 and f"ok jp/{VERSION}" in verified.output

@@ -47,6 +47,9 @@ class Column:
         Whether every row must have a value (null means the row is quarantined).
     text_form
         How the value is written in a text file (CSV, Excel), when not obvious.
+    in_header
+        Whether the input must have the column even though values may be empty (a name
+        column the user asked to screen).
     """
 
     name: str
@@ -54,6 +57,7 @@ class Column:
     meaning: str
     required: bool = False
     text_form: str | None = None
+    in_header: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,11 @@ class Table:
     def required(self) -> list[str]:
         """Names of the required columns."""
         return [c.name for c in self.columns if c.required]
+
+    @property
+    def header_required(self) -> list[str]:
+        """Names of the columns the input's header must have."""
+        return [c.name for c in self.columns if c.required or c.in_header]
 
     def column(self, name: str) -> Column:
         """Return the column called ``name``."""

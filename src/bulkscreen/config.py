@@ -14,13 +14,14 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bulkscreen.errors import ConfigError, Location
 
 ENV_PREFIX = "BULKSCREEN_"
+_NOT_HASHED = {"engine", "scheduler"}
 
 
 class MatchConfig(BaseModel):
@@ -57,10 +58,15 @@ class RunConfig(BaseModel):
                                  "(default: detect).")
     fail_on_hit: bool = Field(False, description="Exit with code 1 when any row is not CLEAR.")
     match: MatchConfig = Field(default_factory=MatchConfig)
+    engine: Literal["local", "dask"] = Field("local", description="Where batches run: "
+                                             "'local' (this process) or 'dask' (a cluster).")
+    scheduler: str | None = Field(None, description="Dask scheduler address "
+                                  "(tcp://host:8786); default: a local cluster.")
 
     def hash(self) -> str:
         """Return the canonical sha256 of the settings that decide the results."""
-        payload = self.model_dump(mode="json")
+        # Where the batches run does not change the results, so it is not hashed.
+        payload = self.model_dump(mode="json", exclude=_NOT_HASHED)
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -19,7 +19,7 @@ def rules_show(as_of: dt.datetime | None) -> None:
     """Show the rule version in force on a date, its groups, measures and entries."""
     from bulkscreen.rules import compile_rules, load_rules, rules_in_force
     from bulkscreen.rules.catalog import to_day
-    from bulkscreen.screen.destinations import destination_groups
+    from bulkscreen.screen.destinations import CountryCodes, destination_groups
 
     day = (as_of.date() if as_of else dt.date.today())
     version = rules_in_force(day)
@@ -27,12 +27,13 @@ def rules_show(as_of: dt.datetime | None) -> None:
     compiled = compile_rules(ruleset)
     click.echo(f"rules {version.regime}/{version.version} (sha256 {version.sha256}) as of {day}")
     import numpy as np
+    import pyarrow as pa
 
-    days = np.array([to_day(day)], dtype=np.int32)
+    known = sorted({c for timeline in compiled.groups.values() for c in timeline.countries})
+    days = np.full(len(known), to_day(day), dtype=np.int32)
+    groups = destination_groups(compiled, CountryCodes.encode(pa.array(known)), days)
     for name in ("A", "B", "D"):
-        members = sorted(c for c in compiled.groups[name].countries
-                         if destination_groups(compiled, np.array([c], dtype=object),
-                                               days)[name][0])
+        members = [c for c, member in zip(known, groups[name], strict=True) if member]
         click.echo(f"group {name}: {' '.join(members) or '-'}")
     click.echo("measures in force:")
     for m in ruleset.measures:

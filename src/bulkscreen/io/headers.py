@@ -84,7 +84,7 @@ def match_header(header: list[str], table: Table, column_map: dict[str, str] | N
             sources[col.name] = col.name
         else:
             sources[col.name] = loose.get(loose_name(col.name))
-    missing = [c for c in table.required if sources[c] is None]
+    missing = [c for c in table.header_required if sources[c] is None]
     if missing:
         first = missing[0]
         near = nearest_header(first, [h for h in header if h not in sources.values()])

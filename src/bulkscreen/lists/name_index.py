@@ -458,6 +458,22 @@ def build_name_index(snapshots: list[pa.Table], cache_dir: Path | None = None) -
     )
 
 
+def index_flat_names(flat: pa.Table) -> NameIndex:
+    """Compile already flattened names into a :class:`NameIndex`, without the disk cache.
+
+    For callers holding names rather than snapshots (a user-supplied list, an evaluation
+    that holds some aliases out). The key hashes the flattened table itself.
+    """
+    from bulkscreen.normalize import NORMALIZATION_VERSION
+
+    started = time.perf_counter()
+    names, arrays = compile_names(flat)
+    return NameIndex(
+        key=content_key([flat]), algorithm_id=ALGORITHM_ID,
+        normalization_version=NORMALIZATION_VERSION, list_versions=_list_versions([flat]),
+        names=names, arrays=arrays, build_seconds=time.perf_counter() - started)
+
+
 def _empty_flat() -> pa.Table:
     return pa.table({
         "list_id": pa.array([], pa.string()), "list_version": pa.array([], pa.string()),

@@ -75,7 +75,7 @@ CONFUSABLE_LETTERS = frozenset(
     chr(code) for code in CONFUSABLE_TO_LATIN if not chr(code).isascii()
 )
 
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
+ASCII_LETTER = re.compile(r"[A-Za-z]")
 LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
 CYRILLIC_OR_GREEK_LETTER = re.compile(r"[\u0370-\u03FF\u1F00-\u1FFF\u0400-\u052F]")
 
@@ -147,7 +147,7 @@ def dominant_script(text: str) -> str:
         An ISO 15924 code.
     """
     if text.isascii():
-        return "Latn" if _ASCII_LETTER.search(text) else "Zyyy"
+        return "Latn" if ASCII_LETTER.search(text) else "Zyyy"
     counts: dict[str, int] = {}
     for char in text:
         script = script_of(char)

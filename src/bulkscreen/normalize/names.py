@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import pyarrow as pa
 
-from bulkscreen.normalize.chars import dominant_script
+from bulkscreen.normalize.chars import ASCII_LETTER, dominant_script
 from bulkscreen.normalize.tables import StripTable, load_tables
 from bulkscreen.normalize.tokens import fold_characters, join_initials, split_tokens
 
@@ -119,19 +119,55 @@ def normalize_name(
     return _normalize(text, entity_kind(entity_type), kanji_romaji)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What one entity kind strips, with the words that can start or end a strippable form."""
+
+    legal: StripTable | None
+    titles: StripTable | None
+    first_words: frozenset[str]
+    last_words: frozenset[str]
+    inner_words: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def _plan(kind: str) -> _Plan:
+    tables = load_tables()
+    legal = None if kind == _PERSON else tables.legal_forms
+    if kind == _ORGANISATION:
+        titles = None
+    else:
+        titles = tables.honorifics_person if kind == _PERSON else tables.honorifics_any
+    used = [table for table in (legal, titles) if table is not None]
+    return _Plan(
+        legal=legal,
+        titles=titles,
+        first_words=frozenset().union(*(t.leading_first for t in used)),
+        last_words=frozenset().union(*(t.trailing_last for t in used)),
+        inner_words=frozenset().union(*(t.inner_first for t in used)),
+    )
+
+
 @lru_cache(maxsize=1 << 17)
 def _normalize(text: str, kind: str, kanji_romaji: bool) -> NormalizedName:
-    tables = load_tables()
+    plan = _plan(kind)
     folded = fold_characters(text)
-    honorifics = tables.honorifics_person if kind == _PERSON else tables.honorifics_any
+    if folded.isascii():
+        tokens = split_tokens(folded)
+        if not tokens or not (
+            tokens[0] in plan.first_words
+            or tokens[-1] in plan.last_words
+            or not plan.inner_words.isdisjoint(tokens)
+        ):
+            # The common case: plain ASCII with nothing to strip.
+            script = "Latn" if ASCII_LETTER.search(folded) else "Zyyy"
+            return _new_name(" ".join(tokens), tuple(tokens), (), script, ())
     legal: list[str] = []
     titles: list[str] = []
     # Stage 1: forms inside words of scripts written without spaces (株式会社, 様).
-    legal_table = None if kind == _PERSON else tables.legal_forms
-    title_table = None if kind == _ORGANISATION else honorifics
     stripped = folded
     if not folded.isascii():
-        stripped = _strip_unspaced(stripped, legal_table, title_table, legal, titles)
+        stripped = _strip_unspaced(stripped, plan, legal, titles)
     base_tokens = split_tokens(stripped, kanji_romaji=kanji_romaji)
     if not base_tokens:
         # Nothing but a legal form or title: keep it rather than return an empty name.
@@ -142,17 +178,15 @@ def _normalize(text: str, kind: str, kanji_romaji: bool) -> NormalizedName:
     word_titles: list[str] = []
     while True:
         count = len(tokens)
-        if legal_table is not None and legal_table.may_strip(tokens):
-            tokens = legal_table.strip_tokens(tokens, word_legal)
-        if title_table is not None and title_table.may_strip(tokens):
-            tokens = title_table.strip_tokens(tokens, word_titles)
+        if plan.legal is not None and plan.legal.may_strip(tokens):
+            tokens = plan.legal.strip_tokens(tokens, word_legal)
+        if plan.titles is not None and plan.titles.may_strip(tokens):
+            tokens = plan.titles.strip_tokens(tokens, word_titles)
         if len(tokens) == count:
-            break  # nothing removed (the common case): initials are already joined
+            break  # nothing removed: initials are already joined
         if tokens and not (tokens[0].isascii() and tokens[-1].isascii()):
             # The removal may bare a form at the edge of a kanji word: 山田太郎様 Ltd.
-            text_left = _strip_unspaced(
-                " ".join(tokens), legal_table, title_table, word_legal, word_titles
-            )
+            text_left = _strip_unspaced(" ".join(tokens), plan, word_legal, word_titles)
             tokens = split_tokens(text_left, kanji_romaji=kanji_romaji)
         else:
             tokens = join_initials(tokens)
@@ -166,17 +200,14 @@ def _normalize(text: str, kind: str, kanji_romaji: bool) -> NormalizedName:
     )
 
 
-def _strip_unspaced(
-    text: str, legal_table: StripTable | None, title_table: StripTable | None,
-    legal: list[str], titles: list[str],
-) -> str:
+def _strip_unspaced(text: str, plan: _Plan, legal: list[str], titles: list[str]) -> str:
     """Strip unspaced legal forms and titles until neither finds more (公司様 needs both)."""
     while True:
         before = text
-        if legal_table is not None:
-            text = legal_table.strip_unspaced(text, legal)
-        if title_table is not None:
-            text = title_table.strip_unspaced(text, titles)
+        if plan.legal is not None:
+            text = plan.legal.strip_unspaced(text, legal)
+        if plan.titles is not None:
+            text = plan.titles.strip_unspaced(text, titles)
         if text == before:
             return text
 
@@ -198,6 +229,11 @@ def _new_name(
     fields["script"] = script
     fields["honorifics"] = honorifics
     return name
+
+
+def clear_name_cache() -> None:
+    """Forget cached results (for benchmarks that time normalisation itself)."""
+    _normalize.cache_clear()
 
 
 def normalize_names(

@@ -126,7 +126,7 @@ def split_tokens(folded: str, *, kanji_romaji: bool = False) -> list[str]:
     list of str
         Tokens in order: lower-case ASCII letters and digits, or kanji.
     """
-    text = transliterate(folded, kanji_romaji=kanji_romaji)
+    text = folded if folded.isascii() else transliterate(folded, kanji_romaji=kanji_romaji)
     if text.isascii():
         if "&" in text:
             text = text.replace("&", " and ")
@@ -137,7 +137,9 @@ def split_tokens(folded: str, *, kanji_romaji: bool = False) -> list[str]:
     if "oo" in text or "ou" in text or "uu" in text:
         tokens = [fold_long_vowels(token) if _has_consonant(token) else token
                   for token in tokens]
-    return join_initials(tokens)
+    if tokens and min(map(len, tokens)) == 1:
+        return join_initials(tokens)
+    return tokens
 
 
 def _has_consonant(token: str) -> bool:

@@ -129,7 +129,8 @@ def _fill_record_id(batch: pa.RecordBatch) -> pa.RecordBatch:
 def parties_table(name_columns: list[str], country_columns: dict[str, str]) -> Table:
     """The input format of ``screen parties``: a key, the name columns and their countries."""
     cols = [Column("record_id", pa.string(), "Key of the row (default: its row number).")]
-    cols += [Column(name, pa.string(), "Name to screen.") for name in name_columns]
+    cols += [Column(name, pa.string(), "Name to screen.", in_header=True)
+             for name in name_columns]
     cols += [Column(country, pa.string(), "Country of a screened party, ISO 3166-1 alpha-2.")
              for country in dict.fromkeys(country_columns.values())]
     return Table(name="parties", description="Rows with names to screen.", columns=tuple(cols))

@@ -76,7 +76,10 @@ def _distinct_queries(names: pa.Array) -> tuple[list[str], np.ndarray, list[str]
             raw_to_text[i] = text_id.setdefault(" ".join(tokens), len(text_id))
     indices = encoded.indices.to_numpy(zero_copy_only=False)
     valid = encoded.indices.is_valid().to_numpy(zero_copy_only=False)
-    row_text = np.where(valid, raw_to_text[np.where(valid, indices, 0).astype(np.int64)], -1)
+    # A sentinel slot keeps the lookup valid when every name is null (empty dictionary).
+    lookup = np.append(raw_to_text, -1)
+    safe = np.where(valid, indices, len(raw_to_text)).astype(np.int64)
+    row_text = np.where(valid, lookup[safe], -1)
     return list(text_id), row_text.astype(np.int64), raw_distinct
 
 

@@ -15,7 +15,7 @@ from bulkscreen.errors import ListDataError, Location
 from bulkscreen.lists.catalog import Catalog, ListVersion
 from bulkscreen.lists.records import Entry
 
-IMPORTER_VERSION = "1"
+IMPORTER_VERSION = "2"
 
 # format name -> module holding its ``read`` function (imported only when used)
 FORMATS = {

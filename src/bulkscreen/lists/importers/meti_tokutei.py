@@ -30,8 +30,9 @@ _AKA = re.compile(
     r"|(?:the\s*)?follow(?:ing)?\s+\S+\s+alias(?:es)?\s*:)", re.IGNORECASE)
 _DASHES = "-—–"
 # What is left of "a.k.a., the following two aliases:" when the line wrapped inside it.
-_ALIAS_INTRO = re.compile(r"^(?:the\s*)?(?:following\s+\S+\s*)?alias(?:es)?\s*:?$|"
-                          r"^(?:the\s*)?following(?:\s+\S+)?$", re.IGNORECASE)
+_ALIAS_INTRO = re.compile(r"^(?:a\.k\.a\.?,?\s*)?(?:the\s*)?(?:follow(?:ing)?\s+\S+\s*)?"
+                          r"alias(?:es)?\s*:?$|^(?:the\s*)?follow(?:ing)?(?:\s+\S+)?$",
+                          re.IGNORECASE)
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 
@@ -219,6 +220,8 @@ def _english(rest: str) -> tuple[str, list[str], list[str]]:
     name_lines = joined[: found.start()].split("\n") if found else lines
     alias_lines = joined[found.end():].split("\n") if found else []
     english_aliases = _english_aliases(alias_lines) + english_aliases
+    # The "a.k.a., the following two aliases:" preamble is not a name, however it wrapped.
+    english_aliases = [a for a in english_aliases if not _ALIAS_INTRO.match(a.strip())]
     name = _join_wrapped(name_lines).rstrip(" ,;")
     return name, english_aliases, japanese_aliases
 

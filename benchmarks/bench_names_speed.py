@@ -1,0 +1,221 @@
+"""Throughput of the party-name matcher against two baselines, same queries, same full lists.
+
+Run (figures land in ``extra_info``; script mode prints them and can run the 10M-name scale)::
+
+    pytest benchmarks/bench_names_speed.py --benchmark-only -s
+    python benchmarks/bench_names_speed.py [--scale 10000000]
+
+Queries: generated company and person names (they repeat, as names in real files do) with
+10% planted variants of list names. Baselines: (a) RapidFuzz ``process.cdist`` Jaro-Winkler
+over every list name on all cores (brute force; timed on a slice, it is linear in queries);
+(b) character 3-gram TF-IDF (scikit-learn) with sparse top-10 (``sp_matmul_topn``,
+``n_threads=2``) then Jaro-Winkler rescoring of the 10. Index build and vectoriser fit are
+timed apart. Recall: planted variants whose true entry each method reports (ours: a hit at
+0.90; baselines: Jaro-Winkler >= 0.90).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import time
+
+import numpy as np
+import pytest
+
+try:
+    from conftest import SEED, full_flat_names, unlisted_names, variant_queries
+except ImportError:  # pragma: no cover
+    from benchmarks.conftest import SEED, full_flat_names, variant_queries
+
+N_QUERIES = int(os.environ.get("BULKSCREEN_BENCH_NAME_QUERIES", "20000"))
+CDIST_SLICE = 2000
+RESULTS: dict[str, dict] = {}
+
+
+def make_queries(flat, n: int, seed: int = SEED):
+    """``n`` names: 90% generated unlisted names drawn with repeats, 10% planted variants."""
+    from bulkscreen.generate.geography import ALL_CODES
+    from bulkscreen.generate.names import company_name_pools, person_name_pools
+
+    rng = np.random.default_rng(seed)
+    planted = variant_queries(flat, max(1, n // 60), rng)
+    countries = rng.integers(0, len(ALL_CODES), n // 2)
+    names = (company_name_pools().draw(countries, rng).to_pylist()
+             + person_name_pools().draw(countries, rng).full_name.to_pylist())
+    names = names[: n - len(planted.names)] + planted.names
+    truth = [None] * (len(names) - len(planted.names)) + planted.truth
+    order = rng.permutation(len(names))
+    return [names[i] for i in order], [truth[i] for i in order]
+
+
+def planted_recall(found: list[set], truth: list) -> float:
+    pairs = [(f, t) for f, t in zip(found, truth, strict=True) if t is not None]
+    return float(np.mean([t in f for f, t in pairs])) if pairs else float("nan")
+
+
+def run_ours(index, names):
+    from bulkscreen.config import MatchConfig
+    from bulkscreen.screen.parties import match_names
+
+    result = match_names(index, names, MatchConfig())
+    found = [set() for _ in names]
+    for pos, list_id, entry_id, hit in zip(
+            result.column("query_pos").to_pylist(), result.column("list_id").to_pylist(),
+            result.column("entry_id").to_pylist(), result.column("is_hit").to_pylist(),
+            strict=True):
+        if hit:
+            found[pos].add((list_id, entry_id))
+    return found
+
+
+def run_cdist(choices, keys, names):
+    from rapidfuzz import process, utils
+    from rapidfuzz.distance import JaroWinkler
+
+    queries = [utils.default_process(n) for n in names]
+    matrix = process.cdist(queries, choices, scorer=JaroWinkler.normalized_similarity,
+                           dtype=np.float32, workers=-1, score_cutoff=0.9)
+    return [{keys[j] for j in np.nonzero(row >= 0.9)[0]} for row in matrix]
+
+
+def fit_tfidf(choices):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 3), dtype=np.float32)
+    matrix = vectorizer.fit_transform(choices)
+    return vectorizer, matrix.T.tocsr()
+
+
+def run_tfidf(model, choices, keys, names):
+    from rapidfuzz import utils
+    from rapidfuzz.distance import JaroWinkler
+    from sparse_dot_topn import sp_matmul_topn
+
+    vectorizer, list_matrix_t = model
+    queries = [utils.default_process(n) for n in names]
+    top = sp_matmul_topn(vectorizer.transform(queries), list_matrix_t, top_n=10, n_threads=2)
+    found = []
+    for i, query in enumerate(queries):
+        cols = top.indices[top.indptr[i]:top.indptr[i + 1]]
+        found.append({keys[j] for j in cols
+                      if JaroWinkler.normalized_similarity(query, choices[j]) >= 0.9})
+    return found
+
+
+@pytest.fixture(scope="module")
+def workload(flat_names):
+    from rapidfuzz import utils
+
+    names, truth = make_queries(flat_names, N_QUERIES)
+    choices = [utils.default_process(n) for n in flat_names.column("name").to_pylist()]
+    keys = list(zip(flat_names.column("list_id").to_pylist(),
+                    flat_names.column("entry_id").to_pylist(), strict=True))
+    return names, truth, choices, keys
+
+
+def _record(benchmark, label: str, n_names: int, found, truth) -> None:
+    seconds = benchmark.stats.stats.median
+    RESULTS[label] = {"names_per_s": n_names / seconds, "recall": planted_recall(found, truth)}
+    benchmark.extra_info.update({"names": n_names, "median_s": seconds, **RESULTS[label]})
+
+
+def test_baseline_rapidfuzz_cdist(benchmark, workload):
+    names, truth, choices, keys = workload
+    found = benchmark.pedantic(run_cdist, args=(choices, keys, names[:CDIST_SLICE]),
+                               rounds=3, iterations=1)
+    _record(benchmark, "cdist", CDIST_SLICE, found, truth[:CDIST_SLICE])
+
+
+def test_baseline_tfidf_topn(benchmark, workload):
+    names, truth, choices, keys = workload
+    started = time.perf_counter()
+    model = fit_tfidf(choices)
+    fit_seconds = time.perf_counter() - started
+    found = benchmark.pedantic(run_tfidf, args=(model, choices, keys, names), rounds=3,
+                               iterations=1)
+    _record(benchmark, "tfidf", len(names), found, truth)
+    benchmark.extra_info["fit_s"] = fit_seconds
+
+
+def test_ours(benchmark, workload, full_index):
+    names, truth, _, _ = workload
+    run_ours(full_index, names[:1000])  # compile or load the cached kernels outside timing
+    found = benchmark.pedantic(run_ours, args=(full_index, names), rounds=3, iterations=1)
+    _record(benchmark, "ours", len(names), found, truth)
+    ours = RESULTS["ours"]["names_per_s"]
+    benchmark.extra_info.update({
+        "distinct_names": len(set(names)), "index_build_s": full_index.build_seconds,
+        "index_from_cache": full_index.from_cache,
+        "ratio_vs_cdist": ours / RESULTS["cdist"]["names_per_s"] if "cdist" in RESULTS else None,
+        "ratio_vs_tfidf": ours / RESULTS["tfidf"]["names_per_s"] if "tfidf" in RESULTS else None,
+    })
+
+
+def scale_run(total: int, batch: int = 100_000) -> None:
+    """Screen ``total`` generated names in batches; print throughput and peak memory."""
+    from bulkscreen.lists import load_snapshots
+    from bulkscreen.lists.name_index import build_name_index
+
+    index = build_name_index(load_snapshots())
+    print(f"index: {index.n_names} names, {index.build_seconds:.2f} s "
+          f"({'cache' if index.from_cache else 'built'})")
+    flat = full_flat_names()
+    pool, _ = make_queries(flat, 200_000, seed=SEED + 1)
+    rng = np.random.default_rng(SEED + 2)
+    run_ours(index, pool[:1000])
+    started = time.perf_counter()
+    done = 0
+    while done < total:
+        size = min(batch, total - done)
+        names = [pool[i] for i in rng.integers(0, len(pool), size)]
+        run_ours(index, names)
+        done += size
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{done} names in {seconds:.1f} s = {done / seconds:,.0f} names/s; "
+          f"peak RSS {peak_mb:.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=0, help="also screen this many names")
+    args = parser.parse_args()
+    from rapidfuzz import utils
+
+    from bulkscreen.lists import load_snapshots
+    from bulkscreen.lists.name_index import build_name_index
+
+    flat = full_flat_names()
+    index = build_name_index(load_snapshots())
+    names, truth = make_queries(flat, N_QUERIES)
+    choices = [utils.default_process(n) for n in flat.column("name").to_pylist()]
+    keys = list(zip(flat.column("list_id").to_pylist(), flat.column("entry_id").to_pylist(),
+                    strict=True))
+    model = fit_tfidf(choices)
+    run_ours(index, names[:1000])
+    runs = {"ours": lambda: run_ours(index, names),
+            "tfidf": lambda: run_tfidf(model, choices, keys, names),
+            "cdist": lambda: run_cdist(choices, keys, names[:CDIST_SLICE])}
+    sizes = {"ours": len(names), "tfidf": len(names), "cdist": CDIST_SLICE}
+    for label, run in runs.items():
+        times, found = [], None
+        for _ in range(3):
+            started = time.perf_counter()
+            found = run()
+            times.append(time.perf_counter() - started)
+        RESULTS[label] = {"names_per_s": sizes[label] / float(np.median(times)),
+                          "recall": planted_recall(found, truth[:sizes[label]])}
+        print(f"{label:>6}: {RESULTS[label]['names_per_s']:>10,.0f} names/s (median of 3), "
+              f"planted recall {RESULTS[label]['recall']:.3f}")
+    print(f"distinct names {len(set(names))} of {len(names)}; index build "
+          f"{index.build_seconds:.2f} s")
+    print(f"ours / cdist = {RESULTS['ours']['names_per_s'] / RESULTS['cdist']['names_per_s']:.1f}x"
+          f"; ours / tfidf = {RESULTS['ours']['names_per_s'] / RESULTS['tfidf']['names_per_s']:.2f}x")
+    if args.scale:
+        scale_run(args.scale)
+
+
+if __name__ == "__main__":
+    main()

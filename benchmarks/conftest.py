@@ -1,0 +1,94 @@
+"""Shared data for the name-matching benchmarks: the full bundled lists and query sets.
+
+Plain functions (usable from the benchmark scripts' ``__main__`` mode) plus session fixtures.
+Every random choice comes from a seeded ``numpy.random.Generator``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+SEED = 20260227
+
+
+@dataclass(frozen=True)
+class Queries:
+    """Query names with the list entry each should find (None: not listed)."""
+
+    names: list[str]
+    truth: list[tuple[str, str] | None]  # (list_id, entry_id)
+    kinds: list[str]
+
+
+def full_flat_names() -> pa.Table:
+    """Every name (primary and aliases) of the latest version of every bundled list."""
+    from bulkscreen.lists import flatten_names, load_snapshots
+
+    return pa.concat_tables([flatten_names(s) for s in load_snapshots()])
+
+
+def unlisted_names(n: int, rng: np.random.Generator, listed_texts: set[str]) -> list[str]:
+    """Generated company and person names (half each) whose normalised form is not listed.
+
+    Generic generated names sometimes *are* listed ("Allied Trading Co."); those exact
+    collisions are real matches, not false positives, and are left out.
+    """
+    from bulkscreen.generate.geography import ALL_CODES
+    from bulkscreen.generate.names import company_name_pools, person_name_pools
+    from bulkscreen.lists.name_index import match_tokens
+    from bulkscreen.normalize import normalize_names
+
+    out: list[str] = []
+    seen: set[str] = set()
+    while len(out) < n:
+        countries = rng.integers(0, len(ALL_CODES), n)
+        drawn = (company_name_pools().draw(countries, rng).to_pylist()
+                 + person_name_pools().draw(countries, rng).full_name.to_pylist())
+        rng.shuffle(drawn)
+        for name, norm in zip(drawn, normalize_names(drawn), strict=True):
+            text = " ".join(match_tokens(norm))
+            if text and text not in listed_texts and name not in seen:
+                seen.add(name)
+                out.append(name)
+    return out[:n]
+
+
+def variant_queries(flat: pa.Table, per_kind: int, rng: np.random.Generator) -> Queries:
+    """Generated variants (typo, token order, ...) of randomly chosen list names."""
+    from bulkscreen.generate.variants import VARIANT_KINDS, make_variant
+
+    rows = flat.select(["list_id", "entry_id", "entity_type", "name"]).to_pylist()
+    names, truth, kinds = [], [], []
+    for kind in VARIANT_KINDS:
+        made = 0
+        for i in rng.permutation(len(rows)):
+            row = rows[i]
+            entity = row["entity_type"] if row["entity_type"] in ("person",
+                                                                   "organisation") else None
+            variant = make_variant(row["name"], kind, rng, entity_type=entity)
+            if variant is None or variant == row["name"]:
+                continue
+            names.append(variant)
+            truth.append((row["list_id"], row["entry_id"]))
+            kinds.append(kind)
+            made += 1
+            if made == per_kind:
+                break
+    return Queries(names, truth, kinds)
+
+
+@pytest.fixture(scope="session")
+def flat_names() -> pa.Table:
+    return full_flat_names()
+
+
+@pytest.fixture(scope="session")
+def full_index():
+    from bulkscreen.lists import load_snapshots
+    from bulkscreen.lists.name_index import build_name_index
+
+    return build_name_index(load_snapshots())

@@ -1,0 +1,63 @@
+"""Engines: where the pure per-batch screening functions run.
+
+Every engine has ``run(input_path, table, screen_batch, out_dir, config, ...) -> RunSummary``
+with the arguments and outputs of :func:`bulkscreen.pipeline.run_pipeline`, and gives the
+same result rows. :class:`LocalEngine` runs the batch loop in this process;
+:class:`~bulkscreen.engines.dask.DaskEngine` runs it on Parquet fragments with a Dask cluster
+whose client the caller passes in. The engine is always passed in, never picked inside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from bulkscreen.engines.local import LocalEngine
+
+if TYPE_CHECKING:
+    from bulkscreen.columns import Table
+    from bulkscreen.config import RunConfig
+    from bulkscreen.pipeline import RunSummary, ScreenBatch
+
+
+class Engine(Protocol):
+    """Runs a per-batch screening function over one input and writes the run's outputs."""
+
+    name: str
+
+    def run(self, input_path: Path, table: Table, screen_batch: ScreenBatch, out_dir: Path,
+            config: RunConfig, manifest_extra: dict[str, Any] | None = None,
+            progress: bool = True, overwrite: bool = False, fmt: str | None = None,
+            results_table: Table = ...) -> RunSummary:
+        """Screen ``input_path`` and write results, hits, quarantine and run.json."""
+        ...
+
+
+@contextmanager
+def open_engine(config: RunConfig) -> Iterator[Engine]:
+    """The engine ``config`` asks for, for the command line.
+
+    ``engine = "dask"`` connects to ``config.scheduler``, or starts a local cluster on
+    127.0.0.1 when no address is given, and closes it afterwards.
+
+    Parameters
+    ----------
+    config
+        Run configuration (``engine`` and ``scheduler``).
+
+    Yields
+    ------
+    Engine
+    """
+    if config.engine == "local":
+        yield LocalEngine()
+        return
+    from bulkscreen.engines.dask import DaskEngine, open_client
+
+    with open_client(config.scheduler) as client:
+        yield DaskEngine(client)
+
+
+__all__ = ["Engine", "LocalEngine", "open_engine"]

@@ -1,0 +1,141 @@
+"""The task a worker runs: read, validate and screen one fragment, writing its own part files.
+
+It is the local batch loop applied to one fragment. Each attempt writes under names unique to
+the attempt, so a retried or re-run fragment never mixes with the parts of an attempt that
+died; the client merges only the names an attempt returned. Input problems (a
+:class:`~bulkscreen.errors.BulkscreenError`) come back inside the outcome instead of being
+raised, because they would fail the same way on every retry.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import Counter
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow.compute as pc
+
+from bulkscreen.columns import HITS, Table
+from bulkscreen.engines.fragments import Fragment, FragmentSource
+from bulkscreen.errors import BulkscreenError, EngineError, Location
+from bulkscreen.io.headers import HeaderMatch
+from bulkscreen.io.quarantine import QuarantineSink
+from bulkscreen.io.readers import BatchStream
+from bulkscreen.io.writers import ParquetStreamWriter
+from bulkscreen.pipeline import ScreenBatch
+
+PART_KINDS = ("results", "hits", "quarantine")
+
+
+@dataclass(frozen=True)
+class FragmentTask:
+    """Everything a worker needs besides the job: what to read and where to write."""
+
+    fragment: Fragment
+    table: Table
+    results_table: Table
+    match: HeaderMatch
+    header: tuple[str, ...]
+    fmt: str
+    batch_size: int
+    input_name: str
+    parts_dir: str
+
+
+@dataclass
+class FragmentOutcome:
+    """What one attempt at a fragment produced.
+
+    Attributes
+    ----------
+    index
+        The fragment's index.
+    rows_read, result_rows, quarantined_rows, hit_rows
+        Row counts of the fragment.
+    decisions
+        Result rows per decision.
+    parts
+        Part file per kind (``results``, ``hits``, ``quarantine``), in ``parts_dir``.
+    timings
+        Seconds spent reading, screening and writing.
+    error
+        An input or screening error; when set, nothing else is meaningful.
+    """
+
+    index: int
+    rows_read: int = 0
+    result_rows: int = 0
+    quarantined_rows: int = 0
+    hit_rows: int = 0
+    decisions: dict[str, int] = field(default_factory=dict)
+    parts: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    error: BulkscreenError | None = None
+
+
+def screen_fragment(job: ScreenBatch, task: FragmentTask) -> FragmentOutcome:
+    """Screen one fragment with ``job`` and write its results, hits and quarantine parts.
+
+    Parameters
+    ----------
+    job
+        The pure per-batch screening function (the same one the local engine runs).
+    task
+        The fragment and how to read and write it.
+
+    Returns
+    -------
+    FragmentOutcome
+        Counts and part names, or the input/screening error that stopped it.
+    """
+    index = task.fragment.index
+    try:
+        return _screen(job, task)
+    except BulkscreenError as exc:
+        return FragmentOutcome(index=index, error=exc)
+
+
+def _screen(job: ScreenBatch, task: FragmentTask) -> FragmentOutcome:
+    fragment = task.fragment
+    attempt = uuid.uuid4().hex[:12]
+    parts = {kind: f"{kind}-{fragment.index:05d}-{attempt}.parquet" for kind in PART_KINDS}
+    folder = Path(task.parts_dir)
+    timings = {"read": 0.0, "screen": 0.0, "write": 0.0}
+    decisions: Counter[str] = Counter()
+    with ExitStack() as stack:
+        quarantine = stack.enter_context(QuarantineSink(folder / parts["quarantine"]))
+        source = FragmentSource(fragment, list(task.header), task.batch_size, task.input_name)
+        stream = BatchStream(Path(task.input_name), task.table, task.fmt, source, task.match,
+                             quarantine)
+        results = stack.enter_context(ParquetStreamWriter(
+            folder / parts["results"], task.results_table.arrow_schema()))
+        hits = stack.enter_context(ParquetStreamWriter(folder / parts["hits"],
+                                                       HITS.arrow_schema()))
+        while True:
+            tick = time.perf_counter()
+            batch = next(stream, None)
+            timings["read"] += time.perf_counter() - tick
+            if batch is None:
+                break
+            tick = time.perf_counter()
+            result_rows, hit_rows = job(batch)
+            timings["screen"] += time.perf_counter() - tick
+            if result_rows.num_rows != batch.num_rows:
+                raise EngineError(
+                    f"screening returned {result_rows.num_rows} result rows for "
+                    f"{batch.num_rows} input rows in {fragment.describe()}",
+                    Location(file=task.input_name),
+                    "the screening function must return one result row per input row")
+            tick = time.perf_counter()
+            results.write_batch(result_rows)
+            hits.write_batch(hit_rows)
+            counts = pc.value_counts(result_rows.column("decision"))
+            decisions.update({str(v["values"]): int(v["counts"]) for v in counts.to_pylist()})
+            timings["write"] += time.perf_counter() - tick
+    return FragmentOutcome(index=fragment.index, rows_read=stream.rows_read,
+                           result_rows=results.rows, quarantined_rows=quarantine.rows,
+                           hit_rows=hits.rows, decisions=dict(decisions), parts=parts,
+                           timings=timings)
