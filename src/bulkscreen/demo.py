@@ -53,10 +53,12 @@ def run_demo(out_dir: Path, n_shipments: int, n_persons: int, seed: int, as_of: 
     console.print(f"screening date {as_of}; generating {n_shipments:,} shipment lines and "
                   f"{n_persons:,} persons (seed {seed})")
     names = load_list_names(as_of=as_of)
-    shipments_path = inputs / "shipments.parquet"
+    # Shipments as CSV with a few spoiled rows, to show quarantine; persons as Parquet.
+    shipments_path = inputs / "shipments.csv"
     persons_path = inputs / "persons.parquet"
-    generate_shipments(n_shipments, seed, shipments_path, names, listed_rate=0.02)
-    generate_persons(n_persons, seed, persons_path, names, listed_rate=0.02)
+    generate_shipments(n_shipments, seed, shipments_path, names, listed_rate=0.02, fmt="csv",
+                       dirty_rate=0.001, end_date=as_of)
+    generate_persons(n_persons, seed, persons_path, names, listed_rate=0.02, end_date=as_of)
 
     summaries = {}
     for kind, path, runner in (("shipments", shipments_path, run_shipments),
@@ -65,6 +67,7 @@ def run_demo(out_dir: Path, n_shipments: int, n_persons: int, seed: int, as_of: 
         summary = runner(path, out_dir / kind, config, as_of, progress=False)
         print_summary(summary, console)
         _print_examples(summary.results_path, console)
+        _print_quarantine(summary.quarantine_path, console)
         _print_recall(path, summary.hits_path, console)
         summaries[kind] = summary
     console.rule("done")
@@ -85,6 +88,16 @@ def _print_examples(results_path: Path, console: Console) -> None:
         if len(text) > 400:
             text = text[:400] + " ..."
         console.print(f"[bold]{decision}[/bold] {row['record_id']} [{codes}]\n  {text}")
+
+
+def _print_quarantine(quarantine_path: Path, console: Console) -> None:
+    """Print the first quarantined row: where it was and why it could not be screened."""
+    quarantined = pl.read_parquet(quarantine_path)
+    if quarantined.height == 0:
+        return
+    row = quarantined.row(0, named=True)
+    console.print(f"[bold]QUARANTINED[/bold] {quarantined.height:,} rows, e.g. row "
+                  f"{row['input_row']} column {row['column']!r}: {row['reason']}")
 
 
 def _print_recall(input_path: Path, hits_path: Path, console: Console) -> None:

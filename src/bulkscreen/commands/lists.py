@@ -24,7 +24,7 @@ def _catalog(data_dir: Path | None) -> Catalog:
 
 _DATA_DIR = click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
                          default=None, help="Folder of <list-id>/<version>/ (default: the "
-                         "bundled lists).")
+                         "bundled lists and $BULKSCREEN_LISTS_DIR).")
 
 
 @lists_group.command("show")
@@ -153,11 +153,14 @@ def import_list(files: tuple[Path, ...], list_id: str, version: str, fmt: str,
             raise ConfigError(f"--map {item!r} is not COLUMN=SOURCE",
                               hint="e.g. --map primary_name=Company")
         mapping[target.strip()] = source.strip()
-    root = data_dir or bundled_lists_dir()
+    from bulkscreen.lists.catalog import refresh_catalog, user_lists_dirs
+
+    root = data_dir or next(iter(user_lists_dirs()), None) or bundled_lists_dir()
     version_dir, table = publish_version(
         root, list_id, version, files, fmt=fmt, column_map=mapping, replace=replace,
         metadata={"publisher": publisher, "title": title or f"{list_id} {version}",
                   "origin": origin, "licence": licence})
+    refresh_catalog()
     click.echo(f"imported {list_id}/{version}: {table.num_rows} entries -> {version_dir}")
 
 

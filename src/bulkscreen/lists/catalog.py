@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,6 +154,24 @@ class Catalog:
         }
         return cls(root=Path(root), lists=ordered)
 
+    def merged(self, other: Catalog) -> Catalog:
+        """Return a catalog with the versions of both; a version in both is an error."""
+        lists = {list_id: list(versions) for list_id, versions in self.lists.items()}
+        for list_id, versions in other.lists.items():
+            known = {v.version for v in lists.get(list_id, [])}
+            for version in versions:
+                if version.version in known:
+                    raise ListDataError(
+                        f"list version {version.key} exists in two folders",
+                        Location(file=str(version.path / SOURCE_FILE)),
+                        hint="remove one copy, or give the user's list another list id")
+                lists.setdefault(list_id, []).append(version)
+        ordered = {
+            list_id: tuple(sorted(versions, key=lambda v: (v.effective_date, v.version)))
+            for list_id, versions in sorted(lists.items())
+        }
+        return Catalog(root=self.root, lists=ordered)
+
     def list_ids(self) -> list[str]:
         """Every list id, sorted."""
         return list(self.lists)
@@ -207,9 +226,24 @@ def bundled_lists_dir() -> Path:
     return datasets_dir() / "lists"
 
 
-@functools.cache
+USER_LISTS_ENV = "BULKSCREEN_LISTS_DIR"
+
+
+def user_lists_dirs() -> list[Path]:
+    """Return the folders of the user's own lists named by ``$BULKSCREEN_LISTS_DIR``.
+
+    Several folders are separated like ``PATH`` entries. Each holds
+    ``<list-id>/<version>/source.toml`` like the bundled lists (``bulkscreen lists import``
+    writes them).
+    """
+    value = os.environ.get(USER_LISTS_ENV, "")
+    return [Path(part) for part in value.split(os.pathsep) if part]
+
+
 def bundled_catalog() -> Catalog:
-    """Return the catalog of every bundled list id and its versions (sorted).
+    """Return the catalog of every list id and its versions (sorted).
+
+    The bundled lists, plus the user's own lists in ``$BULKSCREEN_LISTS_DIR``.
 
     Returns
     -------
@@ -217,4 +251,17 @@ def bundled_catalog() -> Catalog:
         Versions carry their source metadata (publisher, licence, sha256 of every file) and
         a combined ``sha256`` for run manifests.
     """
-    return Catalog.from_dir(bundled_lists_dir())
+    return _catalog_for(tuple(str(folder) for folder in user_lists_dirs()))
+
+
+def refresh_catalog() -> None:
+    """Forget the cached catalog, after a list version was added or removed."""
+    _catalog_for.cache_clear()
+
+
+@functools.cache
+def _catalog_for(user_dirs: tuple[str, ...]) -> Catalog:
+    catalog = Catalog.from_dir(bundled_lists_dir())
+    for folder in user_dirs:
+        catalog = catalog.merged(Catalog.from_dir(Path(folder)))
+    return catalog

@@ -1,0 +1,444 @@
+"""The HTML report of a finished run: one self-contained file that opens with no network.
+
+:func:`write_run_report` reads a run folder (``results.parquet``, ``hits.parquet``,
+``run.json``, and ``quarantine.parquet`` when present) and writes one HTML page: counts by
+decision, list, country and year; the score histogram; a threshold sweep; the top findings
+with their explanations; the run manifest. Charts are Vega-Lite specs built with altair and
+rendered to SVG by vl-convert, then inlined, so the page holds no script and fetches nothing.
+
+Country and year come from the run's input file (destination country of a shipment, each
+nationality of a person; shipment date, or visit start of a person) when it can still be read;
+otherwise the year falls back to the date each row was judged on and the country chart says
+why it is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from bulkscreen.errors import InputError, InputSchemaError, Location, OutputError
+
+RESULTS_FILE = "results.parquet"
+HITS_FILE = "hits.parquet"
+QUARANTINE_FILE = "quarantine.parquet"
+MANIFEST_FILE = "run.json"
+DEFAULT_REPORT = "report.html"
+
+DECISION_ORDER = ("PROHIBITED", "LICENSE_REQUIRED", "REVIEW", "CLEAR")
+DECISION_COLOURS = ("#b2182b", "#ef8a62", "#fddb6d", "#9ecae1")
+SEVERITY = {d: len(DECISION_ORDER) - i for i, d in enumerate(DECISION_ORDER)}
+TOP_HITS = 100
+TOP_COUNTRIES = 25
+CHART_WIDTH = 520
+
+# Input columns that give a row's country and year, per input table.
+_COUNTRY_COLUMNS = {"shipments": "destination_country", "persons": "nationalities"}
+_YEAR_COLUMNS = {"shipments": "shipment_date", "persons": "visit_start"}
+
+
+@dataclass
+class RunData:
+    """A finished run read back: its tables, manifest and per-row country and year."""
+
+    run_dir: Path
+    results: pl.DataFrame
+    hits: pl.DataFrame
+    manifest: dict[str, Any]
+    quarantined: int
+    context: pl.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def _read_parquet(path: Path, required: tuple[str, ...]) -> pl.DataFrame:
+    if not path.is_file():
+        raise InputError(f"{path.name} not found in the run folder", Location(file=str(path)),
+                         "point to the output folder of a finished screening run")
+    try:
+        frame = pl.read_parquet(path)
+    except Exception as exc:  # polars raises several types for a damaged file
+        raise InputError(f"cannot read the Parquet file ({exc})", Location(file=str(path)),
+                         "re-run the screening that produced it") from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise InputSchemaError(f"missing column {missing[0]!r}",
+                               Location(file=str(path), column=missing[0]),
+                               "the file is not a results or hits file of bulkscreen")
+    return frame
+
+
+def read_run(run_dir: Path) -> RunData:
+    """Read a run folder for reporting.
+
+    Parameters
+    ----------
+    run_dir
+        Output folder of ``bulkscreen screen ...``, ``audit`` or one part of ``demo``.
+
+    Returns
+    -------
+    RunData
+
+    Raises
+    ------
+    InputError
+        A file is missing or unreadable, or run.json is not JSON.
+    InputSchemaError
+        A results or hits file lacks a column the report needs.
+    """
+    run_dir = Path(run_dir)
+    results = _read_parquet(run_dir / RESULTS_FILE,
+                            ("input_row", "record_id", "as_of_date", "decision", "top_score"))
+    hits = _read_parquet(run_dir / HITS_FILE, ("record_id", "finding", "decision",
+                                               "reason_code", "score", "explanation"))
+    manifest_path = run_dir / MANIFEST_FILE
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("run.json not found in the run folder",
+                         Location(file=str(manifest_path)),
+                         "point to the output folder of a finished screening run") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"run.json is not valid JSON ({exc})",
+                         Location(file=str(manifest_path)),
+                         "re-run the screening that produced it") from None
+    quarantined = 0
+    if (run_dir / QUARANTINE_FILE).is_file():
+        quarantined = pl.read_parquet(run_dir / QUARANTINE_FILE, columns=["input_row"]).height
+    notes: list[str] = []
+    context = _row_context(results, manifest, notes)
+    return RunData(run_dir, results, hits, manifest, quarantined, context, notes)
+
+
+def _row_context(results: pl.DataFrame, manifest: dict[str, Any],
+                 notes: list[str]) -> pl.DataFrame:
+    """input_row, country (one row per country) and year of every screened row."""
+    fallback_year = results.select("input_row", pl.col("as_of_date").dt.year().alias("year"))
+    table_name = (manifest.get("table") or {}).get("name")
+    inputs = manifest.get("inputs") or []
+    country_column = _COUNTRY_COLUMNS.get(table_name or "")
+    if country_column is None or not inputs:
+        notes.append("country: the run's input table records no country")
+        return fallback_year.with_columns(pl.lit(None, pl.String).alias("country"))
+    try:
+        frame = _read_input_columns(Path(inputs[0]["path"]), table_name, manifest,
+                                    [country_column, _YEAR_COLUMNS[table_name]])
+    except (OSError, InputError, KeyError) as exc:
+        reason = exc.message if isinstance(exc, InputError) else str(exc)
+        notes.append(f"country: the input file could not be read again ({reason}); "
+                     "years are the dates rows were judged on")
+        return fallback_year.with_columns(pl.lit(None, pl.String).alias("country"))
+    date_column = _YEAR_COLUMNS[table_name]
+    frame = frame.rename({country_column: "country"})
+    if frame.schema["country"] == pl.List(pl.String):
+        frame = frame.explode("country")
+    joined = fallback_year.join(frame, on="input_row", how="left")
+    return joined.select(
+        "input_row", "country",
+        pl.coalesce(pl.col(date_column).dt.year(), pl.col("year")).alias("year"))
+
+
+def _read_input_columns(path: Path, table_name: str, manifest: dict[str, Any],
+                        wanted: list[str]) -> pl.DataFrame:
+    """Read the input again through the screening reader; bad rows are set aside, as in the
+    run, so input_row numbers agree with results."""
+    import tempfile
+
+    from bulkscreen.columns import TABLES
+    from bulkscreen.io.quarantine import QuarantineSink
+    from bulkscreen.io.readers import open_batches
+
+    settings = (manifest.get("config") or {}).get("settings") or {}
+    reading = manifest.get("reading") or {}
+    parts = []
+    with tempfile.TemporaryDirectory() as scratch, \
+            QuarantineSink(Path(scratch) / "quarantine.parquet") as sink:
+        stream = open_batches(path, TABLES[table_name],
+                              column_map=settings.get("column_map") or None,
+                              encoding=reading.get("encoding"), quarantine=sink,
+                              fmt=reading.get("format"))
+        for batch in stream:
+            parts.append(pl.from_arrow(batch.select(["input_row", *wanted])))
+    if not parts:
+        raise InputError("the input file has no readable rows", Location(file=str(path)))
+    return pl.concat(parts)
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+def render_svg(chart: Any) -> str:
+    """Render an altair chart to an SVG string (vl-convert; no browser, no network)."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(chart.to_json())
+
+
+def _decision_scale() -> Any:
+    import altair as alt
+
+    return alt.Scale(domain=list(DECISION_ORDER), range=list(DECISION_COLOURS))
+
+
+def _stacked_bars(frame: pl.DataFrame, category: str, title: str, sort: list[str] | None,
+                  horizontal: bool = True) -> Any:
+    import altair as alt
+
+    cat = alt.Y if horizontal else alt.X
+    val = alt.X if horizontal else alt.Y
+    return alt.Chart(frame, title=title, width=CHART_WIDTH).mark_bar().encode(
+        cat(f"{category}:N", sort=sort, title=None),
+        val("rows:Q", title="rows"),
+        color=alt.Color("decision:N", scale=_decision_scale(), title="decision"),
+        order=alt.Order("severity:Q", sort="descending"),
+        tooltip=[category, "decision", "rows"],
+    )
+
+
+def decision_chart(results: pl.DataFrame) -> Any:
+    """Rows per decision."""
+    import altair as alt
+
+    counts = results.group_by("decision").agg(pl.len().alias("rows"))
+    counts = pl.DataFrame({"decision": list(DECISION_ORDER)}).join(
+        counts, on="decision", how="left").fill_null(0)
+    return alt.Chart(counts, title="Rows by decision", width=CHART_WIDTH).mark_bar().encode(
+        alt.Y("decision:N", sort=list(DECISION_ORDER), title=None),
+        alt.X("rows:Q", title="rows"),
+        color=alt.Color("decision:N", scale=_decision_scale(), legend=None),
+        tooltip=["decision", "rows"],
+    )
+
+
+def _with_severity(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(pl.col("decision").replace_strict(SEVERITY, default=0)
+                              .alias("severity"))
+
+
+def list_chart(hits: pl.DataFrame) -> Any | None:
+    """Name-match findings per list, split by hit and near match."""
+    import altair as alt
+
+    if "list_id" not in hits.columns:
+        return None
+    party = hits.filter(pl.col("list_id").is_not_null())
+    if party.height == 0:
+        return None
+    counts = party.group_by("list_id", "reason_code").agg(pl.len().alias("findings"))
+    order = (party.group_by("list_id").agg(pl.len().alias("n"))
+             .sort(["n", "list_id"], descending=[True, False])["list_id"].to_list())
+    return alt.Chart(counts, title="Name-match findings by list",
+                     width=CHART_WIDTH).mark_bar().encode(
+        alt.Y("list_id:N", sort=order, title=None),
+        alt.X("findings:Q", title="findings"),
+        color=alt.Color("reason_code:N", title="reason"),
+        tooltip=["list_id", "reason_code", "findings"],
+    )
+
+
+def country_chart(results: pl.DataFrame, context: pl.DataFrame) -> Any | None:
+    """Rows per country (the most frequent countries), stacked by decision."""
+    rows = context.filter(pl.col("country").is_not_null()).join(
+        results.select("input_row", "decision"), on="input_row", how="inner")
+    if rows.height == 0:
+        return None
+    top = (rows.group_by("country").agg(pl.len().alias("n"))
+           .sort(["n", "country"], descending=[True, False]).head(TOP_COUNTRIES))
+    counts = _with_severity(rows.filter(pl.col("country").is_in(top["country"].implode()))
+                            .group_by("country", "decision").agg(pl.len().alias("rows")))
+    title = f"Rows by country (top {min(TOP_COUNTRIES, top.height)})"
+    return _stacked_bars(counts, "country", title, top["country"].to_list())
+
+
+def year_chart(results: pl.DataFrame, context: pl.DataFrame) -> Any | None:
+    """Rows per year, stacked by decision."""
+    years = context.unique("input_row", keep="first").select("input_row", "year")
+    rows = years.join(results.select("input_row", "decision"), on="input_row", how="inner")
+    if rows.height == 0:
+        return None
+    counts = _with_severity(rows.with_columns(pl.col("year").cast(pl.String))
+                            .group_by("year", "decision").agg(pl.len().alias("rows")))
+    order = sorted(counts["year"].unique().to_list())
+    return _stacked_bars(counts, "year", "Rows by year", order, horizontal=False)
+
+
+def score_histogram(hits: pl.DataFrame, hit_threshold: float) -> Any | None:
+    """Histogram of name-match scores (0.01 bins) with the hit threshold marked."""
+    import altair as alt
+
+    scores = hits.filter(pl.col("score").is_not_null() & (pl.col("finding") == "party"))
+    if scores.height == 0:
+        return None
+    values = scores["score"].to_numpy().astype(np.float64)
+    low = math.floor(values.min() * 100) / 100
+    edges = np.round(np.arange(low, 1.0 + 0.0101, 0.01), 2)
+    counts, _ = np.histogram(values, bins=edges)
+    bins = pl.DataFrame({"bin_start": edges[:-1], "bin_end": edges[1:],
+                         "findings": counts.astype(np.int64)})
+    bars = alt.Chart(bins, title="Name-match score histogram",
+                     width=CHART_WIDTH).mark_bar(color="#4c78a8").encode(
+        alt.X("bin_start:Q", bin="binned", title="score"),
+        alt.X2("bin_end:Q"),
+        alt.Y("findings:Q", title="findings"),
+        tooltip=["bin_start", "bin_end", "findings"],
+    )
+    rule = alt.Chart(pl.DataFrame({"threshold": [hit_threshold]})).mark_rule(
+        color="#b2182b", strokeDash=[4, 3]).encode(x="threshold:Q")
+    return bars + rule
+
+
+def threshold_sweep(results: pl.DataFrame, low: float) -> pl.DataFrame:
+    """Rows whose best name-match score is at or above each threshold, from ``low`` to 1.
+
+    Scores under the review threshold are not kept in a run, so the sweep starts there.
+    """
+    best = results["top_score"].to_numpy().astype(np.float32)
+    thresholds = np.round(np.arange(round(low * 100), 101) / 100.0, 2)
+    rows = [int(np.count_nonzero(best >= np.float32(t))) for t in thresholds]
+    return pl.DataFrame({"threshold": thresholds, "rows": rows})
+
+
+def sweep_chart(sweep: pl.DataFrame, hit_threshold: float) -> Any | None:
+    """Rows that would be name hits at each threshold, with the configured one marked."""
+    import altair as alt
+
+    if sweep.height == 0:
+        return None
+    line = alt.Chart(sweep, title="Threshold sweep: rows with a name match at or above",
+                     width=CHART_WIDTH).mark_line(point=True, color="#4c78a8").encode(
+        alt.X("threshold:Q", scale=alt.Scale(zero=False), title="threshold"),
+        alt.Y("rows:Q", title="rows"),
+        tooltip=["threshold", "rows"],
+    )
+    rule = alt.Chart(pl.DataFrame({"threshold": [hit_threshold]})).mark_rule(
+        color="#b2182b", strokeDash=[4, 3]).encode(x="threshold:Q")
+    return line + rule
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+def top_hits(hits: pl.DataFrame, limit: int = TOP_HITS) -> list[dict[str, Any]]:
+    """The most severe findings, best score first, as dicts for the template."""
+    if hits.height == 0:
+        return []
+    ranked = _with_severity(hits).sort(
+        ["severity", "score", "record_id"], descending=[True, True, False], nulls_last=True)
+    wanted = ["record_id", "decision", "finding", "reason_code", "query_value",
+              "matched_name", "list_id", "entry_id", "score", "explanation"]
+    present = [c for c in wanted if c in ranked.columns]
+    rows = ranked.head(limit).select(present).to_dicts()
+    for row in rows:
+        score = row.get("score")
+        row["score"] = "" if score is None else f"{score:.3f}"
+    return rows
+
+
+def _thresholds(manifest: dict[str, Any]) -> tuple[float, float]:
+    from bulkscreen.config import MatchConfig
+
+    match = ((manifest.get("config") or {}).get("settings") or {}).get("match") or {}
+    defaults = MatchConfig()
+    return (float(match.get("hit_threshold", defaults.hit_threshold)),
+            float(match.get("review_threshold", defaults.review_threshold)))
+
+
+def _environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("bulkscreen.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def render_template(name: str, **values: Any) -> str:
+    """Render one of the report templates (autoescaped)."""
+    return _environment().get_template(name).render(**values)
+
+
+def build_run_report(run: RunData) -> str:
+    """The report page of a run as an HTML string."""
+    from markupsafe import Markup
+
+    hit_threshold, review_threshold = _thresholds(run.manifest)
+    sweep = threshold_sweep(run.results, review_threshold)
+    sections = [
+        ("Rows by decision", decision_chart(run.results), None),
+        ("Findings by list", list_chart(run.hits), "no name-match findings"),
+        ("Rows by country", country_chart(run.results, run.context),
+         "; ".join(n for n in run.notes if n.startswith("country")) or "no country data"),
+        ("Rows by year", year_chart(run.results, run.context), "no rows"),
+        ("Score histogram", score_histogram(run.hits, hit_threshold),
+         "no name-match findings"),
+        ("Threshold sweep", sweep_chart(sweep, hit_threshold), "no rows"),
+    ]
+    charts = [{"title": title, "svg": Markup(render_svg(chart)) if chart is not None else None,
+               "missing": missing} for title, chart, missing in sections]
+    counts = run.manifest.get("counts") or {}
+    decisions = run.results.group_by("decision").agg(pl.len().alias("n"))
+    by_decision = dict(zip(decisions["decision"].to_list(), decisions["n"].to_list(),
+                           strict=True))
+    return render_template(
+        "run_report.html.j2",
+        title=f"bulkscreen report: {run.run_dir.name}",
+        run_dir=run.run_dir.name,
+        created_at=run.manifest.get("created_at", ""),
+        generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        table=(run.manifest.get("table") or {}).get("name", ""),
+        rows=run.results.height, quarantined=run.quarantined, findings=run.hits.height,
+        input_rows=counts.get("input_rows", run.results.height + run.quarantined),
+        decisions=[(d, by_decision.get(d, 0)) for d in DECISION_ORDER],
+        hit_threshold=hit_threshold, review_threshold=review_threshold,
+        charts=charts, sweep=sweep.to_dicts(), top_hits=top_hits(run.hits),
+        top_limit=TOP_HITS, notes=run.notes,
+        manifest_json=json.dumps(run.manifest, indent=2, ensure_ascii=False, sort_keys=False),
+    )
+
+
+def write_run_report(run_dir: Path, out: Path | None = None) -> Path:
+    """Write the HTML report of a finished run.
+
+    Parameters
+    ----------
+    run_dir
+        The run's output folder.
+    out
+        The HTML file (default ``<run_dir>/report.html``).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    InputError, InputSchemaError
+        The run folder is incomplete or damaged (see :func:`read_run`).
+    OutputError
+        The file cannot be written.
+    """
+    run = read_run(Path(run_dir))
+    page = build_run_report(run)
+    return write_text_atomic(page, Path(out) if out else Path(run_dir) / DEFAULT_REPORT)
+
+
+def write_text_atomic(text: str, path: Path) -> Path:
+    """Write UTF-8 text through a temporary file and a rename."""
+    import os
+
+    partial = path.with_name(path.name + ".partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path.name} ({exc.strerror})",
+                          Location(file=str(path)), "check the folder is writable") from None
+    return path
