@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from bulkscreen_kernels.strings import jaro_winkler, levenshtein_bounded
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 from reference import naive_strings
+
+from bulkscreen_kernels.strings import jaro_winkler, levenshtein_bounded
 
 SMALL_ALPHABET = st.text(alphabet="abcab ed", max_size=24)
 ANY_TEXT = st.text(max_size=30)

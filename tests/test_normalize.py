@@ -159,11 +159,19 @@ def test_legal_forms_removed(raw, expected_text, expected_forms):
     assert name.legal_forms == expected_forms
 
 
-@pytest.mark.parametrize("raw", ["Ltd", "LLC", "Co., Ltd.", "株式会社", "㈱", "ООО"])
-def test_name_that_is_only_a_legal_form_keeps_it(raw):
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Ltd", "ltd"), ("LLC", "llc"), ("Co., Ltd.", "co ltd"), ("GmbH & Co. KG", "gmbh and co kg"),
+    ("株式会社", "株式会社"), ("㈱", "株"), ("ООО", "ooo"), ("Mr", "mr"),
+])
+def test_name_that_is_only_a_legal_form_keeps_it(raw, expected):
     name = normalize_name(raw)
-    assert name.text != ""
-    assert name.tokens
+    assert (name.text, name.legal_forms, name.honorifics) == (expected, (), ())
+
+
+def test_forms_are_removed_until_one_would_be_all_that_is_left():
+    name = normalize_name("株式会社 ООО LLC")
+    assert name.text == "ooo"
+    assert name.legal_forms == ("kk", "llc")
 
 
 def test_legal_forms_kept_for_persons():

@@ -152,10 +152,11 @@ def rescreen_persons(current_results_dir: Path, previous_results_dir: Path,
     # Compare with the previous decisions as reviewed, not as first screened.
     prev_reviewed_hits, _ = _carry_reviews(prev_hits, decisions, entry_changes)
     prev_results = _redecide(prev_results, prev_reviewed_hits)
+    prev_first, cur_first = _first_per_record(prev_results), _first_per_record(results)
     changes = pl.concat([
-        _record_changes(prev_results, results),
+        _record_changes(prev_first, cur_first),
         _hit_changes(prev_hits, hits),
-        _person_code_changes(prev_results, results),
+        _person_code_changes(prev_first, cur_first),
         carry_changes,
     ], how="vertical")
     changes = changes.sort(["record_id", "change"], maintain_order=True)
@@ -409,13 +410,15 @@ def _redecide(results: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
 # --- change detection --------------------------------------------------------------------------
 
 def _first_per_record(results: pl.DataFrame) -> pl.DataFrame:
-    return results.unique("record_id", keep="first", maintain_order=True)
+    """One row per record_id (the first), for comparing runs; keys repeat only in bad input."""
+    return results.select(["record_id", "decision", "reason_codes"]).unique(
+        "record_id", keep="first", maintain_order=True)
 
 
 def _record_changes(prev: pl.DataFrame, cur: pl.DataFrame) -> pl.DataFrame:
-    joined = _first_per_record(prev).select(["record_id", "decision"]).join(
-        _first_per_record(cur).select(["record_id", "decision"]), on="record_id", how="full",
-        suffix="_cur", coalesce=True)
+    joined = prev.select(["record_id", "decision"]).join(
+        cur.select(["record_id", "decision"]), on="record_id", how="full", suffix="_cur",
+        coalesce=True)
     before, after = pl.col("decision"), pl.col("decision_cur")
     kinds = (
         ("new_record", before.is_null(), pl.lit("new person, decision ") + after),
@@ -477,9 +480,12 @@ def _hit_changes(prev_hits: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
 
 
 def _person_code_changes(prev: pl.DataFrame, cur: pl.DataFrame) -> pl.DataFrame:
-    joined = _first_per_record(prev).select(["record_id", "reason_codes"]).join(
-        _first_per_record(cur).select(["record_id", "reason_codes"]), on="record_id",
-        how="inner", suffix="_cur")
+    joined = prev.select(["record_id", "reason_codes"]).join(
+        cur.select(["record_id", "reason_codes"]), on="record_id", how="inner",
+        suffix="_cur")
+    # Only persons whose codes differ can change; most do not.
+    joined = joined.filter(pl.col("reason_codes").list.sort()
+                           .ne_missing(pl.col("reason_codes_cur").list.sort()))
     parts = []
     for code, (added, removed) in PERSON_CODE_CHANGES.items():
         before = pl.col("reason_codes").list.contains(code).fill_null(False)

@@ -214,6 +214,7 @@ class AccuracyReport:
     matches: int
     hit_threshold: float
     review_threshold: float
+    labels: np.ndarray = field(repr=False, default_factory=lambda: np.empty(0, dtype=bool))
     results: list[ScorerResult] = field(default_factory=list)
 
     def sweep_table(self) -> pa.Table:
@@ -336,7 +337,7 @@ def evaluate(pairs: pa.Table, scorers: Mapping[str, Any], hit_threshold: float,
     labels = np.asarray(pairs.column("is_match").to_pylist(), dtype=bool)
     kinds = pairs.column("kind").to_pylist()
     report = AccuracyReport(pairs_file, len(labels), int(labels.sum()), hit_threshold,
-                            review_threshold)
+                            review_threshold, labels)
     for name, scorer in scorers.items():
         started = time.perf_counter()
         scores = np.asarray(scorer(names_a, names_b), dtype=np.float32)
@@ -378,3 +379,46 @@ def write_report(report: AccuracyReport, out_dir: Path, html: bool = True) -> di
 
         paths["html"] = write_accuracy_html(report, out_dir / "accuracy.html")
     return paths
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) \
+        else f"{value:.3f}"
+
+
+def print_report(report: AccuracyReport, console: Any = None) -> None:
+    """Print the operating points and the per-kind rates as rich tables."""
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    console = console or Console()
+    console.print(f"{report.pairs} labelled pairs ({report.matches} matches, "
+                  f"{report.pairs - report.matches} non-matches)"
+                  + (f" from {report.pairs_file}" if report.pairs_file else "")
+                  + "; rf-* are rapidfuzz baselines")
+    points = RichTable(title="operating points", show_header=True)
+    for column in ("scorer", "best F1 at", "precision", "recall", "F1",
+                   f"P @ {report.hit_threshold:.2f}", f"R @ {report.hit_threshold:.2f}",
+                   f"F1 @ {report.hit_threshold:.2f}", "avg precision", "seconds"):
+        points.add_column(column, justify="left" if column == "scorer" else "right")
+    for r in report.results:
+        points.add_row(r.scorer, f"{r.best.threshold:.2f}", _fmt(r.best.precision),
+                       _fmt(r.best.recall), _fmt(r.best.f1), _fmt(r.at_hit.precision),
+                       _fmt(r.at_hit.recall), _fmt(r.at_hit.f1), _fmt(r.average_precision),
+                       f"{r.seconds:.2f}")
+    console.print(points)
+    for title, attribute in ((f"by kind at the hit threshold {report.hit_threshold:.2f}",
+                              "kinds_at_hit"),
+                             ("by kind at each scorer's best-F1 threshold", "kinds_at_best")):
+        kinds = RichTable(title=title, show_header=True)
+        kinds.add_column("kind")
+        kinds.add_column("pairs", justify="right")
+        kinds.add_column("metric")
+        for r in report.results:
+            kinds.add_column(r.scorer, justify="right")
+        first = getattr(report.results[0], attribute) if report.results else {}
+        for kind, values in first.items():
+            kinds.add_row(kind, str(values["pairs"]),
+                          "recall" if values["is_match"] else "FP rate",
+                          *(_fmt(getattr(r, attribute)[kind]["rate"]) for r in report.results))
+        console.print(kinds)

@@ -9,8 +9,8 @@ Four sources of pairs, all from pinned list versions so a rebuild is byte-identi
   :func:`bulkscreen.generate.variants.make_variant`.
 - ``hard_negative`` (no match): a list name against the most similar name of a *different*
   entry of the same list (cosine of character 3-gram TF-IDF vectors, a measure none of the
-  benchmarked scorers uses). Pairs whose normalised names are equal are left out: no name
-  matcher can tell them apart.
+  benchmarked scorers uses). Pairs whose names are equal but for case, spaces and
+  punctuation are left out: no name matcher can tell them apart.
 - ``random_negative`` (no match): two names of different entries drawn at random.
 
 The TF-IDF neighbour search needs the ``bench`` extra (scikit-learn).
@@ -62,7 +62,7 @@ class _Name:
     name: str
     alias_kind: str
     entity_type: str
-    match_text: str
+    plain: str
 
 
 def labelled_pairs_dir() -> Path:
@@ -77,20 +77,29 @@ def shipped_pairs_path() -> Path:
     return labelled_pairs_dir() / PAIRS_FILE
 
 
+def _plain(name: str) -> str:
+    """Letters and digits only, case-folded: equal plain forms are the same written name.
+
+    Kept independent of the matcher's normaliser, so a change there does not change the
+    shipped pairs.
+    """
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
 def _group_names(versions: dict[str, str]) -> list[_Name]:
     from bulkscreen.lists import flatten_names, load_snapshot
-    from bulkscreen.lists.name_index import match_tokens
-    from bulkscreen.normalize import normalize_names
 
-    rows: list[dict] = []
+    names: list[_Name] = []
     for list_id, version in versions.items():
         flat = flatten_names(load_snapshot(list_id, version))
-        rows.extend(flat.select(["list_id", "entry_id", "name", "alias_kind",
-                                 "entity_type"]).to_pylist())
-    texts = [" ".join(match_tokens(n)) for n in normalize_names([r["name"] for r in rows])]
-    return [_Name(r["list_id"], r["entry_id"], r["name"].strip(), r["alias_kind"] or "primary",
-                  r["entity_type"] or "unknown", text)
-            for r, text in zip(rows, texts, strict=True) if text]
+        for r in flat.select(["list_id", "entry_id", "name", "alias_kind",
+                              "entity_type"]).to_pylist():
+            plain = _plain(r["name"])
+            if plain:
+                names.append(_Name(r["list_id"], r["entry_id"], r["name"].strip(),
+                                   r["alias_kind"] or "primary", r["entity_type"] or "unknown",
+                                   plain))
+    return names
 
 
 def _by_entry(names: list[_Name]) -> dict[tuple[str, str], list[_Name]]:
@@ -109,7 +118,7 @@ def _alias_pairs(names: list[_Name], quota: int, rng: np.random.Generator
         group = entries[int(i)]
         a, b = rng.choice(len(group), size=2, replace=False)
         query, listed = group[int(a)].name, group[int(b)].name
-        if query.casefold() == listed.casefold():
+        if group[int(a)].plain == group[int(b)].plain:
             continue
         pairs.append((query, listed))
         if len(pairs) == quota:
@@ -165,7 +174,7 @@ def _hard_negative_pairs(names: list[_Name], quota: int, rng: np.random.Generato
                 query = pool[int(q)]
                 for j in np.argsort(-similarity[row], kind="stable")[:20]:
                     other = pool[int(j)]
-                    if other.entry_id == query.entry_id or other.match_text == query.match_text:
+                    if other.entry_id == query.entry_id or other.plain == query.plain:
                         continue
                     pairs.append((query.name, other.name))
                     found += 1
@@ -184,7 +193,7 @@ def _random_negative_pairs(names: list[_Name], everyone: list[_Name], quota: int
         query = names[int(rng.integers(len(names)))]
         other = everyone[int(rng.integers(len(everyone)))]
         if ((query.list_id, query.entry_id) == (other.list_id, other.entry_id)
-                or query.match_text == other.match_text):
+                or query.plain == other.plain):
             continue
         pairs.append((query.name, other.name))
         if len(pairs) == quota:
@@ -278,12 +287,13 @@ def write_labelled_pairs(table: pa.Table, out: Path, seed: int,
         "semantics": {
             "name_a": "the query (an alias, or a variant of a list name)",
             "name_b": "the list name as published",
-            "list_alias": "two names of the same list entry, both as published",
+            "list_alias": "two names of the same list entry, both as published (weak "
+                          "aliases and names equal but for case and punctuation left out)",
             "variants": "typo, token_order, dropped_part, transliteration, legal_form, "
                         "homoglyph: bulkscreen.generate.variants.make_variant of a list name",
             "hard_negative": "a list name and the most similar name (character 3-gram "
-                             "TF-IDF cosine) of another entry of the same list; equal "
-                             "normalised names left out",
+                             "TF-IDF cosine) of another entry of the same list; names "
+                             "equal but for case, spaces and punctuation left out",
             "random_negative": "names of two different entries drawn at random",
         },
     }

@@ -18,7 +18,8 @@ from bulkscreen.lists.name_index import NameIndex
 PairScorer = Callable[[Sequence[str], Sequence[str]], np.ndarray]
 
 OURS = "party-names-v1"
-BASELINES = ("rapidfuzz_jaro_winkler", "rapidfuzz_token_sort_ratio", "rapidfuzz_wratio")
+BASELINES = ("rf-jaro-winkler", "rf-token-sort-ratio", "rf-wratio")
+"""rapidfuzz baselines: Jaro-Winkler, token_sort_ratio / 100, WRatio / 100."""
 
 
 def _match_texts(names: Sequence[str]) -> list[str]:
@@ -86,8 +87,8 @@ def rapidfuzz_scores(kind: str, names_a: Sequence[str], names_b: Sequence[str]) 
     Parameters
     ----------
     kind
-        ``rapidfuzz_jaro_winkler`` (Jaro-Winkler of the lower-cased names),
-        ``rapidfuzz_token_sort_ratio`` or ``rapidfuzz_wratio`` (``fuzz.token_sort_ratio`` and
+        ``rf-jaro-winkler`` (Jaro-Winkler of the lower-cased names),
+        ``rf-token-sort-ratio`` or ``rf-wratio`` (``fuzz.token_sort_ratio`` and
         ``fuzz.WRatio`` with rapidfuzz's default processor, divided by 100).
     names_a, names_b
         The pairs, as written.
@@ -100,11 +101,11 @@ def rapidfuzz_scores(kind: str, names_a: Sequence[str], names_b: Sequence[str]) 
     from rapidfuzz import fuzz, process, utils
     from rapidfuzz.distance import JaroWinkler
 
-    if kind == "rapidfuzz_jaro_winkler":
+    if kind == "rf-jaro-winkler":
         scorer, processor, scale = JaroWinkler.normalized_similarity, str.lower, 1.0
-    elif kind == "rapidfuzz_token_sort_ratio":
+    elif kind == "rf-token-sort-ratio":
         scorer, processor, scale = fuzz.token_sort_ratio, utils.default_process, 100.0
-    elif kind == "rapidfuzz_wratio":
+    elif kind == "rf-wratio":
         scorer, processor, scale = fuzz.WRatio, utils.default_process, 100.0
     else:
         raise ValueError(f"unknown baseline {kind!r}; expected one of {BASELINES}")

@@ -3,4 +3,5 @@
 Modules import only click at the top; heavy imports go inside command bodies.
 """
 
-COMMAND_MODULES = ("config", "schemas", "lists", "generate", "rules", "screen", "demo")
+COMMAND_MODULES = ("config", "schemas", "lists", "generate", "rules", "screen", "demo",
+                   "report", "bench")

@@ -1,7 +1,7 @@
 """``bulkscreen screen`` and ``bulkscreen audit``: screen parties, shipments and persons.
 
 The commands are thin: they build the configuration, load the compiled data, and hand a pure
-per-batch function (from ``bulkscreen.screen.jobs``) to the pipeline.
+per-batch function (from ``bulkscreen.screen.jobs``) to the engine ``--engine`` names.
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ def run_options(func: Any) -> Any:
                      help="Exit with code 1 if any row is not CLEAR."),
         click.option("--overwrite", is_flag=True, help="Replace a finished run in --out."),
         click.option("--quiet", is_flag=True, help="No progress bar or summary table."),
+        click.option("--engine", type=click.Choice(["local", "dask"]),
+                     help="Run batches in this process (local, default) or on a Dask cluster."),
+        click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler of an existing "
+                     "cluster, e.g. tcp://host:8786 (default: a local cluster on 127.0.0.1)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -105,12 +109,15 @@ def screen_parties(input_path: Path, name_columns: tuple[str, ...], id_column: s
                    map_pairs: tuple[str, ...], overwrite: bool, quiet: bool,
                    fmt: str | None, **flags: Any) -> None:
     """Screen the names in any columns of INPUT_PATH against the lists."""
+    from bulkscreen.engines import open_engine
     from bulkscreen.screen.jobs import run_parties
 
     config = build_config(config_path, list_ids, map_pairs, **flags)
     countries = _parse_map(country_pairs)
-    summary = run_parties(input_path, out_dir, config, list(name_columns), id_column, countries,
-                          _as_of(as_of), overwrite=overwrite, progress=not quiet, fmt=fmt)
+    with open_engine(config) as engine:
+        summary = run_parties(input_path, out_dir, config, list(name_columns), id_column,
+                              countries, _as_of(as_of), overwrite=overwrite,
+                              progress=not quiet, fmt=fmt, engine=engine)
     finish(summary, config, quiet)
 
 
@@ -124,11 +131,13 @@ def screen_shipments(input_path: Path, as_of: dt.datetime | None, out_dir: Path,
                      map_pairs: tuple[str, ...], overwrite: bool, quiet: bool, fmt: str | None,
                      **flags: Any) -> None:
     """Screen shipment lines: parties, items, destinations and country measures."""
+    from bulkscreen.engines import open_engine
     from bulkscreen.screen.jobs import run_shipments
 
     config = build_config(config_path, list_ids, map_pairs, **flags)
-    summary = run_shipments(input_path, out_dir, config, _as_of(as_of), overwrite=overwrite,
-                            progress=not quiet, fmt=fmt)
+    with open_engine(config) as engine:
+        summary = run_shipments(input_path, out_dir, config, _as_of(as_of), overwrite=overwrite,
+                                progress=not quiet, fmt=fmt, engine=engine)
     finish(summary, config, quiet)
 
 
@@ -142,11 +151,13 @@ def screen_persons(input_path: Path, as_of: dt.datetime | None, out_dir: Path,
                    map_pairs: tuple[str, ...], overwrite: bool, quiet: bool, fmt: str | None,
                    **flags: Any) -> None:
     """Screen visitors, students and staff for deemed-export control."""
+    from bulkscreen.engines import open_engine
     from bulkscreen.screen.jobs import run_persons
 
     config = build_config(config_path, list_ids, map_pairs, **flags)
-    summary = run_persons(input_path, out_dir, config, _as_of(as_of), overwrite=overwrite,
-                          progress=not quiet, fmt=fmt)
+    with open_engine(config) as engine:
+        summary = run_persons(input_path, out_dir, config, _as_of(as_of), overwrite=overwrite,
+                              progress=not quiet, fmt=fmt, engine=engine)
     finish(summary, config, quiet)
 
 
@@ -169,11 +180,13 @@ def audit_shipments(input_path: Path, today: dt.datetime | None, out_dir: Path,
     results.parquet has both decisions per line and ``decision_changed``; hits.parquet has the
     findings of both judgements (told apart by ``as_of_date``).
     """
+    from bulkscreen.engines import open_engine
     from bulkscreen.screen.audit import run_audit
 
     config = build_config(config_path, list_ids, map_pairs, **flags)
-    summary = run_audit(input_path, out_dir, config, _as_of(today), overwrite=overwrite,
-                        progress=not quiet, fmt=fmt)
+    with open_engine(config) as engine:
+        summary = run_audit(input_path, out_dir, config, _as_of(today), overwrite=overwrite,
+                            progress=not quiet, fmt=fmt, engine=engine)
     if not quiet:
         import polars as pl
 

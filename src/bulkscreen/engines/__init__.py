@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bulkscreen.engines.local import LocalEngine
+from bulkscreen.errors import ConfigError
 
 if TYPE_CHECKING:
     from bulkscreen.columns import Table
@@ -42,6 +43,11 @@ def open_engine(config: RunConfig) -> Iterator[Engine]:
     ``engine = "dask"`` connects to ``config.scheduler``, or starts a local cluster on
     127.0.0.1 when no address is given, and closes it afterwards.
 
+    Raises
+    ------
+    ConfigError
+        A scheduler address is set while the engine is local.
+
     Parameters
     ----------
     config
@@ -52,6 +58,10 @@ def open_engine(config: RunConfig) -> Iterator[Engine]:
     Engine
     """
     if config.engine == "local":
+        if config.scheduler:
+            raise ConfigError(f"a Dask scheduler ({config.scheduler}) is set but the engine is "
+                              "local", hint="add --engine dask (or engine = \"dask\" in the "
+                              "configuration file), or leave out --scheduler")
         yield LocalEngine()
         return
     from bulkscreen.engines.dask import DaskEngine, open_client

@@ -62,30 +62,55 @@ WORK_DIR_PREFIX = "_dask-work-"
 
 
 def numba_cache_dir() -> Path:
-    """Return this machine's folder for compiled kernels: ``<bulkscreen cache>/numba``."""
+    """Return the fallback folder for compiled kernels: ``<bulkscreen cache>/numba``."""
     from bulkscreen.lists.snapshot import cache_dir
 
     return cache_dir() / "numba"
 
 
-class NumbaCacheDir(WorkerPlugin):
-    """Point numba's on-disk cache at a per-machine folder before a worker compiles anything.
+def ensure_numba_cache() -> str | None:
+    """Give numba a cache folder that outlives tasks and workers, on this machine.
 
-    The kernels are compiled once per machine and reused by every task and every restarted
-    worker. A ``NUMBA_CACHE_DIR`` the worker was started with is kept.
+    Kept as is: a ``NUMBA_CACHE_DIR`` already set, or a writable ``__pycache__`` beside the
+    installed kernels (numba's default, shared with local runs on the machine). Otherwise
+    (a read-only install, as in many container images) ``NUMBA_CACHE_DIR`` is set to
+    :func:`numba_cache_dir`. Must run before the kernels are imported, as numba picks the
+    folder when a kernel is defined.
+
+    Returns
+    -------
+    str or None
+        The folder set, or None when nothing needed setting.
     """
+    import importlib.util
+
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return None
+    spec = importlib.util.find_spec("bulkscreen_kernels")
+    if spec is not None and spec.origin is not None:
+        package = Path(spec.origin).parent
+        in_tree = package / "__pycache__"
+        if os.access(in_tree if in_tree.exists() else package, os.W_OK):
+            return None
+    folder = str(numba_cache_dir())
+    os.environ["NUMBA_CACHE_DIR"] = folder
+    if "numba" in sys.modules:
+        from numba.core import config
+
+        config.reload_config()
+    return folder
+
+
+class NumbaCacheDir(WorkerPlugin):
+    """Run :func:`ensure_numba_cache` on every worker, including restarted ones, before it
+    receives the job (whose unpickling imports the kernels), so each machine compiles the
+    kernels once and every later task and worker loads them from disk."""
 
     name = "bulkscreen-numba-cache"
 
     def setup(self, worker: Any) -> None:
-        """Set ``NUMBA_CACHE_DIR`` on the worker (runs on the worker)."""
-        if os.environ.get("NUMBA_CACHE_DIR"):
-            return
-        os.environ["NUMBA_CACHE_DIR"] = str(numba_cache_dir())
-        if "numba" in sys.modules:
-            from numba.core import config
-
-            config.reload_config()
+        """Runs on the worker when it joins, or when the plugin is registered."""
+        ensure_numba_cache()
 
 
 @contextmanager
@@ -120,8 +145,7 @@ def open_client(address: str | None, n_workers: int | None = None
         return
     cluster = distributed.LocalCluster(
         host="127.0.0.1", n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=1,
-        processes=True, dashboard_address=None,
-        env={"NUMBA_CACHE_DIR": os.environ.get("NUMBA_CACHE_DIR") or str(numba_cache_dir())})
+        processes=True, dashboard_address=None)
     with cluster, distributed.Client(cluster) as client:
         yield client
 
@@ -349,4 +373,4 @@ def _check_outcome(outcome: FragmentOutcome, fragment: Fragment,
                           "quarantined", where, "report this as a bug; no outputs were kept")
 
 
-__all__ = ["DaskEngine", "NumbaCacheDir", "numba_cache_dir", "open_client"]
+__all__ = ["DaskEngine", "NumbaCacheDir", "ensure_numba_cache", "numba_cache_dir", "open_client"]

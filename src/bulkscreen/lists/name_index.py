@@ -38,7 +38,7 @@ EVIDENCE_WEIGHTS = (0.02, 0.05, 0.03, 0.10, 0.10)
 CANDIDATES_PER_QUERY = 32
 """List names kept from candidate generation for full scoring, per distinct query."""
 
-MAX_POSTINGS_PER_QUERY = 20_000
+MAX_POSTINGS_PER_QUERY = 5_000
 """Postings read per query, rarest keys first; the most common grams are skipped beyond it."""
 
 MIN_CANDIDATE_OVERLAP = 0.2

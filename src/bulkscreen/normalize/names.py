@@ -168,33 +168,22 @@ def _normalize(text: str, kind: str, kanji_romaji: bool) -> NormalizedName:
     stripped = folded
     if not folded.isascii():
         stripped = _strip_unspaced(stripped, plan, legal, titles)
-    base_tokens = split_tokens(stripped, kanji_romaji=kanji_romaji)
-    if not base_tokens:
-        # Nothing but a legal form or title: keep it rather than return an empty name.
-        base_tokens, legal, titles = split_tokens(folded, kanji_romaji=kanji_romaji), [], []
+    tokens = split_tokens(stripped, kanji_romaji=kanji_romaji)
     # Stage 2: whole-word forms; a removal can leave single letters side by side to join.
-    tokens = base_tokens
-    word_legal: list[str] = []
-    word_titles: list[str] = []
-    while True:
+    while tokens:
         count = len(tokens)
         if plan.legal is not None and plan.legal.may_strip(tokens):
-            tokens = plan.legal.strip_tokens(tokens, word_legal)
+            tokens = plan.legal.strip_tokens(tokens, legal)
         if plan.titles is not None and plan.titles.may_strip(tokens):
-            tokens = plan.titles.strip_tokens(tokens, word_titles)
+            tokens = plan.titles.strip_tokens(tokens, titles)
         if len(tokens) == count:
             break  # nothing removed: initials are already joined
-        if tokens and not (tokens[0].isascii() and tokens[-1].isascii()):
+        if not (tokens[0].isascii() and tokens[-1].isascii()):
             # The removal may bare a form at the edge of a kanji word: 山田太郎様 Ltd.
-            text_left = _strip_unspaced(" ".join(tokens), plan, word_legal, word_titles)
+            text_left = _strip_unspaced(" ".join(tokens), plan, legal, titles)
             tokens = split_tokens(text_left, kanji_romaji=kanji_romaji)
         else:
             tokens = join_initials(tokens)
-    if tokens:
-        legal += word_legal
-        titles += word_titles
-    else:
-        tokens = base_tokens
     return _new_name(
         " ".join(tokens), tuple(tokens), tuple(legal), dominant_script(folded), tuple(titles)
     )

@@ -100,6 +100,9 @@ class StripTable:
     def strip_unspaced(self, text: str, found: list[str]) -> str:
         """Remove unspaced-script forms from folded text; append their canonical forms.
 
+        A form is kept when removing it would leave no token: a name that is only a legal
+        form or title keeps it (株式会社 stays 株式会社).
+
         Parameters
         ----------
         text
@@ -116,20 +119,12 @@ class StripTable:
         for surface, form in self.unspaced:
             if surface not in text:
                 continue
-            if form.position == "anywhere":
-                found.extend([form.canonical] * text.count(surface))
-                text = text.replace(surface, " ")
-                continue
-            changed = True
-            while changed:
-                changed = False
-                stripped = _trim_silent_edges(text)
-                if form.position in ("edge", "suffix") and stripped.endswith(surface):
-                    text, changed = stripped[: -len(surface)], True
-                elif form.position in ("edge", "prefix") and stripped.startswith(surface):
-                    text, changed = stripped[len(surface):], True
-                if changed:
-                    found.append(form.canonical)
+            while True:
+                remainder = _remove_unspaced(text, surface, form.position)
+                if remainder is None or not split_tokens(remainder):
+                    break
+                found.append(form.canonical)
+                text = remainder
         return text
 
     def may_strip(self, tokens: list[str]) -> bool:
@@ -143,6 +138,8 @@ class StripTable:
     def strip_tokens(self, tokens: list[str], found: list[str]) -> list[str]:
         """Remove token-sequence forms from the ends (and, for ``anywhere``, the middle).
 
+        The longest form at each end is removed, repeatedly, unless it is all that is left.
+
         Parameters
         ----------
         tokens
@@ -153,43 +150,67 @@ class StripTable:
         Returns
         -------
         list of str
-            The remaining tokens, possibly empty.
+            The remaining tokens; never empty when ``tokens`` is not.
         """
+        whole = tuple(tokens)
+        if whole in self.trailing or whole in self.leading or whole in self.inner:
+            return tokens  # the name is one legal form ("Ltd Co"): keep it whole
         if self.inner_first and not self.inner_first.isdisjoint(tokens):
             tokens = self._strip_inner(tokens, found)
         changed = True
-        while changed and tokens:
+        while changed:
             changed = False
             if tokens[-1] in self.trailing_last:
-                for width in range(min(self.max_tokens, len(tokens)), 0, -1):
-                    form = self.trailing.get(tuple(tokens[-width:]))
-                    if form is not None:
-                        found.append(form.canonical)
-                        tokens, changed = tokens[:-width], True
-                        break
-            if tokens and tokens[0] in self.leading_first:
-                for width in range(min(self.max_tokens, len(tokens)), 0, -1):
-                    form = self.leading.get(tuple(tokens[:width]))
-                    if form is not None:
-                        found.append(form.canonical)
-                        tokens, changed = tokens[width:], True
-                        break
+                width, form = _longest(self.trailing, tokens, self.max_tokens, from_end=True)
+                if form is not None and width < len(tokens):
+                    found.append(form.canonical)
+                    tokens, changed = tokens[:-width], True
+            if tokens[0] in self.leading_first:
+                width, form = _longest(self.leading, tokens, self.max_tokens, from_end=False)
+                if form is not None and width < len(tokens):
+                    found.append(form.canonical)
+                    tokens, changed = tokens[width:], True
         return tokens
 
     def _strip_inner(self, tokens: list[str], found: list[str]) -> list[str]:
         kept: list[str] = []
         index = 0
         while index < len(tokens):
-            for width in range(min(self.max_tokens, len(tokens) - index), 0, -1):
-                form = self.inner.get(tuple(tokens[index:index + width]))
-                if form is not None:
-                    found.append(form.canonical)
-                    index += width
-                    break
+            width, form = _longest(self.inner, tokens[index:], self.max_tokens, from_end=False)
+            if form is not None and (kept or index + width < len(tokens)):
+                found.append(form.canonical)
+                index += width
             else:
                 kept.append(tokens[index])
                 index += 1
         return kept
+
+
+def _longest(
+    forms: dict[tuple[str, ...], Form], tokens: list[str], max_width: int, *, from_end: bool
+) -> tuple[int, Form | None]:
+    """Return the widest form at the start (or end) of ``tokens`` and its width."""
+    for width in range(min(max_width, len(tokens)), 0, -1):
+        key = tuple(tokens[-width:]) if from_end else tuple(tokens[:width])
+        form = forms.get(key)
+        if form is not None:
+            return width, form
+    return 0, None
+
+
+def _remove_unspaced(text: str, surface: str, position: str) -> str | None:
+    """Return ``text`` with one occurrence of ``surface`` at an allowed place removed."""
+    if position == "anywhere":
+        index = text.find(surface)
+        if index < 0:
+            return None
+        return f"{text[:index]} {text[index + len(surface):]}"
+    trimmed = _trim_silent_edges(text)
+    if position in ("edge", "suffix") and trimmed.endswith(surface):
+        return trimmed[: -len(surface)]
+    if position in ("edge", "prefix") and trimmed.startswith(surface):
+        return trimmed[len(surface):]
+    return None
 
 
 @dataclass(frozen=True)

@@ -222,7 +222,7 @@ def _with_severity(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def list_chart(hits: pl.DataFrame) -> Any | None:
-    """Name-match findings per list, split by hit and near match."""
+    """Findings that name a list entry, per list, split by reason."""
     import altair as alt
 
     if "list_id" not in hits.columns:
@@ -233,7 +233,7 @@ def list_chart(hits: pl.DataFrame) -> Any | None:
     counts = party.group_by("list_id", "reason_code").agg(pl.len().alias("findings"))
     order = (party.group_by("list_id").agg(pl.len().alias("n"))
              .sort(["n", "list_id"], descending=[True, False])["list_id"].to_list())
-    return alt.Chart(counts, title="Name-match findings by list",
+    return alt.Chart(counts, title="Findings by list",
                      width=CHART_WIDTH).mark_bar().encode(
         alt.Y("list_id:N", sort=order, title=None),
         alt.X("findings:Q", title="findings"),

@@ -137,13 +137,17 @@ def audit_job(batch: pa.RecordBatch, *, data: AuditData, config: RunConfig
 
 
 def run_audit(input_path: Path, out_dir: Path, config: RunConfig, today: dt.date,
-              **kwargs: Any) -> Any:
-    """Audit shipment history; see ``bulkscreen audit shipments``."""
+              engine: Any = None, **kwargs: Any) -> Any:
+    """Audit shipment history; see ``bulkscreen audit shipments``.
+
+    ``engine`` runs the job (see :mod:`bulkscreen.engines`; default the local batch loop).
+    """
     from bulkscreen.columns import SHIPMENTS
-    from bulkscreen.pipeline import run_pipeline
+    from bulkscreen.engines import LocalEngine
 
     data = load_audit_data(config, today)
     job = functools.partial(audit_job, data=data, config=config)
-    return run_pipeline(input_path, SHIPMENTS, job, out_dir, config,
-                        manifest_extra=data.manifest_extra(), results_table=AUDIT_RESULTS,
-                        **kwargs)
+    engine = engine or LocalEngine()
+    return engine.run(input_path, SHIPMENTS, job, out_dir, config,
+                      manifest_extra=data.manifest_extra(), results_table=AUDIT_RESULTS,
+                      **kwargs)

@@ -3,7 +3,8 @@
 A job function takes one validated batch plus the compiled data and returns (RESULTS rows,
 HITS rows). It is a module-level function bound with :func:`functools.partial`, so any engine
 can pickle it and run it on a fragment elsewhere. ``run_*`` load the compiled data once and hand
-the job to the pipeline.
+the job to an engine (``engine=``, see :mod:`bulkscreen.engines`; the local batch loop by
+default).
 """
 
 from __future__ import annotations
@@ -137,12 +138,15 @@ def parties_table(name_columns: list[str], country_columns: dict[str, str]) -> T
 
 
 def _run(input_path: Path, table: Table, job: Any, out_dir: Path, config: RunConfig,
-         data: ScreeningData, algorithms: dict[str, str], **kwargs: Any) -> Any:
-    from bulkscreen.pipeline import run_pipeline
+         data: ScreeningData, algorithms: dict[str, str], engine: Any = None,
+         **kwargs: Any) -> Any:
+    """Hand the job to ``engine`` (default: the local batch loop)."""
+    from bulkscreen.engines import LocalEngine
 
     extra = data.manifest_extra()
     extra["algorithms"].update(algorithms)
-    return run_pipeline(input_path, table, job, out_dir, config, manifest_extra=extra, **kwargs)
+    engine = engine or LocalEngine()
+    return engine.run(input_path, table, job, out_dir, config, manifest_extra=extra, **kwargs)
 
 
 def run_parties(input_path: Path, out_dir: Path, config: RunConfig, name_columns: list[str],
