@@ -5,7 +5,8 @@ Run as a benchmark (figures land in ``extra_info``) or as a script that prints a
     pytest benchmarks/bench_names_accuracy.py --benchmark-only -s
     python benchmarks/bench_names_accuracy.py
 
-Positives: real alias pairs (one alias of a list entry held out of the index and used as the
+Positives (true entries from the held-out ``test`` half of the entries; weights are fitted on
+the ``train`` half by ``bench_names_fit.py``): real alias pairs (one alias of a list entry held out of the index and used as the
 query; the other names of the entry, written by the list's publisher, must find it) and
 generated variants of list names (typo, token order, dropped part, transliteration, legal
 form, homoglyph). Negatives: generated company and person names that are not listed.
@@ -24,9 +25,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 try:
-    from conftest import SEED, Queries, full_flat_names, unlisted_names, variant_queries
+    from conftest import (SEED, Queries, entry_split, full_flat_names, unlisted_names,
+                          variant_queries)
 except ImportError:  # pragma: no cover - imported as benchmarks.conftest by some runners
-    from benchmarks.conftest import SEED, Queries, full_flat_names, unlisted_names, variant_queries
+    from benchmarks.conftest import (SEED, Queries, entry_split, full_flat_names,
+                                     unlisted_names, variant_queries)
 
 ALIAS_PAIRS = int(os.environ.get("BULKSCREEN_BENCH_ALIAS_PAIRS", "1500"))
 VARIANTS_PER_KIND = int(os.environ.get("BULKSCREEN_BENCH_VARIANTS", "400"))
@@ -35,9 +38,12 @@ BASELINE_THRESHOLD = 0.90
 THRESHOLDS = np.round(np.arange(0.50, 1.0001, 0.005), 3)
 
 
-def alias_pair_queries(flat: pa.Table, n: int, rng: np.random.Generator
-                       ) -> tuple[pa.Table, Queries]:
-    """Hold one alias out of ``n`` entries with several names; the alias becomes the query."""
+def alias_pair_queries(flat: pa.Table, n: int, rng: np.random.Generator,
+                       split: str | None = None) -> tuple[pa.Table, Queries]:
+    """Hold one alias out of ``n`` entries with several names; the alias becomes the query.
+
+    With ``split``, the entries are drawn from that half only (see ``entry_split``).
+    """
     list_ids = flat.column("list_id").to_pylist()
     entry_ids = flat.column("entry_id").to_pylist()
     kinds = flat.column("alias_kind").to_pylist()
@@ -46,7 +52,8 @@ def alias_pair_queries(flat: pa.Table, n: int, rng: np.random.Generator
     for i, key in enumerate(zip(list_ids, entry_ids, strict=True)):
         rows_of.setdefault(key, []).append(i)
     candidates = [key for key, rows in rows_of.items()
-                  if len(rows) >= 2 and any(kinds[r] != "primary" for r in rows)]
+                  if len(rows) >= 2 and any(kinds[r] != "primary" for r in rows)
+                  and (split is None or entry_split(*key) == split)]
     chosen = [candidates[i] for i in rng.permutation(len(candidates))[:n]]
     held_out = []
     for key in chosen:
@@ -113,9 +120,10 @@ def evaluate(seed: int = SEED) -> dict:
     rng = np.random.default_rng(seed)
     flat = full_flat_names()
     index = build_name_index(load_snapshots())
-    held_flat, aliases = alias_pair_queries(flat, ALIAS_PAIRS, rng)
+    # Held-out entries only: the weights were fitted on the other half (bench_names_fit.py).
+    held_flat, aliases = alias_pair_queries(flat, ALIAS_PAIRS, rng, split="test")
     held_index = index_flat_names(held_flat)
-    variants = variant_queries(flat, VARIANTS_PER_KIND, rng)
+    variants = variant_queries(flat, VARIANTS_PER_KIND, rng, split="test")
     listed = set(pc.unique(index.names.column("match_text")).to_pylist())
     negatives = unlisted_names(NEGATIVES, rng, listed)
 

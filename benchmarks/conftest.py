@@ -6,6 +6,7 @@ Every random choice comes from a seeded ``numpy.random.Generator``.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +14,18 @@ import pyarrow as pa
 import pytest
 
 SEED = 20260227
+TRAIN_SEED = SEED + 1
+"""Seed of the training query sets (weights are fitted on them, never on the test sets)."""
+
+
+def entry_split(list_id: str, entry_id: str) -> str:
+    """``train`` or ``test``: a fixed half of the list entries each, by hash of the key.
+
+    Weights are fitted on queries whose true entry is in ``train``; the accuracy benchmark
+    reports on ``test`` entries only, so no reported figure comes from a fitted-on entry.
+    """
+    digest = hashlib.sha256(f"{list_id}\0{entry_id}".encode()).digest()
+    return "train" if digest[0] % 2 == 0 else "test"
 
 
 @dataclass(frozen=True)
@@ -57,11 +70,17 @@ def unlisted_names(n: int, rng: np.random.Generator, listed_texts: set[str]) -> 
     return out[:n]
 
 
-def variant_queries(flat: pa.Table, per_kind: int, rng: np.random.Generator) -> Queries:
-    """Generated variants (typo, token order, ...) of randomly chosen list names."""
+def variant_queries(flat: pa.Table, per_kind: int, rng: np.random.Generator,
+                    split: str | None = None) -> Queries:
+    """Generated variants (typo, token order, ...) of randomly chosen list names.
+
+    With ``split`` (``train`` or ``test``), only names of that half of the entries are used.
+    """
     from bulkscreen.generate.variants import VARIANT_KINDS, make_variant
 
     rows = flat.select(["list_id", "entry_id", "entity_type", "name"]).to_pylist()
+    if split is not None:
+        rows = [r for r in rows if entry_split(r["list_id"], r["entry_id"]) == split]
     names, truth, kinds = [], [], []
     for kind in VARIANT_KINDS:
         made = 0

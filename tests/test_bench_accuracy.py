@@ -26,7 +26,7 @@ from bulkscreen.bench.accuracy import (
     write_report,
 )
 from bulkscreen.bench.pairs import PairQuotas, build_labelled_pairs, shipped_pairs_path
-from bulkscreen.bench.scorers import party_names_scores, rapidfuzz_scores
+from bulkscreen.bench.scorers import OURS, party_names_scores, rapidfuzz_scores
 from bulkscreen.cli import cli
 from bulkscreen.columns import LABELLED_PAIRS, LIST_ENTRIES
 from bulkscreen.errors import InputError, InputSchemaError
@@ -245,11 +245,11 @@ def test_bench_accuracy_command_prints_and_writes(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["bench", "accuracy", "--pairs", str(pairs), "--out",
                                       str(tmp_path / "out"), "--no-html"])
     assert result.exit_code == 0, result.output
-    assert "party-names-v1" in result.output and "rf-wratio" in result.output
+    assert OURS in result.output and "rf-wratio" in result.output
     summary = json.loads((tmp_path / "out" / "metrics.json").read_text())
-    assert list(summary["scorers"]) == ["party-names-v1", "rf-jaro-winkler",
-                                        "rf-token-sort-ratio", "rf-wratio"]
-    assert summary["scorers"]["party-names-v1"]["at_hit_threshold"]["tp"] == 1
+    assert list(summary["scorers"]) == [OURS, "rf-jaro-winkler", "rf-token-sort-ratio",
+                                        "rf-wratio"]
+    assert summary["scorers"][OURS]["at_hit_threshold"]["tp"] == 1
     assert not (tmp_path / "out" / "accuracy.html").exists()
 
 

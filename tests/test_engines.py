@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from bulkscreen.cli import main
+from bulkscreen.cli import cli
 from bulkscreen.columns import SHIPMENTS
 from bulkscreen.config import RunConfig
 from bulkscreen.engines import LocalEngine, open_engine
@@ -79,6 +79,14 @@ def inputs(tmp_path_factory):
                          "value_jpy": "1000000", "quantity": "1"})
         handle.write("BROKEN,line,with,far,too,many,fields," + "x," * len(header) + "\n")
     return paths
+
+
+@pytest.fixture(scope="module")
+def small_input(inputs, tmp_path_factory):
+    """60 shipment lines in row groups of 20: three fragments of one row group each."""
+    path = tmp_path_factory.mktemp("small") / "small.parquet"
+    pq.write_table(pq.read_table(inputs["parquet"]).slice(0, 60), path, row_group_size=20)
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -192,23 +200,23 @@ def test_killed_worker_is_rerun_without_losing_or_duplicating_rows(dask_client, 
     assert not list((tmp_path / "out").glob(f"{WORK_DIR_PREFIX}*"))
 
 
-def test_fragment_failing_every_attempt_stops_the_run_with_no_outputs(dask_client, inputs,
+def test_fragment_failing_every_attempt_stops_the_run_with_no_outputs(dask_client, small_input,
                                                                      job, config, tmp_path):
-    engine = DaskEngine(dask_client, fragment_rows=FRAGMENT_ROWS, retries=1)
+    engine = DaskEngine(dask_client, fragment_rows=20, retries=1)
     with pytest.raises(EngineError) as caught:
-        engine.run(inputs["parquet"], SHIPMENTS, FailAt(job, 1000), tmp_path / "out",
-                   config, progress=False)
+        engine.run(small_input, SHIPMENTS, FailAt(job, 45), tmp_path / "out", config,
+                   progress=False)
 
     message = str(caught.value)
-    assert "input rows 601-1,200" in message
-    assert "failed on all 2 attempts" in message and "cannot screen row 1000" in message
+    assert "fragment 2 (input rows 41-60)" in message
+    assert "failed on all 2 attempts" in message and "cannot screen row 45" in message
     assert list((tmp_path / "out").iterdir()) == []
 
 
-def test_job_losing_rows_is_refused(dask_client, inputs, job, config, tmp_path):
-    engine = DaskEngine(dask_client, fragment_rows=FRAGMENT_ROWS)
+def test_job_losing_rows_is_refused(dask_client, small_input, job, config, tmp_path):
+    engine = DaskEngine(dask_client, fragment_rows=20)
     with pytest.raises(EngineError, match="result rows for"):
-        engine.run(inputs["csv"], SHIPMENTS, DropRow(job), tmp_path / "out", config,
+        engine.run(small_input, SHIPMENTS, DropRow(job), tmp_path / "out", config,
                    progress=False)
     assert list((tmp_path / "out").iterdir()) == []
 
@@ -226,7 +234,7 @@ def test_missing_column_is_reported_before_any_task(dask_client, job, config, tm
 
 def test_cli_runs_on_an_existing_scheduler(dask_client, inputs, reference, tmp_path):
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, [
+    result = CliRunner().invoke(cli, [
         "screen", "shipments", str(inputs["parquet"]), "--as-of", AS_OF.isoformat(),
         "--out", str(out), "--lists", LISTS[0], "--lists", LISTS[1], "--batch-size", "300",
         "--engine", "dask", "--scheduler", dask_client.scheduler.address, "--quiet"])
@@ -246,3 +254,22 @@ def test_scheduler_without_dask_engine_is_a_config_error():
 
 def test_engine_settings_do_not_change_the_config_hash():
     assert RunConfig(engine="dask", scheduler="tcp://h:8786").hash() == RunConfig().hash()
+
+
+def _kernel_cache_folder() -> str:
+    from bulkscreen_kernels.strings import jaro_winkler
+
+    return jaro_winkler._cache._cache_path
+
+
+def test_workers_keep_compiled_kernels_on_disk(dask_client):
+    folders = dask_client.run(_kernel_cache_folder)
+
+    assert len(folders) == 2
+    for folder in folders.values():
+        assert os.path.isdir(folder) and os.access(folder, os.W_OK)
+        assert any(name.startswith("strings.jaro_winkler") for name in os.listdir(folder))
+
+
+def test_local_cluster_listens_on_loopback_only(dask_client):
+    assert dask_client.scheduler.address.startswith("tcp://127.0.0.1:")

@@ -333,7 +333,7 @@ def test_persons_csv_is_reproducible_and_uses_text_forms(tmp_path):
     assert text["nationalities"].to_pylist() == [
         "|".join(n) for n in table["nationalities"].to_pylist()]
     expected = [None if a is None else "; ".join(
-        f"{x['organisation']}|{x['country']}|{x['kind']}" for x in a)
+        f"{x['organisation']}|{x['country']}|{x['kind']}" for x in a) or "none"
         for a in table["affiliations"].to_pylist()]
     assert text["affiliations"].to_pylist() == expected
     assert set(text["foreign_government_instructions"].drop_null().to_pylist()) <= {
@@ -397,7 +397,8 @@ def test_text_forms_of_nested_columns():
     assert column_text(params).to_pylist() == [
         "positioning_accuracy=3.5 um; simultaneous_axes=5", None]
     lists = pa.array([["JP", "US"], None, []], type=pa.list_(pa.string()))
-    assert column_text(lists).to_pylist() == ["JP|US", None, ""]
+    # An empty list is a declared "none"; null stays an empty (unknown) cell.
+    assert column_text(lists).to_pylist() == ["JP|US", None, "none"]
 
 
 def test_list_names_from_a_flattened_table():

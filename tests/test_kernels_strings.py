@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from reference import naive_strings
 
-from bulkscreen_kernels.strings import jaro_winkler, levenshtein_bounded
+from bulkscreen_kernels.strings import jaro_winkler, levenshtein_bounded, osa_bounded
 
 SMALL_ALPHABET = st.text(alphabet="abcab ed", max_size=24)
 ANY_TEXT = st.text(max_size=30)
@@ -34,6 +34,20 @@ def test_levenshtein_bounded_equals_naive_and_rapidfuzz(a, b, bound):
     ours = levenshtein_bounded(codes(a), codes(b), bound)
     assert ours == naive_strings.levenshtein_bounded(a, b, bound)
     assert ours == min(Levenshtein.distance(a, b), bound + 1)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS, TEXTS, st.integers(0, 40))
+def test_osa_bounded_equals_naive_and_rapidfuzz(a, b, bound):
+    ours = osa_bounded(codes(a), codes(b), bound)
+    assert ours == min(naive_strings.osa(a, b), bound + 1)
+    assert ours == min(OSA.distance(a, b), bound + 1)
+
+
+def test_osa_counts_a_transposition_once():
+    assert osa_bounded(codes("petrov"), codes("eptrov"), 5) == 1
+    assert levenshtein_bounded(codes("petrov"), codes("eptrov"), 5) == 2
+    assert osa_bounded(codes("ca"), codes("abc"), 5) == 3  # no substring edited twice
 
 
 @pytest.mark.parametrize(("a", "b", "expected"), [

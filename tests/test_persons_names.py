@@ -91,16 +91,20 @@ def test_name_hit_with_licence_keeps_both_reasons(japanese_lists):
 
 
 def test_bundled_entry_changes_ignores_address_only_changes():
-    diff = pl.from_arrow(diff_snapshots(load_snapshot("jp-meti-ru-tokutei", "2025-01-10"),
-                                        load_snapshot("jp-meti-ru-tokutei", "2025-09-12")))
+    list_id, old, new = "us-ofac-sdn", "2021-07-07", "2024-05-03"
+    before, after = load_snapshot(list_id, old), load_snapshot(list_id, new)
+    diff = pl.from_arrow(diff_snapshots(before, after))
     address_only = diff.filter(pl.col("fields_changed") == ["addresses"]).get_column(
         "entry_id").to_list()[:3]
     alias_changed = diff.filter(pl.col("fields_changed").list.contains("aliases")).get_column(
         "entry_id").to_list()[:3]
-    assert address_only and alias_changed
-    changed = bundled_entry_changes("jp-meti-ru-tokutei", "2025-01-10", "2025-09-12",
-                                    address_only + alias_changed)
-    assert changed == set(alias_changed)
+    removed = diff.filter(pl.col("change") == "removed").get_column("entry_id").to_list()[:3]
+    in_both = set(before.column("entry_id").to_pylist()) & set(after.column("entry_id")
+                                                                .to_pylist())
+    unchanged = sorted(in_both - set(diff.get_column("entry_id").to_list()))[:3]
+    assert address_only and alias_changed and removed and unchanged
+    changed = bundled_entry_changes(list_id, old, new,
+                                    address_only + alias_changed + removed + unchanged)
+    assert changed == set(alias_changed) | set(removed)
     # A version that cannot be loaded counts every entry as changed.
-    assert bundled_entry_changes("jp-meti-ru-tokutei", "1999-01-01", "2025-09-12",
-                                 address_only) == set(address_only)
+    assert bundled_entry_changes(list_id, "1999-01-01", new, unchanged) == set(unchanged)

@@ -10,13 +10,23 @@ Features of a (query, list name) pair, each in [0, 1], in ``FEATURES`` order:
     Jaro-Winkler of the two names, the better of as-written and token-sorted order.
 ``levenshtein``
     ``1 - distance / longer length`` of the token-sorted names (bounded distance).
-``token_set``
-    Mean of two coverages: the weighted share of the query's tokens that have a close
-    token in the list name, and vice versa. Token similarity is the mean of Jaro-Winkler
-    and ``1 - Levenshtein / longer length`` (Jaro-Winkler alone rewards shared prefixes such
-    as engine/engineering); tokens under ``TOKEN_MATCH_FLOOR`` count as unmatched.
+``query_cover``
+    Weighted share of the query's tokens that have a close token in the list name, each
+    counted by that token similarity. Token similarity is the larger of Jaro-Winkler and
+    ``1 - OSA / longer length`` (a transposed pair is one edit); one edit in tokens of at
+    least ``TYPO_MIN_LENGTH`` characters counts ``ONE_EDIT_SIMILARITY`` at least. Tokens under
+    ``TOKEN_MATCH_FLOOR`` count as unmatched.
+``name_cover``
+    The same share from the list name's side (a dropped middle name lowers only this one).
 ``token_order``
     Share of consecutive matched query tokens whose partners keep their order.
+``joined``
+    ``1 - Levenshtein / longer length`` of the as-written names with spaces removed, so a
+    token split or joined ("rosoboron export") costs nothing.
+
+The score is the weighted sum of the features, or, where both names are at least
+``jw_min_length`` characters long, the as-written Jaro-Winkler if that is higher (long
+strings rarely reach a high Jaro-Winkler by chance).
 
 Evidence, applied per query row where both sides have it, as signed score deltas:
 country (query country among the entry's), birth year (equal, or more than one year apart),
@@ -29,19 +39,25 @@ import numba
 import numpy as np
 
 from bulkscreen_kernels._jit import jit, jit_parallel
-from bulkscreen_kernels.strings import jaro_winkler_scratch, levenshtein_bounded_scratch
+from bulkscreen_kernels.strings import (
+    jaro_winkler_scratch,
+    levenshtein_bounded_scratch,
+    osa_bounded_scratch,
+)
 
-FEATURES = ("jaro_winkler", "levenshtein", "token_set", "token_order")
+FEATURES = ("jaro_winkler", "levenshtein", "query_cover", "name_cover", "token_order", "joined")
 EVIDENCE = ("country", "birth_year", "entity_type")
-N_FEATURES = 4
+N_FEATURES = 6
 N_EVIDENCE = 3
 TOKEN_MATCH_FLOOR = 0.8
+TYPO_MIN_LENGTH = 4
+ONE_EDIT_SIMILARITY = 0.9
 PREFIX_WEIGHT = 0.1
 SPACE = 32
 ENTITY_PERSON = 0
 ENTITY_UNKNOWN = -1
 # Feature slots in the features array.
-JW, LEV, TOKEN_SET, TOKEN_ORDER = 0, 1, 2, 3
+JW, LEV, QUERY_COVER, NAME_COVER, TOKEN_ORDER, JOINED = 0, 1, 2, 3, 4, 5
 
 
 @jit
@@ -66,33 +82,41 @@ def _token_spans(text, starts, stops):
 
 @jit
 def make_scratch(longest):
-    """Buffers for :func:`pair_features_scratch`: (a_flags, b_flags, row, spans, floats)."""
+    """Buffers for :func:`pair_features_scratch`.
+
+    (a_flags, b_flags, rows, spans, floats, joined): rows holds three DP rows, joined the two
+    names with spaces removed.
+    """
     size = longest + 2
-    return (np.zeros(size, np.bool_), np.zeros(size, np.bool_), np.empty(size, np.int64),
-            np.empty((4, size), np.int64), np.empty((2, size), np.float64))
+    return (np.zeros(size, np.bool_), np.zeros(size, np.bool_), np.empty((3, size), np.int64),
+            np.empty((4, size), np.int64), np.empty((2, size), np.float64),
+            np.empty((2, size), np.uint32))
 
 
 @jit
-def token_similarity(a, b, a_flags, b_flags, row):
-    """Mean of Jaro-Winkler and normalised Levenshtein similarity of two tokens.
+def token_similarity(a, b, a_flags, b_flags, rows):
+    """Larger of Jaro-Winkler and ``1 - OSA / longer length`` of two tokens.
 
-    Below ``TOKEN_MATCH_FLOOR`` the value is only a lower bound (the Levenshtein half is
-    skipped when it cannot lift the pair over the floor).
+    One edit between tokens of at least ``TYPO_MIN_LENGTH`` characters scores at least
+    ``ONE_EDIT_SIMILARITY``. Below ``TOKEN_MATCH_FLOOR`` the value is only a lower bound
+    (edit distances that cannot lift the pair over the floor are not finished).
     """
     jw = jaro_winkler_scratch(a, b, PREFIX_WEIGHT, a_flags, b_flags)
-    if 0.5 * (jw + 1.0) < TOKEN_MATCH_FLOOR:
-        return 0.5 * jw
     longer = max(a.shape[0], b.shape[0])
     if longer == 0:
         return 1.0
-    distance = levenshtein_bounded_scratch(a, b, longer, row)
-    return 0.5 * (jw + 1.0 - distance / longer)
+    bound = max(np.int64((1.0 - TOKEN_MATCH_FLOOR) * longer), 1)
+    distance = osa_bounded_scratch(a, b, bound, rows)
+    sim = max(jw, 1.0 - distance / longer)
+    if distance == 1 and min(a.shape[0], b.shape[0]) >= TYPO_MIN_LENGTH:
+        sim = max(sim, ONE_EDIT_SIMILARITY)
+    return sim
 
 
 @jit
-def _token_set_order(query, query_token_weight, name, name_token_weight, scratch, out):
-    """Fill ``out[TOKEN_SET]`` and ``out[TOKEN_ORDER]`` from token similarities."""
-    a_flags, b_flags, row, spans, floats = scratch
+def _cover_order(query, query_token_weight, name, name_token_weight, scratch, out):
+    """Fill ``out[QUERY_COVER]``, ``out[NAME_COVER]``, ``out[TOKEN_ORDER]``."""
+    a_flags, b_flags, rows, spans, floats, _ = scratch
     n_q = _token_spans(query, spans[0], spans[1])
     n_n = _token_spans(name, spans[2], spans[3])
     name_best = floats[1]
@@ -109,7 +133,7 @@ def _token_set_order(query, query_token_weight, name, name_token_weight, scratch
         partner = -1
         for j in range(n_n):
             sim = token_similarity(token, name[spans[2, j]:spans[3, j]], a_flags, b_flags,
-                                   row)
+                                   rows)
             if sim > best:
                 best = sim
                 partner = j
@@ -130,48 +154,70 @@ def _token_set_order(query, query_token_weight, name, name_token_weight, scratch
         name_total += weight
         if name_best[j] >= TOKEN_MATCH_FLOOR:
             name_covered += weight * name_best[j]
-    query_share = query_covered / query_total if query_total > 0 else 0.0
-    name_share = name_covered / name_total if name_total > 0 else 0.0
-    out[TOKEN_SET] = 0.5 * (query_share + name_share)
+    out[QUERY_COVER] = query_covered / query_total if query_total > 0 else 0.0
+    out[NAME_COVER] = name_covered / name_total if name_total > 0 else 0.0
     out[TOKEN_ORDER] = in_order / (matched - 1) if matched > 1 else 1.0
 
 
 @jit
+def _without_spaces(text, out):
+    """Copy ``text`` without its spaces into ``out``; return the copied length."""
+    n = 0
+    for p in range(text.shape[0]):
+        if text[p] != SPACE:
+            out[n] = text[p]
+            n += 1
+    return n
+
+
+@jit
+def _edit_feature(a, b, weight, reachable, floor, rows):
+    """``1 - Levenshtein / longer length``, bounded by what can still lift the pair."""
+    longer = max(a.shape[0], b.shape[0])
+    if longer == 0:
+        return 1.0
+    # Only distances that can still lift the pair over the floor need computing.
+    slack = (reachable - floor) / weight if weight > 0 else 1.0
+    bound = np.int64(min(1.0, slack) * longer) + 1
+    distance = levenshtein_bounded_scratch(a, b, bound, rows[0])
+    return max(0.0, 1.0 - distance / longer)
+
+
+@jit
 def pair_features_scratch(query, query_sorted, query_token_weight, name, name_sorted,
-                          name_token_weight, weights, floor, scratch, out):
-    """Fill ``out`` with the features of one pair and return their weighted sum.
+                          name_token_weight, weights, jw_min_length, floor, scratch, out):
+    """Fill ``out`` with the features of one pair and return its score.
 
     Features are computed cheapest-first; once the best score still reachable falls under
     ``floor`` the remaining features are left at 0 and that upper bound is returned, so a
     return value under ``floor`` means "cannot reach the floor", not an exact score.
     """
-    a_flags, b_flags, row, _, _ = scratch
+    a_flags, b_flags, rows, _, _, joined = scratch
     for f in range(N_FEATURES):
         out[f] = 0.0
-    _token_set_order(query, query_token_weight, name, name_token_weight, scratch, out)
-    reachable = 1.0 - weights[TOKEN_SET] * (1.0 - out[TOKEN_SET])
-    reachable -= weights[TOKEN_ORDER] * (1.0 - out[TOKEN_ORDER])
-    if reachable < floor:
-        return reachable
     jw = jaro_winkler_scratch(query, name, PREFIX_WEIGHT, a_flags, b_flags)
     jw_sorted = jaro_winkler_scratch(query_sorted, name_sorted, PREFIX_WEIGHT, a_flags, b_flags)
     out[JW] = max(jw, jw_sorted)
-    reachable -= weights[JW] * (1.0 - out[JW])
+    # Long names keep at least their as-written Jaro-Winkler.
+    keep = jw if min(query.shape[0], name.shape[0]) >= jw_min_length else 0.0
+    _cover_order(query, query_token_weight, name, name_token_weight, scratch, out)
+    reachable = 1.0
+    for f in (JW, QUERY_COVER, NAME_COVER, TOKEN_ORDER):
+        reachable -= weights[f] * (1.0 - out[f])
     if reachable < floor:
-        return reachable
-    longer = max(query_sorted.shape[0], name_sorted.shape[0])
-    if longer == 0:
-        out[LEV] = 1.0
-    else:
-        # Only distances that can still lift the pair over the floor need computing.
-        slack = (reachable - floor) / weights[LEV] if weights[LEV] > 0 else 1.0
-        bound = np.int64(min(1.0, slack) * longer) + 1
-        distance = levenshtein_bounded_scratch(query_sorted, name_sorted, bound, row)
-        out[LEV] = max(0.0, 1.0 - distance / longer)
+        return max(reachable, keep)
+    out[LEV] = _edit_feature(query_sorted, name_sorted, weights[LEV], reachable, floor, rows)
+    reachable -= weights[LEV] * (1.0 - out[LEV])
+    if reachable < floor:
+        return max(reachable, keep)
+    q_len = _without_spaces(query, joined[0])
+    n_len = _without_spaces(name, joined[1])
+    out[JOINED] = _edit_feature(joined[0, :q_len], joined[1, :n_len], weights[JOINED],
+                                reachable, floor, rows)
     total = 0.0
     for f in range(N_FEATURES):
         total += weights[f] * out[f]
-    return total
+    return max(total, keep)
 
 
 @jit
@@ -188,7 +234,7 @@ def _longest(offsets):
 
 
 @jit
-def _pair_score(queries, q, names, n, weights, floor, scratch, out):
+def _pair_score(queries, q, names, n, weights, jw_min_length, floor, scratch, out):
     q_codes, q_offsets, q_sorted_codes, q_sorted_offsets, q_token_ptr, q_token_weight = queries
     n_codes, n_offsets, n_sorted_codes, n_sorted_offsets, n_token_ptr, n_token_weight = names
     return pair_features_scratch(
@@ -196,11 +242,11 @@ def _pair_score(queries, q, names, n, weights, floor, scratch, out):
         q_token_weight[q_token_ptr[q]:q_token_ptr[q + 1]],
         _string(n_codes, n_offsets, n), _string(n_sorted_codes, n_sorted_offsets, n),
         n_token_weight[n_token_ptr[n]:n_token_ptr[n + 1]],
-        weights, floor, scratch, out)
+        weights, jw_min_length, floor, scratch, out)
 
 
 @jit_parallel
-def score_candidates(queries, names, cand_idx, weights, floor, n_chunks):
+def score_candidates(queries, names, cand_idx, weights, jw_min_length, floor, n_chunks):
     """Combined score of every (query, candidate) pair.
 
     Parameters
@@ -211,6 +257,9 @@ def score_candidates(queries, names, cand_idx, weights, floor, n_chunks):
         int32 ``(n_queries, k)`` candidate name ids, ``-1`` for none.
     weights
         float64 feature weights in ``FEATURES`` order, summing to 1.
+    jw_min_length
+        Names at least this long on both sides score at least their as-written
+        Jaro-Winkler.
     floor
         Pairs that cannot reach this score stop early and score below it.
     n_chunks
@@ -233,30 +282,33 @@ def score_candidates(queries, names, cand_idx, weights, floor, n_chunks):
                 n = cand_idx[q, c]
                 if n < 0:
                     break
-                scores[q, c] = _pair_score(queries, q, names, n, weights, floor, scratch,
-                                           features)
+                scores[q, c] = _pair_score(queries, q, names, n, weights, jw_min_length,
+                                           floor, scratch, features)
     return scores
 
 
 @jit
-def pair_features(queries, query_rows, names, name_rows, weights):
-    """Full feature vectors of chosen (query, name) pairs, for explanations.
+def pair_features(queries, query_rows, names, name_rows, weights, jw_min_length):
+    """Full feature vectors and scores of chosen (query, name) pairs, for explanations.
 
     Returns
     -------
-    numpy.ndarray
+    features : numpy.ndarray
         float32 ``(n_pairs, N_FEATURES)``.
+    scores : numpy.ndarray
+        float64 ``(n_pairs,)`` exact scores (as :func:`score_candidates` above its floor).
     """
     n_pairs = query_rows.shape[0]
     out = np.zeros((n_pairs, N_FEATURES), dtype=np.float32)
+    scores = np.zeros(n_pairs, dtype=np.float64)
     scratch = make_scratch(max(_longest(queries[1]), _longest(names[1])))
     features = np.empty(N_FEATURES, dtype=np.float64)
     for p in range(n_pairs):
-        _pair_score(queries, query_rows[p], names, name_rows[p], weights, -np.inf, scratch,
-                    features)
+        scores[p] = _pair_score(queries, query_rows[p], names, name_rows[p], weights,
+                                jw_min_length, -np.inf, scratch, features)
         for f in range(N_FEATURES):
             out[p, f] = features[f]
-    return out
+    return out, scores
 
 
 @jit

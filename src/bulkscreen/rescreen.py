@@ -42,6 +42,8 @@ CHANGES_FILE = "changes.parquet"
 SUMMARY_FILE = "rescreen.json"
 
 REVIEW_DECISIONS = ("true_match", "false_positive")
+# Accepted in a filled-in review queue but not a decision yet: the match stays open.
+UNDECIDED_REVIEWS = ("escalate",)
 DECISION_COLUMNS = ("record_id", "list_id", "entry_id", "review_decision")
 SEVERITY = {"CLEAR": 0, "REVIEW": 1, "LICENSE_REQUIRED": 2, "PROHIBITED": 3}
 DECISION_BY_SEVERITY = {v: k for k, v in SEVERITY.items()}
@@ -246,13 +248,15 @@ def read_decisions(path: Path) -> pl.DataFrame:
     frame = frame.with_row_index("_row", offset=1)
     bad = frame.filter(pl.col("review_decision").is_not_null()
                        & (pl.col("review_decision") != "")
-                       & ~pl.col("review_decision").is_in(list(REVIEW_DECISIONS)))
+                       & ~pl.col("review_decision").is_in(
+                           [*REVIEW_DECISIONS, *UNDECIDED_REVIEWS]))
     if bad.height:
         first = bad.row(0, named=True)
         raise InputError(f"review_decision {first['review_decision']!r} is not one of "
                          f"{', '.join(REVIEW_DECISIONS)}",
                          Location(file=str(path), row=first["_row"], column="review_decision"),
-                         "write true_match or false_positive, or leave the cell empty")
+                         "write true_match, false_positive or escalate, or leave the cell "
+                         "empty")
     return frame.filter(pl.col("review_decision").is_in(list(REVIEW_DECISIONS))).drop("_row")
 
 

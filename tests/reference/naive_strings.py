@@ -1,4 +1,4 @@
-"""Naive twin of ``bulkscreen_kernels.strings``: textbook Jaro-Winkler and Levenshtein."""
+"""Naive twin of ``bulkscreen_kernels.strings``: textbook Jaro-Winkler, Levenshtein, OSA."""
 
 from __future__ import annotations
 
@@ -57,3 +57,19 @@ def levenshtein(a: str, b: str) -> int:
 def levenshtein_bounded(a: str, b: str, max_distance: int) -> int:
     """``min(levenshtein(a, b), max_distance + 1)``."""
     return min(levenshtein(a, b), max_distance + 1)
+
+
+def osa(a: str, b: str) -> int:
+    """Optimal string alignment distance by the full dynamic programme."""
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        table[i][0] = i
+    for j in range(len(b) + 1):
+        table[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1,
+                              table[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+    return table[len(a)][len(b)]

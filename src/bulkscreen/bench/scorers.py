@@ -13,11 +13,12 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from bulkscreen.lists.name_index import NameIndex
+from bulkscreen.lists.name_index import ALGORITHM_ID, NameIndex
 
 PairScorer = Callable[[Sequence[str], Sequence[str]], np.ndarray]
 
-OURS = "party-names-v1"
+OURS = ALGORITHM_ID
+"""Our matcher is reported under its versioned algorithm id."""
 BASELINES = ("rf-jaro-winkler", "rf-token-sort-ratio", "rf-wratio")
 """rapidfuzz baselines: Jaro-Winkler, token_sort_ratio / 100, WRatio / 100."""
 
@@ -57,7 +58,7 @@ def party_names_scores(names_a: Sequence[str], names_b: Sequence[str],
     numpy.ndarray
         float32 scores in [0, 1]; 0 where either name normalises to nothing.
     """
-    from bulkscreen.lists.name_index import FEATURE_WEIGHTS
+    from bulkscreen.lists.name_index import FEATURE_WEIGHTS, JW_MIN_LENGTH
     from bulkscreen_kernels.scoring import pair_features
 
     if len(names_a) != len(names_b):
@@ -74,9 +75,8 @@ def party_names_scores(names_a: Sequence[str], names_b: Sequence[str],
     queries = _text_tuple([texts_a[i] for i in rows], index)
     names = _text_tuple([texts_b[i] for i in rows], index)
     pair_rows = np.arange(rows.shape[0], dtype=np.int64)
-    features = pair_features(queries, pair_rows, names, pair_rows, weights)
-    # The same float64 weighted sum the kernel returns, rounded to float32 as in a run.
-    combined = features.astype(np.float64) @ weights
+    _, combined = pair_features(queries, pair_rows, names, pair_rows, weights, JW_MIN_LENGTH)
+    # The kernel's exact float64 score, rounded to float32 as in a run.
     scores[rows] = np.clip(combined, 0.0, 1.0).astype(np.float32)
     return scores
 

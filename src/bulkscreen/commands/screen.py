@@ -197,4 +197,44 @@ def audit_shipments(input_path: Path, today: dt.datetime | None, out_dir: Path,
     finish(summary, config, quiet)
 
 
-COMMANDS = [screen_group, audit_group]
+@click.group("rescreen")
+def rescreen_group() -> None:
+    """Re-screen everyone, carrying reviewers' earlier decisions forward."""
+
+
+@rescreen_group.command("persons")
+@click.argument("input_path", type=click.Path(exists=True, path_type=Path))
+@click.option("--previous", "previous_dir", type=click.Path(exists=True, file_okay=False,
+              path_type=Path), required=True, help="Folder of the previous run.")
+@click.option("--decisions", "decisions_file", type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="Reviewed hits (Parquet, CSV or the .xlsx review queue) "
+              "with review_decision filled in (default: the previous run's reviewed hits).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Screening date "
+              "(default today).")
+@run_options
+def rescreen_persons_command(input_path: Path, previous_dir: Path, decisions_file: Path | None,
+                             as_of: dt.datetime | None, out_dir: Path,
+                             config_path: Path | None, list_ids: tuple[str, ...],
+                             map_pairs: tuple[str, ...], overwrite: bool, quiet: bool,
+                             fmt: str | None, **flags: Any) -> None:
+    """Screen INPUT_PATH again and report what changed since the previous run.
+
+    An accepted false positive stays cleared unless its list entry changed. Writes
+    results.reviewed.parquet, hits.reviewed.parquet, changes.parquet and rescreen.json
+    beside this run's results.
+    """
+    import json
+
+    from bulkscreen.rescreen import rescreen_persons
+    from bulkscreen.screen.jobs import run_persons
+
+    config = build_config(config_path, list_ids, map_pairs, **flags)
+    summary = run_persons(input_path, out_dir, config, _as_of(as_of), overwrite=overwrite,
+                          progress=not quiet, fmt=fmt)
+    report = rescreen_persons(out_dir, previous_dir, decisions_file)
+    if not quiet:
+        click.echo(json.dumps(report.summary, indent=2, default=str))
+    finish(summary, config, quiet)
+
+
+COMMANDS = [screen_group, audit_group, rescreen_group]

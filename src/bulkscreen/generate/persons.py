@@ -51,6 +51,7 @@ FIRST_VISIT = date(2015, 1, 1)
 DUAL_NATIONALITY_RATE = 0.03
 NAME_PLANT_SHARE = 0.5  # of listed persons, the share whose own name is listed (vs affiliation)
 FOREIGN_GOVERNMENT_MAJOR_SHARE = 0.6  # foreign-government funding at >= 25 % of income
+UNDECLARED_SHARE = 0.03  # persons who left affiliations or funding blank (unknown, not none)
 
 OFFICIAL_STATUSES = ("diplomat", "consular", "foreign_government_official",
                      "international_organisation", "us_forces", "un_forces")
@@ -102,14 +103,19 @@ def _pick(values: pa.Array, n: int, rng: np.random.Generator) -> pa.Array:
     return values.take(pa.array(rng.integers(0, len(values), n)))
 
 
-def _two_slot_list(count: np.ndarray, slot0: pa.Array, slot1: pa.Array) -> pa.ListArray:
-    """A list column of 0, 1 or 2 elements per row from two per-row candidate arrays."""
+def _two_slot_list(count: np.ndarray, slot0: pa.Array, slot1: pa.Array,
+                   unknown: np.ndarray) -> pa.ListArray:
+    """A list column of 0, 1 or 2 elements per row from two per-row candidate arrays.
+
+    Rows with no element are an empty list (declared none), or null where ``unknown``.
+    """
     n = len(count)
     offsets = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(count, out=offsets[1:])
     rows, slots = np.nonzero(np.arange(2)[None, :] < count[:, None])
     values = pa.concat_arrays([slot0, slot1]).take(pa.array(slots * n + rows))
-    return pa.ListArray.from_arrays(pa.array(offsets), values, mask=pa.array(count == 0))
+    return pa.ListArray.from_arrays(pa.array(offsets), values,
+                                    mask=pa.array((count == 0) & unknown))
 
 
 def _country_names() -> pa.Array:
@@ -250,7 +256,7 @@ class _PersonBatches:
         second = self.second_nationality.draw(n, rng)
         dual = (rng.random(n) < DUAL_NATIONALITY_RATE) & (second != nationality)
         nationalities = _two_slot_list(1 + dual.astype(np.int64), codes_arrow(nationality),
-                                       codes_arrow(second))
+                                       codes_arrow(second), np.zeros(n, dtype=bool))
 
         names = self.people.draw(nationality, rng)
         full_name, native = names.full_name, names.native_alias
@@ -261,7 +267,7 @@ class _PersonBatches:
                                              _strings([p.name for p in name_plants]))
             native = pc.if_else(pa.array(mask), pa.nulls(n, pa.string()), native)
         alias_count = native.is_valid().to_numpy(zero_copy_only=False).astype(np.int64)
-        aliases = _two_slot_list(alias_count, native, native)
+        aliases = _two_slot_list(alias_count, native, native, np.ones(n, dtype=bool))
 
         visit_start = rng.integers(self.first_day, self.last_day + 1, n)
         stay = np.clip(np.round(365 * rng.lognormal(0.0, 0.9, n)), 14, 2500).astype(np.int64)
@@ -299,6 +305,7 @@ class _PersonBatches:
                                        fields=list(AFFILIATION_TYPE)),
             pa.StructArray.from_arrays([org1, codes_arrow(country1), kind1],
                                        fields=list(AFFILIATION_TYPE)),
+            rng.random(n) < UNDECLARED_SHARE,
         )
 
         funding_count = WeightedChoice([0.4, 0.45, 0.15]).draw(n, rng)
@@ -318,6 +325,7 @@ class _PersonBatches:
             pa.StructArray.from_arrays(
                 [payer1, codes_arrow(pay_country1), pa.array(np.round(share1, 2))],
                 fields=list(FUNDING_TYPE)),
+            rng.random(n) < UNDECLARED_SHARE,
         )
 
         instructions = rng.random(n)

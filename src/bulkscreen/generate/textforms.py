@@ -69,7 +69,10 @@ def column_text(array: pa.Array) -> pa.Array:
             elements = _value_text(values)
             separator = LIST_SEPARATOR
         rebuilt = pa.ListArray.from_arrays(array.offsets, elements, mask=array.is_null())
-        return pc.binary_join(rebuilt, separator)
+        joined = pc.binary_join(rebuilt, separator)
+        # An empty list is a declared "none"; an empty cell would read back as unknown.
+        declared_none = pc.and_(pc.is_valid(array), pc.equal(pc.list_value_length(array), 0))
+        return pc.if_else(declared_none, pa.scalar("none"), joined)
     return _value_text(array)
 
 

@@ -32,6 +32,8 @@ ROW_COLUMN = "input_row"
 
 LIST_SEPARATOR = "|"
 ITEM_SEPARATOR = ";"
+# A list cell written as one of these declares "none" (an empty list); an empty cell is unknown.
+EMPTY_LIST_WORDS = ("-", "none")
 FIELD_SEPARATOR = "|"
 
 _COUNTRY_LISTS = frozenset({"nationalities", "countries"})
@@ -184,8 +186,18 @@ def _row_index(n: int) -> pl.Series:
     return pl.Series("row", np.arange(n, dtype=np.int64))
 
 
+def _declared_empty(s: pl.Series) -> pl.Series:
+    """Rows that declare an empty list: an empty native list, or a cell saying 'none' / '-'."""
+    if s.dtype == pl.String:
+        return s.str.strip_chars().str.to_lowercase().is_in(EMPTY_LIST_WORDS).fill_null(False)
+    return (s.is_not_null() & (s.list.len() == 0)).fill_null(False)
+
+
 def _explode(s: pl.Series, separator: str) -> pl.DataFrame:
     """One row per non-empty item: ``row`` (position in ``s``) and ``item``."""
+    if s.dtype == pl.String:
+        s = pl.DataFrame({"s": s, "empty": _declared_empty(s)}).select(
+            pl.when(~pl.col("empty")).then(pl.col("s"))).to_series()
     items = s.str.split(separator) if s.dtype == pl.String else s
     frame = pl.DataFrame({"row": _row_index(len(s)), "item": items}).explode("item")
     if frame["item"].dtype == pl.String:
@@ -194,13 +206,22 @@ def _explode(s: pl.Series, separator: str) -> pl.DataFrame:
     return frame.filter(pl.col("item").is_not_null())
 
 
-def _gather(items: pl.DataFrame, n: int) -> Checked:
-    """Collect per-item ``value`` and ``reason`` back into one list and reason per row."""
+def _gather(items: pl.DataFrame, n: int, empty: pl.Series | None = None) -> Checked:
+    """Collect per-item ``value`` and ``reason`` back into one list and reason per row.
+
+    Rows with no item are null (unknown), except the rows ``empty`` marks as declaring none.
+    """
     grouped = items.group_by("row", maintain_order=True).agg(
         pl.col("value"), pl.col("reason").drop_nulls().first())
     full = pl.DataFrame({"row": _row_index(n)}).join(grouped, on="row", how="left",
                                                      maintain_order="left")
-    return Checked(full["value"], full["reason"].cast(pl.String))
+    values = full["value"]
+    if empty is not None and empty.any():
+        empty_list = pl.Series([[]], dtype=values.dtype).new_from_index(0, n)
+        values = pl.DataFrame({"v": values, "e": empty, "z": empty_list}).select(
+            pl.when(pl.col("e") & pl.col("v").is_null()).then(pl.col("z"))
+            .otherwise(pl.col("v"))).to_series().alias(values.name)
+    return Checked(values, full["reason"].cast(pl.String))
 
 
 def _coerce_string_list(s: pl.Series, column: Column) -> Checked:
@@ -211,7 +232,8 @@ def _coerce_string_list(s: pl.Series, column: Column) -> Checked:
         frame = pl.DataFrame({"item": _as_text(items["item"]), "reason": reasons})
         # Null reasons stay null: concatenation with null is null.
         reasons = frame.select("item '" + pl.col("item") + "': " + pl.col("reason")).to_series()
-    return _gather(items.with_columns(value=checked.values, reason=reasons), len(s))
+    return _gather(items.with_columns(value=checked.values, reason=reasons), len(s),
+                   _declared_empty(s))
 
 
 def _struct_item_fields(items: pl.DataFrame, struct: pa.StructType) -> pl.DataFrame:
@@ -257,7 +279,8 @@ def _coerce_struct_list(s: pl.Series, column: Column) -> Checked:
             reasons.append(_reasons_where(raw.is_null(), f"{field.name} is missing in an item"))
     reason = _first_reason(*reasons)
     value = pl.DataFrame(values).select(pl.struct(list(values))).to_series()
-    return _gather(items.select("row").with_columns(value=value, reason=reason), len(s))
+    return _gather(items.select("row").with_columns(value=value, reason=reason), len(s),
+                   _declared_empty(s))
 
 
 def coerce_column(raw: pl.Series, column: Column) -> Checked:

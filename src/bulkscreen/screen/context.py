@@ -29,6 +29,7 @@ class ScreeningData:
     rule_versions: list[dict[str, Any]] = field(default_factory=list)
     algorithms: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    entry_notes: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def manifest_extra(self) -> dict[str, Any]:
         """Return the manifest sections this data contributes (lists, rules, algorithms)."""
@@ -69,8 +70,8 @@ def check_list_ids(list_ids: list[str]) -> None:
                           "(see `bulkscreen lists show`)")
 
 
-def load_screening_data(config: RunConfig, as_of: dt.date, with_rules: bool = False
-                        ) -> ScreeningData:
+def load_screening_data(config: RunConfig, as_of: dt.date, with_rules: bool = False,
+                        with_entry_notes: bool = False) -> ScreeningData:
     """Load the lists in force on ``as_of``, compile the name index and, if asked, the rules.
 
     Parameters
@@ -81,6 +82,8 @@ def load_screening_data(config: RunConfig, as_of: dt.date, with_rules: bool = Fa
         Date whose list versions (and rules) apply.
     with_rules
         Also load and compile the control-list and destination rules.
+    with_entry_notes
+        Also collect each entry's concern types or programmes, for person explanations.
 
     Returns
     -------
@@ -106,6 +109,10 @@ def load_screening_data(config: RunConfig, as_of: dt.date, with_rules: bool = Fa
         algorithms={"party_names": ALGORITHM_ID, "normalization": NORMALIZATION_VERSION},
         timings=timings,
     )
+    if with_entry_notes:
+        from bulkscreen.screen.persons import list_entry_notes
+
+        data.entry_notes = list_entry_notes(snapshots)
     if with_rules:
         from bulkscreen.rules import compile_rules, load_rules, rules_catalog
 

@@ -114,7 +114,8 @@ def persons_job(batch: pa.RecordBatch, *, data: ScreeningData, config: RunConfig
     """Screen one batch of persons for deemed-export control (pure)."""
     from bulkscreen.screen.persons import screen_persons_batch
 
-    return screen_persons_batch(batch, data.index, config, as_of)
+    return screen_persons_batch(batch, data.index, config, as_of,
+                                entry_notes=data.entry_notes)
 
 
 def _fill_record_id(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -179,7 +180,7 @@ def run_persons(input_path: Path, out_dir: Path, config: RunConfig, as_of: dt.da
     from bulkscreen.columns import PERSONS
     from bulkscreen.screen.persons import ALGORITHM_ID
 
-    data = load_screening_data(config, as_of)
+    data = load_screening_data(config, as_of, with_entry_notes=True)
     job = functools.partial(persons_job, data=data, config=config, as_of=as_of)
     return _run(input_path, PERSONS, job, out_dir, config, data, {"persons": ALGORITHM_ID},
                 **kwargs)

@@ -25,6 +25,7 @@ from bulkscreen.lists.name_index import (
     ENTITY_TYPE_CODES,
     EVIDENCE_WEIGHTS,
     FEATURE_WEIGHTS,
+    JW_MIN_LENGTH,
     MAX_POSTINGS_PER_QUERY,
     MIN_CANDIDATE_OVERLAP,
     NameIndex,
@@ -135,7 +136,8 @@ def _score_block(index: NameIndex, texts: list[str], floor: float
                                 MIN_CANDIDATE_OVERLAP), _work_chunks())
     queries = (codes, offsets, sorted_codes, sorted_offsets, keys.token_ptr, keys.token_weight)
     scores = score_candidates(queries, index.name_texts(), cand_idx,
-                              np.array(FEATURE_WEIGHTS, dtype=np.float64), floor, _work_chunks())
+                              np.array(FEATURE_WEIGHTS, dtype=np.float64), JW_MIN_LENGTH, floor,
+                              _work_chunks())
     return cand_idx, scores, queries
 
 
@@ -203,8 +205,8 @@ def _match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces)
     for rows, rank, name_ids, scores, query_ids, local_rows, queries, row_evidence in pieces:
         if rows.shape[0] == 0:
             continue
-        features = pair_features(queries, query_ids, index.name_texts(), name_ids,
-                                 np.array(FEATURE_WEIGHTS, dtype=np.float64))
+        features, _ = pair_features(queries, query_ids, index.name_texts(), name_ids,
+                                    np.array(FEATURE_WEIGHTS, dtype=np.float64), JW_MIN_LENGTH)
         deltas = row_evidence_deltas(local_rows, name_ids, index.arrays["name_entry"],
                                      row_evidence, index.entry_evidence(), EVIDENCE_WEIGHTS)
         matched = index.names.take(pa.array(name_ids))

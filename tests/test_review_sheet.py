@@ -1,0 +1,152 @@
+"""The review spreadsheet: layout a reviewer relies on, and decisions read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from bulkscreen.cli import main
+from bulkscreen.columns import HITS
+from bulkscreen.errors import EXIT_INPUT, InputError, InputSchemaError
+from bulkscreen.report.review import (
+    DECISIONS_SCHEMA,
+    REVIEW_CHOICES,
+    SHEET_NAME,
+    read_review_decisions,
+    write_review_sheet,
+)
+
+
+def _hit(record_id: str, entry_id: str | None, finding: str = "party", **extra) -> dict:
+    row = {name: None for name in HITS.names}
+    row.update(input_row=int(record_id[-1]), record_id=record_id, as_of_date=dt.date(2025, 12, 31),
+               finding=finding, decision="REVIEW", reason_code="PARTY_HIT",
+               explanation=f"'{record_id}' ~ entry {entry_id}")
+    if entry_id is not None:
+        row.update(field="consignee_name", query_value=f"query {record_id}",
+                   list_id="jp-meti-eul", list_version="2025-09-29", entry_id=entry_id,
+                   matched_name="Admiralty Shipyard JSC", alias_kind="primary", score=0.93,
+                   features='{"jaro_winkler":0.97}')
+    row.update(extra)
+    return row
+
+
+@pytest.fixture()
+def run_dir(tmp_path: Path) -> Path:
+    rows = [_hit("S-1", "101"), _hit("S-2", "0042"), _hit("S-3", None, finding="item",
+                                                          reason_code="CONTROL_ENTRY"),
+            _hit("S-4", "7", review_decision="true_match")]
+    folder = tmp_path / "run"
+    folder.mkdir()
+    pq.write_table(pa.Table.from_pylist(rows, schema=HITS.arrow_schema()),
+                   folder / "hits.parquet")
+    return folder
+
+
+def _column(sheet, name: str) -> int:
+    header = [cell.value for cell in sheet[1]]
+    return header.index(name) + 1
+
+
+def test_sheet_has_filters_a_frozen_header_widths_and_a_decision_drop_down(run_dir: Path,
+                                                                           tmp_path: Path):
+    path, rows = write_review_sheet(run_dir, tmp_path / "queue.xlsx")
+    assert rows == 4
+    sheet = openpyxl.load_workbook(path)[SHEET_NAME]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref.startswith("A1:") and sheet.auto_filter.ref.endswith("5")
+    decision = _column(sheet, "review_decision")
+    validation = sheet.data_validations.dataValidation[0]
+    assert validation.type == "list"
+    assert validation.formula1 == '"' + ",".join(REVIEW_CHOICES) + '"'
+    letter = openpyxl.utils.get_column_letter(decision)
+    assert f"{letter}2:{letter}5" in str(validation.sqref)
+    assert sheet.column_dimensions["A"].width > 10
+    explanation = openpyxl.utils.get_column_letter(_column(sheet, "explanation"))
+    assert sheet.column_dimensions[explanation].width >= 60
+    # Identifiers stay text (a leading zero survives) and scores stay numbers.
+    assert sheet.cell(row=3, column=_column(sheet, "entry_id")).value == "0042"
+    assert sheet.cell(row=2, column=_column(sheet, "score")).value == pytest.approx(0.93)
+    # A decision carried from an earlier review is kept.
+    assert sheet.cell(row=5, column=decision).value == "true_match"
+
+
+def test_filled_in_decisions_are_read_back(run_dir: Path, tmp_path: Path):
+    path, _ = write_review_sheet(run_dir, tmp_path / "queue.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book[SHEET_NAME]
+    decision, note = _column(sheet, "review_decision"), _column(sheet, "review_note")
+    sheet.cell(row=2, column=decision, value="false_positive")
+    sheet.cell(row=2, column=note, value="different shipyard, same city")
+    sheet.cell(row=3, column=decision, value=" Escalate ")
+    book.save(path)
+
+    decisions = read_review_decisions(path)
+    assert decisions.schema.equals(DECISIONS_SCHEMA)
+    assert decisions.to_pylist() == [
+        {"record_id": "S-1", "list_id": "jp-meti-eul", "list_version": "2025-09-29",
+         "entry_id": "101", "query_value": "query S-1", "field": "consignee_name",
+         "review_decision": "false_positive", "review_note": "different shipyard, same city"},
+        {"record_id": "S-2", "list_id": "jp-meti-eul", "list_version": "2025-09-29",
+         "entry_id": "0042", "query_value": "query S-2", "field": "consignee_name",
+         "review_decision": "escalate", "review_note": None},
+        {"record_id": "S-4", "list_id": "jp-meti-eul", "list_version": "2025-09-29",
+         "entry_id": "7", "query_value": "query S-4", "field": "consignee_name",
+         "review_decision": "true_match", "review_note": None},
+    ]
+
+
+def test_rescreen_accepts_the_reviewed_sheet(run_dir: Path, tmp_path: Path):
+    from bulkscreen.rescreen import read_decisions
+
+    path, _ = write_review_sheet(run_dir, tmp_path / "queue.xlsx", findings=["party"])
+    book = openpyxl.load_workbook(path)
+    sheet = book[SHEET_NAME]
+    sheet.cell(row=2, column=_column(sheet, "review_decision"), value="false_positive")
+    book.save(path)
+    decisions = read_decisions(path)
+    assert sorted(decisions["review_decision"].to_list()) == ["false_positive", "true_match"]
+
+
+def test_an_unknown_decision_names_its_spreadsheet_row(run_dir: Path, tmp_path: Path):
+    path, _ = write_review_sheet(run_dir, tmp_path / "queue.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book[SHEET_NAME]
+    sheet.cell(row=4, column=_column(sheet, "review_decision"), value="looks fine")
+    book.save(path)
+    with pytest.raises(InputError) as info:
+        read_review_decisions(path)
+    assert info.value.where.row == 4 and info.value.where.column == "review_decision"
+    assert "drop-down" in info.value.hint
+
+
+def test_a_removed_key_column_is_reported(run_dir: Path, tmp_path: Path):
+    path, _ = write_review_sheet(run_dir, tmp_path / "queue.xlsx")
+    book = openpyxl.load_workbook(path)
+    book[SHEET_NAME].delete_cols(_column(book[SHEET_NAME], "entry_id"))
+    book.save(path)
+    with pytest.raises(InputSchemaError, match="entry_id"):
+        read_review_decisions(path)
+    with pytest.raises(InputError, match="not found"):
+        read_review_decisions(tmp_path / "missing.xlsx")
+
+
+def run_cli(*args: object) -> int:
+    """Run the CLI in-process and return its exit code."""
+    try:
+        main([str(a) for a in args])
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def test_review_command_writes_the_queue(run_dir: Path, tmp_path: Path):
+    out = tmp_path / "party.xlsx"
+    assert run_cli("report", "review", run_dir, "--out", out, "--findings", "party") == 0
+    assert openpyxl.load_workbook(out)[SHEET_NAME].max_row == 1 + 3
+    assert run_cli("report", "review", tmp_path) == EXIT_INPUT
