@@ -6,10 +6,11 @@ Run as a benchmark (figures land in ``extra_info``) or as a script that prints a
     python benchmarks/bench_names_accuracy.py
 
 Positives (true entries from the held-out ``test`` half of the entries; weights are fitted on
-the ``train`` half by ``bench_names_fit.py``): real alias pairs (one alias of a list entry held out of the index and used as the
-query; the other names of the entry, written by the list's publisher, must find it) and
-generated variants of list names (typo, token order, dropped part, transliteration, legal
-form, homoglyph). Negatives: generated company and person names that are not listed.
+the ``train`` half by ``bench_names_fit.py``): real alias pairs (one alias of a list entry held
+out of the index and used as the query; the other names of the entry, written by the list's
+publisher, must find it) and generated variants of list names (typo, token order, dropped
+part, transliteration, legal form, homoglyph). Negatives: generated company and person names
+that are not listed.
 A positive is recalled when its true (list, entry) scores at or above the threshold; a
 negative is a false positive when anything does. The baseline is brute-force Jaro-Winkler
 (RapidFuzz, ``default_process``: lower case, punctuation to spaces) over every list name.
@@ -25,11 +26,23 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 try:
-    from conftest import (SEED, Queries, entry_split, full_flat_names, unlisted_names,
-                          variant_queries)
+    from conftest import (
+        SEED,
+        Queries,
+        entry_split,
+        full_flat_names,
+        unlisted_names,
+        variant_queries,
+    )
 except ImportError:  # pragma: no cover - imported as benchmarks.conftest by some runners
-    from benchmarks.conftest import (SEED, Queries, entry_split, full_flat_names,
-                                     unlisted_names, variant_queries)
+    from benchmarks.conftest import (
+        SEED,
+        Queries,
+        entry_split,
+        full_flat_names,
+        unlisted_names,
+        variant_queries,
+    )
 
 ALIAS_PAIRS = int(os.environ.get("BULKSCREEN_BENCH_ALIAS_PAIRS", "1500"))
 VARIANTS_PER_KIND = int(os.environ.get("BULKSCREEN_BENCH_VARIANTS", "400"))

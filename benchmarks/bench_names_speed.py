@@ -3,7 +3,7 @@
 Run (figures land in ``extra_info``; script mode prints them and can run the 10M-name scale)::
 
     pytest benchmarks/bench_names_speed.py --benchmark-only -s
-    python benchmarks/bench_names_speed.py [--scale 10000000]
+    python benchmarks/bench_names_speed.py [--scale 20000000 --shipments ships.parquet]
 
 Queries: generated company and person names (they repeat, as names in real files do) with
 10% planted variants of list names. Baselines: (a) RapidFuzz ``process.cdist`` Jaro-Winkler
@@ -153,35 +153,87 @@ def test_ours(benchmark, workload, full_index):
     })
 
 
-def scale_run(total: int, batch: int = 100_000) -> None:
-    """Screen ``total`` generated names in batches; print throughput and peak memory."""
+def _generated_batches(total: int, batch: int):
+    """Batches of names drawn with repeats from a pool of generated and planted names."""
+    pool, _ = make_queries(full_flat_names(), 200_000, seed=SEED + 1)
+    rng = np.random.default_rng(SEED + 2)
+    for start in range(0, total, batch):
+        yield [pool[i] for i in rng.integers(0, len(pool), min(batch, total - start))]
+
+
+def _shipment_batches(path: str, total: int, batch: int,
+                      columns: tuple[str, ...] = ("consignee_name", "end_user_name")):
+    """Name cells of a shipments Parquet file, column after column per row batch."""
+    import pyarrow.parquet as pq
+
+    done = 0
+    for record_batch in pq.ParquetFile(path).iter_batches(batch_size=batch // len(columns),
+                                                          columns=list(columns)):
+        for column in columns:
+            names = record_batch.column(column)
+            if done + len(names) > total:
+                names = names.slice(0, total - done)
+            done += len(names)
+            yield names
+            if done >= total:
+                return
+
+
+def scale_run(total: int, shipments: str | None = None, batch: int = 1_000_000) -> dict:
+    """Screen ``total`` names in batches against the full default index.
+
+    Parameters
+    ----------
+    total
+        Name cells to screen.
+    shipments
+        A shipments Parquet file (``bulkscreen generate shipments``): its consignee and
+        end-user names are screened, streamed in row batches. Without it, names are drawn
+        from a pool of generated names.
+    batch
+        Names per ``match_names`` call (bounds memory).
+
+    Returns
+    -------
+    dict
+        names, seconds, names_per_s, hits, peak_rss_mb.
+    """
+    from bulkscreen.config import MatchConfig
     from bulkscreen.lists import load_snapshots
     from bulkscreen.lists.name_index import build_name_index
+    from bulkscreen.screen.parties import match_names
 
     index = build_name_index(load_snapshots())
     print(f"index: {index.n_names} names, {index.build_seconds:.2f} s "
           f"({'cache' if index.from_cache else 'built'})")
-    flat = full_flat_names()
-    pool, _ = make_queries(flat, 200_000, seed=SEED + 1)
-    rng = np.random.default_rng(SEED + 2)
-    run_ours(index, pool[:1000])
+    config = MatchConfig()
+    match_names(index, ["Rosoboronexport", "Ivan Petrov"], config)  # compile outside timing
+    batches = (_shipment_batches(shipments, total, batch) if shipments
+               else _generated_batches(total, batch))
     started = time.perf_counter()
-    done = 0
-    while done < total:
-        size = min(batch, total - done)
-        names = [pool[i] for i in rng.integers(0, len(pool), size)]
-        run_ours(index, names)
-        done += size
+    done = hits = 0
+    for names in batches:
+        result = match_names(index, names, config)
+        hits += int(np.sum(result.column("is_hit").to_numpy(zero_copy_only=False)))
+        done += len(names)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{done} names in {seconds:.1f} s = {done / seconds:,.0f} names/s; "
-          f"peak RSS {peak_mb:.0f} MB")
+    print(f"{done:,} names in {seconds:.1f} s = {done / seconds:,.0f} names/s; "
+          f"{hits:,} hits at {config.hit_threshold}; peak RSS {peak_mb:.0f} MB")
+    return {"names": done, "seconds": seconds, "names_per_s": done / seconds, "hits": hits,
+            "peak_rss_mb": peak_mb}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=0, help="also screen this many names")
+    parser.add_argument("--shipments", help="for --scale: screen the consignee and end-user "
+                        "names of this shipments Parquet file")
+    parser.add_argument("--scale-only", action="store_true", help="skip the comparison")
     args = parser.parse_args()
+    if args.scale_only:
+        scale_run(args.scale, args.shipments)
+        return
     from rapidfuzz import utils
 
     from bulkscreen.lists import load_snapshots
@@ -215,7 +267,7 @@ def main() -> None:
     print(f"ours / cdist = {ours / RESULTS['cdist']['names_per_s']:.1f}x; "
           f"ours / tfidf = {ours / RESULTS['tfidf']['names_per_s']:.2f}x")
     if args.scale:
-        scale_run(args.scale)
+        scale_run(args.scale, args.shipments)
 
 
 if __name__ == "__main__":

@@ -111,8 +111,9 @@ def test_audit_marks_lines_whose_decision_changed(tmp_path: Path):
         "S3,2024-01-10,Kyoto Ceramics Ltd,TH,TH,691110,tableware,50000\n",
         encoding="utf-8")
     out = tmp_path / "audit"
+    # Two versions of the METI Russia list: two list epochs plus the time before both.
     assert run_cli("audit", "shipments", path, "--out", out, "--quiet",
-                   "--today", "2026-01-15") == 0
+                   "--today", "2026-01-15", "--lists", "jp-meti-ru-tokutei") == 0
     results = pl.read_parquet(out / "results.parquet").sort("input_row")
     assert results["as_of_date"].to_list()[:2] == [dt.date(2021, 6, 1), dt.date(2023, 6, 1)]
     then = dict(zip(results["record_id"], results["decision"], strict=True))
@@ -122,3 +123,9 @@ def test_audit_marks_lines_whose_decision_changed(tmp_path: Path):
     changed = dict(zip(results["record_id"], results["decision_changed"], strict=True))
     assert changed["S1"] and not changed["S2"]
     assert then["S3"] == "CLEAR" and not changed["S3"]
+    versions = dict(zip(results["record_id"], results["list_versions"], strict=True))
+    assert versions["S1"] == "(no list in force)"
+    assert versions["S3"] == "(no list in force)"  # 2024: before the 2025-01-10 version
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    epochs = manifest["extra"]["audit_epochs"]
+    assert [e["from"] for e in epochs] == ["2025-01-10", "2025-09-12"]

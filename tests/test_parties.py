@@ -47,7 +47,8 @@ def test_listed_name_and_its_variants_hit_the_entry(index):
     assert top["explanation"].startswith(
         "'Korea Mining Development Trading Corporation' ~ 'KOREA MINING DEVELOPMENT TRADING "
         "CORPORATION' (primary) on un-consolidated 2026-02-27 entry KPe.001: score 1.00 [")
-    assert json.loads(top["features"])["token_set"] == 1.0
+    features = json.loads(top["features"])
+    assert features["query_cover"] == 1.0 and features["name_cover"] == 1.0
 
 
 def test_unlisted_and_empty_names_match_nothing(index):

@@ -9,7 +9,9 @@ Features of a (query, list name) pair, each in [0, 1], in ``FEATURES`` order:
 ``jaro_winkler``
     Jaro-Winkler of the two names, the better of as-written and token-sorted order.
 ``levenshtein``
-    ``1 - distance / longer length`` of the token-sorted names (bounded distance).
+    ``1 - distance / longer length`` of the names with spaces removed, the better of
+    as-written and token-sorted order (bounded distance), so a token split or joined
+    ("rosoboron export") costs nothing.
 ``query_cover``
     Weighted share of the query's tokens that have a close token in the list name, each
     counted by that token similarity. Token similarity is the larger of Jaro-Winkler and
@@ -20,9 +22,6 @@ Features of a (query, list name) pair, each in [0, 1], in ``FEATURES`` order:
     The same share from the list name's side (a dropped middle name lowers only this one).
 ``token_order``
     Share of consecutive matched query tokens whose partners keep their order.
-``joined``
-    ``1 - Levenshtein / longer length`` of the as-written names with spaces removed, so a
-    token split or joined ("rosoboron export") costs nothing.
 
 The score is the weighted sum of the features, or, where both names are at least
 ``jw_min_length`` characters long, the as-written Jaro-Winkler if that is higher (long
@@ -45,19 +44,19 @@ from bulkscreen_kernels.strings import (
     osa_bounded_scratch,
 )
 
-FEATURES = ("jaro_winkler", "levenshtein", "query_cover", "name_cover", "token_order", "joined")
+FEATURES = ("jaro_winkler", "levenshtein", "query_cover", "name_cover", "token_order")
 EVIDENCE = ("country", "birth_year", "entity_type")
-N_FEATURES = 6
+N_FEATURES = 5
 N_EVIDENCE = 3
 TOKEN_MATCH_FLOOR = 0.8
 TYPO_MIN_LENGTH = 4
-ONE_EDIT_SIMILARITY = 0.9
+ONE_EDIT_SIMILARITY = 0.95
 PREFIX_WEIGHT = 0.1
 SPACE = 32
 ENTITY_PERSON = 0
 ENTITY_UNKNOWN = -1
 # Feature slots in the features array.
-JW, LEV, QUERY_COVER, NAME_COVER, TOKEN_ORDER, JOINED = 0, 1, 2, 3, 4, 5
+JW, LEV, QUERY_COVER, NAME_COVER, TOKEN_ORDER = 0, 1, 2, 3, 4
 
 
 @jit
@@ -84,13 +83,13 @@ def _token_spans(text, starts, stops):
 def make_scratch(longest):
     """Buffers for :func:`pair_features_scratch`.
 
-    (a_flags, b_flags, rows, spans, floats, joined): rows holds three DP rows, joined the two
-    names with spaces removed.
+    (a_flags, b_flags, rows, spans, floats, joined): rows holds three DP rows, joined the
+    names with spaces removed (query, name, and their token-sorted forms).
     """
     size = longest + 2
     return (np.zeros(size, np.bool_), np.zeros(size, np.bool_), np.empty((3, size), np.int64),
             np.empty((4, size), np.int64), np.empty((2, size), np.float64),
-            np.empty((2, size), np.uint32))
+            np.empty((4, size), np.uint32))
 
 
 @jit
@@ -171,7 +170,7 @@ def _without_spaces(text, out):
 
 
 @jit
-def _edit_feature(a, b, weight, reachable, floor, rows):
+def _joined_similarity(a, b, weight, reachable, floor, rows):
     """``1 - Levenshtein / longer length``, bounded by what can still lift the pair."""
     longer = max(a.shape[0], b.shape[0])
     if longer == 0:
@@ -184,6 +183,23 @@ def _edit_feature(a, b, weight, reachable, floor, rows):
 
 
 @jit
+def _levenshtein_feature(query, query_sorted, name, name_sorted, weight, reachable, floor,
+                         scratch):
+    """Edit similarity of the names without spaces, the better of written and sorted order."""
+    _, _, rows, _, _, joined = scratch
+    q_len = _without_spaces(query, joined[0])
+    n_len = _without_spaces(name, joined[1])
+    written = _joined_similarity(joined[0, :q_len], joined[1, :n_len], weight, reachable,
+                                 floor, rows)
+    _without_spaces(query_sorted, joined[2])
+    _without_spaces(name_sorted, joined[3])
+    # Same characters in another order: only a different order can score differently.
+    sorted_sim = _joined_similarity(joined[2, :q_len], joined[3, :n_len], weight, reachable,
+                                    floor, rows)
+    return max(written, sorted_sim)
+
+
+@jit
 def pair_features_scratch(query, query_sorted, query_token_weight, name, name_sorted,
                           name_token_weight, weights, jw_min_length, floor, scratch, out):
     """Fill ``out`` with the features of one pair and return its score.
@@ -192,7 +208,7 @@ def pair_features_scratch(query, query_sorted, query_token_weight, name, name_so
     ``floor`` the remaining features are left at 0 and that upper bound is returned, so a
     return value under ``floor`` means "cannot reach the floor", not an exact score.
     """
-    a_flags, b_flags, rows, _, _, joined = scratch
+    a_flags, b_flags, _, _, _, _ = scratch
     for f in range(N_FEATURES):
         out[f] = 0.0
     jw = jaro_winkler_scratch(query, name, PREFIX_WEIGHT, a_flags, b_flags)
@@ -206,14 +222,8 @@ def pair_features_scratch(query, query_sorted, query_token_weight, name, name_so
         reachable -= weights[f] * (1.0 - out[f])
     if reachable < floor:
         return max(reachable, keep)
-    out[LEV] = _edit_feature(query_sorted, name_sorted, weights[LEV], reachable, floor, rows)
-    reachable -= weights[LEV] * (1.0 - out[LEV])
-    if reachable < floor:
-        return max(reachable, keep)
-    q_len = _without_spaces(query, joined[0])
-    n_len = _without_spaces(name, joined[1])
-    out[JOINED] = _edit_feature(joined[0, :q_len], joined[1, :n_len], weights[JOINED],
-                                reachable, floor, rows)
+    out[LEV] = _levenshtein_feature(query, query_sorted, name, name_sorted, weights[LEV],
+                                    reachable, floor, scratch)
     total = 0.0
     for f in range(N_FEATURES):
         total += weights[f] * out[f]

@@ -4,22 +4,34 @@ from __future__ import annotations
 
 import itertools
 
-from reference.naive_strings import jaro_winkler, levenshtein
+from reference.naive_strings import jaro_winkler, levenshtein, osa
 
 TOKEN_MATCH_FLOOR = 0.8
+TYPO_MIN_LENGTH = 4
+ONE_EDIT_SIMILARITY = 0.95
+FEATURE_ORDER = ("jaro_winkler", "levenshtein", "query_cover", "name_cover", "token_order")
 
 
 def token_similarity(a: str, b: str) -> float:
-    """Mean of Jaro-Winkler and ``1 - Levenshtein / longer length``."""
+    """Larger of Jaro-Winkler and ``1 - OSA / longer length``; one edit in long tokens."""
     longer = max(len(a), len(b))
     if longer == 0:
         return 1.0
-    return 0.5 * (jaro_winkler(a, b) + 1.0 - levenshtein(a, b) / longer)
+    distance = osa(a, b)
+    sim = max(jaro_winkler(a, b), 1.0 - distance / longer)
+    if distance == 1 and min(len(a), len(b)) >= TYPO_MIN_LENGTH:
+        sim = max(sim, ONE_EDIT_SIMILARITY)
+    return sim
+
+
+def _edit_similarity(a: str, b: str) -> float:
+    longer = max(len(a), len(b))
+    return 1.0 - levenshtein(a, b) / longer if longer else 1.0
 
 
 def features(query: str, name: str, query_weights: list[float], name_weights: list[float]
              ) -> dict[str, float]:
-    """All four pair features, by their definitions in the kernel module's docstring."""
+    """All pair features, by their definitions in the kernel module's docstring."""
     q_tokens = [t for t in query.split(" ") if t]
     n_tokens = [t for t in name.split(" ") if t]
     q_sorted = " ".join(sorted(q_tokens))
@@ -41,19 +53,25 @@ def features(query: str, name: str, query_weights: list[float], name_weights: li
         if best >= TOKEN_MATCH_FLOOR:
             partners.append(row.index(best))
     in_order = sum(b > a for a, b in itertools.pairwise(partners))
-    longer = max(len(q_sorted), len(n_sorted))
     return {
         "jaro_winkler": max(jaro_winkler(query, name), jaro_winkler(q_sorted, n_sorted)),
-        "levenshtein": 1.0 - levenshtein(q_sorted, n_sorted) / longer if longer else 1.0,
-        "token_set": 0.5 * (share(q_best, query_weights) + share(n_best, name_weights)),
+        "levenshtein": max(_edit_similarity(query.replace(" ", ""), name.replace(" ", "")),
+                           _edit_similarity(q_sorted.replace(" ", ""),
+                                            n_sorted.replace(" ", ""))),
+        "query_cover": share(q_best, query_weights),
+        "name_cover": share(n_best, name_weights),
         "token_order": in_order / (len(partners) - 1) if len(partners) > 1 else 1.0,
     }
 
 
-def combined(feature_values: dict[str, float], weights: tuple[float, ...]) -> float:
-    """Weighted sum in feature order jaro_winkler, levenshtein, token_set, token_order."""
-    order = ("jaro_winkler", "levenshtein", "token_set", "token_order")
-    return sum(w * feature_values[f] for w, f in zip(weights, order, strict=True))
+def combined(feature_values: dict[str, float], weights: tuple[float, ...], query: str = "",
+             name: str = "", jw_min_length: int = 10**9) -> float:
+    """Weighted sum in ``FEATURE_ORDER``; names both at least ``jw_min_length`` long score
+    at least their as-written Jaro-Winkler."""
+    total = sum(w * feature_values[f] for w, f in zip(weights, FEATURE_ORDER, strict=True))
+    if min(len(query), len(name)) >= jw_min_length:
+        total = max(total, jaro_winkler(query, name))
+    return total
 
 
 def evidence(query_country: int, query_year: int, query_type: int, entry_type: int,

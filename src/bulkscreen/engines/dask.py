@@ -177,6 +177,7 @@ class DaskEngine:
         self.fragment_rows = fragment_rows
         self.retries = retries
         self.worker_timeout = worker_timeout
+        self._code: dict[str, str] = {}
 
     def run(
         self,
@@ -245,6 +246,7 @@ class DaskEngine:
                               hint="start workers with `dask worker <scheduler address>`"
                               ) from None
         self.client.register_plugin(NumbaCacheDir())
+        self._code = _check_worker_versions(self.client)
         job_future = self.client.scatter(job, broadcast=True, hash=False)
         run_id = uuid.uuid4().hex[:8]
         futures = {
@@ -315,7 +317,8 @@ class DaskEngine:
                         "total": time.perf_counter() - started}
             extra["engine"] = {"name": self.name, "scheduler": self.client.scheduler.address,
                                "workers": len(self.client.scheduler_info()["workers"]),
-                               "fragments": len(outcomes), "fragment_rows": self.fragment_rows}
+                               "fragments": len(outcomes), "fragment_rows": self.fragment_rows,
+                               "code_sha256": self._code.get("code_sha256")}
             manifest = build_manifest(
                 config=config, table=table, inputs=fingerprint_input(input_path),
                 counts=counts, decisions=dict(sorted(decisions.items())), timings=timings,
@@ -334,6 +337,43 @@ class DaskEngine:
             hits_path=paths["hits"], quarantine_path=paths["quarantine"],
             manifest_path=out_dir / MANIFEST_FILE, manifest=manifest,
             seconds=time.perf_counter() - started)
+
+
+def installed_versions() -> dict[str, str]:
+    """Versions of the code that decides results, as installed where this runs: the package
+    versions and a sha256 of their Python sources (which also catches an edited install)."""
+    import hashlib
+
+    import bulkscreen
+    import bulkscreen_kernels
+
+    digest = hashlib.sha256()
+    for package in (bulkscreen, bulkscreen_kernels):
+        root = Path(package.__file__).parent
+        for path in sorted(root.rglob("*.py")):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return {"bulkscreen": bulkscreen.__version__,
+            "bulkscreen_kernels": bulkscreen_kernels.__version__,
+            "code_sha256": digest.hexdigest()}
+
+
+def _check_worker_versions(client: distributed.Client) -> dict[str, str]:
+    """Refuse workers whose bulkscreen differs from the client's: the manifest records the
+    client's versions, so every row must come from the same code."""
+    ours = installed_versions()
+    try:
+        versions = client.run(installed_versions)
+    except ImportError as exc:
+        raise EngineError(f"a Dask worker cannot import bulkscreen ({exc})",
+                          hint="install bulkscreen (with the 'dask' extra) on every worker "
+                          "machine, then restart the workers") from None
+    for worker, theirs in versions.items():
+        if theirs != ours:
+            raise EngineError(f"worker {worker} runs other bulkscreen code than this machine "
+                              f"(worker: {theirs}; here: {ours})",
+                              hint="install the same bulkscreen version on every worker "
+                              "machine and restart the workers")
+    return ours
 
 
 def _outcome_of(future: distributed.Future, fragment: Fragment, retries: int,

@@ -29,14 +29,14 @@ import pyarrow.ipc
 ALGORITHM_ID = "party-names-v2"
 """Versioned id of the matching algorithm; any change to scores needs a new id."""
 
-FEATURE_WEIGHTS = (0.30, 0.15, 0.25, 0.25, 0.05, 0.0)
-"""Weights of jaro_winkler, levenshtein, query_cover, name_cover, token_order, joined (sum 1).
+FEATURE_WEIGHTS = (0.35, 0.12, 0.37, 0.08, 0.08)
+"""Weights of jaro_winkler, levenshtein, query_cover, name_cover, token_order (sum 1).
 
 Fitted on a training split of list entries (``benchmarks/bench_names_fit.py``); the
 accuracy benchmark reports on the other entries.
 """
 
-JW_MIN_LENGTH = 1000
+JW_MIN_LENGTH = 18
 """Names at least this long on both sides score at least their as-written Jaro-Winkler."""
 
 EVIDENCE_WEIGHTS = (0.02, 0.05, 0.03, 0.10, 0.10)
@@ -231,10 +231,13 @@ def text_keys(codes: np.ndarray, offsets: np.ndarray, arrays: dict[str, np.ndarr
     rows, raw, ids, is_token = rows[order], raw[order], ids[order], is_token[order]
     keep = np.ones(rows.shape[0], dtype=bool)
     keep[1:] = (rows[1:] != rows[:-1]) | (raw[1:] != raw[:-1]) | (is_token[1:] != is_token[:-1])
-    rows, ids = rows[keep], ids[keep]
+    rows, ids, is_token = rows[keep], ids[keep], is_token[keep]
     key_ptr = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=n_rows), out=key_ptr[1:])
-    key_weight = np.where(ids >= 0, arrays["key_idf"][np.maximum(ids, 0)], unseen)
+    # A token the lists never use is mostly a misspelt one: its grams speak for it, and
+    # its own weight would only push the true name under the least overlap.
+    key_weight = np.where(ids >= 0, arrays["key_idf"][np.maximum(ids, 0)],
+                          np.where(is_token, 0.0, unseen))
     return QueryKeys(key_ptr, ids.astype(np.int64), key_weight.astype(np.float64),
                      token_ptr, token_weight.astype(np.float64))
 
