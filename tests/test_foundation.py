@@ -81,3 +81,11 @@ def test_config_hash_is_canonical():
     b = RunConfig.model_validate({"batch_size": 5, "lists": ["a"]})
     assert a.hash() == b.hash()
     assert a.hash() != RunConfig(lists=["b"], batch_size=5).hash()
+
+
+def test_bundled_data_is_found_where_the_package_is_installed():
+    from bulkscreen._data import datasets_dir, schemas_dir
+
+    assert (datasets_dir() / "lists").is_dir()
+    assert (datasets_dir() / "rules").is_dir()
+    assert (schemas_dir() / "shipments.v1.json").is_file()

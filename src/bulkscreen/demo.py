@@ -69,10 +69,21 @@ def run_demo(out_dir: Path, n_shipments: int, n_persons: int, seed: int, as_of: 
         _print_examples(summary.results_path, console)
         _print_quarantine(summary.quarantine_path, console)
         _print_recall(path, summary.hits_path, console)
+        _write_reports(out_dir / kind, console)
         summaries[kind] = summary
     console.rule("done")
     console.print(f"all outputs under {out_dir}")
     return summaries
+
+
+def _write_reports(run_dir: Path, console: Console) -> None:
+    """Write the HTML report and the review spreadsheet of one run."""
+    from bulkscreen.report.html import write_run_report
+    from bulkscreen.report.review import write_review_sheet
+
+    page = write_run_report(run_dir)
+    sheet, rows = write_review_sheet(run_dir, run_dir / "review.xlsx")
+    console.print(f"report:     {page}\nreview:     {sheet} ({rows:,} findings to review)")
 
 
 def _print_examples(results_path: Path, console: Console) -> None:
