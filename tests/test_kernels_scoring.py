@@ -16,7 +16,7 @@ from bulkscreen_kernels.scoring import (
     select_matches,
 )
 
-WEIGHTS = (0.35, 0.12, 0.37, 0.08, 0.08)
+WEIGHTS = (0.40, 0.10, 0.27, 0.15, 0.08)
 EVIDENCE_WEIGHTS = (0.02, 0.05, 0.03, 0.10, 0.10)
 TOKEN = st.text(alphabet="abcdeé", min_size=1, max_size=7)
 NAME = st.lists(TOKEN, min_size=1, max_size=4).map(" ".join)

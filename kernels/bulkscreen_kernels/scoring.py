@@ -14,8 +14,9 @@ Features of a (query, list name) pair, each in [0, 1], in ``FEATURES`` order:
     ("rosoboron export") costs nothing.
 ``query_cover``
     Weighted share of the query's tokens that have a close token in the list name, each
-    counted by that token similarity. Token similarity is the larger of Jaro-Winkler and
-    ``1 - OSA / longer length`` (a transposed pair is one edit); one edit in tokens of at
+    counted by that token similarity. Token similarity is the mean of Jaro-Winkler and
+    ``1 - OSA / longer length`` (a transposed pair is one edit; Jaro-Winkler alone rewards
+    shared prefixes such as ivan/ivanov); one edit in tokens of at
     least ``TYPO_MIN_LENGTH`` characters counts ``ONE_EDIT_SIMILARITY`` at least. Tokens under
     ``TOKEN_MATCH_FLOOR`` count as unmatched.
 ``name_cover``
@@ -94,7 +95,7 @@ def make_scratch(longest):
 
 @jit
 def token_similarity(a, b, a_flags, b_flags, rows):
-    """Larger of Jaro-Winkler and ``1 - OSA / longer length`` of two tokens.
+    """Mean of Jaro-Winkler and ``1 - OSA / longer length`` of two tokens.
 
     One edit between tokens of at least ``TYPO_MIN_LENGTH`` characters scores at least
     ``ONE_EDIT_SIMILARITY``. Below ``TOKEN_MATCH_FLOOR`` the value is only a lower bound
@@ -104,9 +105,10 @@ def token_similarity(a, b, a_flags, b_flags, rows):
     longer = max(a.shape[0], b.shape[0])
     if longer == 0:
         return 1.0
-    bound = max(np.int64((1.0 - TOKEN_MATCH_FLOOR) * longer), 1)
+    # The mean reaches the floor only within 2 * (1 - floor) * longer edits.
+    bound = max(np.int64(2.0 * (1.0 - TOKEN_MATCH_FLOOR) * longer), 1)
     distance = osa_bounded_scratch(a, b, bound, rows)
-    sim = max(jw, 1.0 - distance / longer)
+    sim = 0.5 * (jw + 1.0 - distance / longer)
     if distance == 1 and min(a.shape[0], b.shape[0]) >= TYPO_MIN_LENGTH:
         sim = max(sim, ONE_EDIT_SIMILARITY)
     return sim

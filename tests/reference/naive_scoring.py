@@ -13,12 +13,12 @@ FEATURE_ORDER = ("jaro_winkler", "levenshtein", "query_cover", "name_cover", "to
 
 
 def token_similarity(a: str, b: str) -> float:
-    """Larger of Jaro-Winkler and ``1 - OSA / longer length``; one edit in long tokens."""
+    """Mean of Jaro-Winkler and ``1 - OSA / longer length``; one edit in long tokens."""
     longer = max(len(a), len(b))
     if longer == 0:
         return 1.0
     distance = osa(a, b)
-    sim = max(jaro_winkler(a, b), 1.0 - distance / longer)
+    sim = 0.5 * (jaro_winkler(a, b) + 1.0 - distance / longer)
     if distance == 1 and min(len(a), len(b)) >= TYPO_MIN_LENGTH:
         sim = max(sim, ONE_EDIT_SIMILARITY)
     return sim
