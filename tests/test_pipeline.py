@@ -127,3 +127,14 @@ def test_missing_column_fails_before_writing(tmp_path):
     with pytest.raises(InputSchemaError, match="did you mean 'destination'"):
         run_pipeline(path, SHIPMENTS, clear_all, out, RunConfig(), progress=False)
     assert list(out.iterdir()) == []
+
+
+def test_row_check_refuses_a_run_whose_counts_do_not_add_up(tmp_path):
+    from bulkscreen.pipeline import BatchTally, seal_run
+
+    path = _input(tmp_path)
+    counts = {"input_rows": 50, "result_rows": 44, "quarantined_rows": 5, "hit_rows": 0}
+    with pytest.raises(EngineError, match="rows lost: 50 read, 44 results \\+ 5 quarantined"):
+        seal_run([], out_dir=tmp_path, input_path=path, table=SHIPMENTS, config=RunConfig(),
+                 counts=counts, tally=BatchTally(), reading={}, manifest_extra=None,
+                 started=0.0)

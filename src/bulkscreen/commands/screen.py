@@ -7,10 +7,16 @@ per-batch function (from ``bulkscreen.screen.jobs``) to the engine ``--engine`` 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
+
+CONFIG_FLAGS = ("encoding", "batch_size", "fail_on_hit", "engine", "scheduler")
+"""Shared options that go into the RunConfig as they are."""
 
 
 def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -26,8 +32,59 @@ def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
+def build_config(config_path: Path | None, list_ids: tuple[str, ...],
+                 map_pairs: tuple[str, ...], **flags: Any) -> Any:
+    """Merge file, environment and flags into a RunConfig."""
+    from bulkscreen.config import load_config
+
+    values: dict[str, Any] = {k: v for k, v in flags.items() if v is not None}
+    if list_ids:
+        values["lists"] = list(list_ids)
+    config = load_config(config_path, flags=values)
+    if map_pairs:
+        config = config.model_copy(update={"column_map": {**config.column_map,
+                                                          **_parse_map(map_pairs)}})
+    return config
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What every screening command takes besides its input: where, how, and how loudly."""
+
+    out_dir: Path
+    config: Any
+    overwrite: bool
+    quiet: bool
+    fmt: str | None
+
+    def job_options(self) -> dict[str, Any]:
+        """Keyword arguments of the ``bulkscreen.screen`` runners (``run_shipments``...)."""
+        return {"overwrite": self.overwrite, "progress": not self.quiet, "fmt": self.fmt}
+
+    def screen(self, run_job: Callable[..., Any], input_path: Path, *args: Any) -> Any:
+        """Call ``run_job(input_path, out_dir, config, *args, ...)`` on the engine asked for."""
+        from bulkscreen.engines import open_engine
+
+        with open_engine(self.config) as engine:
+            return run_job(input_path, self.out_dir, self.config, *args, engine=engine,
+                           **self.job_options())
+
+    def finish(self, summary: Any) -> None:
+        """Print the run summary and exit 1 if --fail-on-hit and any row is not CLEAR."""
+        import sys
+
+        from bulkscreen.errors import EXIT_HITS_FOUND
+        from bulkscreen.report.console import print_summary
+
+        if not self.quiet:
+            print_summary(summary)
+        flagged = sum(n for decision, n in summary.decisions.items() if decision != "CLEAR")
+        if self.config.fail_on_hit and flagged:
+            sys.exit(EXIT_HITS_FOUND)
+
+
 def run_options(func: Any) -> Any:
-    """Options every screening command shares."""
+    """Add the options every screening command shares, handed to ``func`` as ``run``."""
     options = [
         click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
                      required=True, help="Output folder (results, hits, quarantine, run.json)."),
@@ -50,38 +107,18 @@ def run_options(func: Any) -> Any:
         click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler of an existing "
                      "cluster, e.g. tcp://host:8786 (default: a local cluster on 127.0.0.1)."),
     ]
+
+    @functools.wraps(func)
+    def command(*, out_dir: Path, config_path: Path | None, list_ids: tuple[str, ...],
+                map_pairs: tuple[str, ...], overwrite: bool, quiet: bool, fmt: str | None,
+                **kwargs: Any) -> Any:
+        flags = {name: kwargs.pop(name) for name in CONFIG_FLAGS}
+        config = build_config(config_path, list_ids, map_pairs, **flags)
+        return func(**kwargs, run=RunOptions(out_dir, config, overwrite, quiet, fmt))
+
     for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def build_config(config_path: Path | None, list_ids: tuple[str, ...],
-                 map_pairs: tuple[str, ...], **flags: Any) -> Any:
-    """Merge file, environment and flags into a RunConfig."""
-    from bulkscreen.config import load_config
-
-    values: dict[str, Any] = {k: v for k, v in flags.items() if v is not None}
-    if list_ids:
-        values["lists"] = list(list_ids)
-    config = load_config(config_path, flags=values)
-    if map_pairs:
-        config = config.model_copy(update={"column_map": {**config.column_map,
-                                                          **_parse_map(map_pairs)}})
-    return config
-
-
-def finish(summary: Any, config: Any, quiet: bool) -> None:
-    """Print the run summary and exit 1 if --fail-on-hit and any row is not CLEAR."""
-    import sys
-
-    from bulkscreen.errors import EXIT_HITS_FOUND
-    from bulkscreen.report.console import print_summary
-
-    if not quiet:
-        print_summary(summary)
-    flagged = sum(n for decision, n in summary.decisions.items() if decision != "CLEAR")
-    if config.fail_on_hit and flagged:
-        sys.exit(EXIT_HITS_FOUND)
+        command = option(command)
+    return command
 
 
 def _as_of(value: dt.datetime | None) -> dt.date:
@@ -104,21 +141,14 @@ def screen_group() -> None:
               "this date (default today).")
 @run_options
 def screen_parties(input_path: Path, name_columns: tuple[str, ...], id_column: str | None,
-                   country_pairs: tuple[str, ...], as_of: dt.datetime | None, out_dir: Path,
-                   config_path: Path | None, list_ids: tuple[str, ...],
-                   map_pairs: tuple[str, ...], overwrite: bool, quiet: bool,
-                   fmt: str | None, **flags: Any) -> None:
+                   country_pairs: tuple[str, ...], as_of: dt.datetime | None,
+                   run: RunOptions) -> None:
     """Screen the names in any columns of INPUT_PATH against the lists."""
-    from bulkscreen.engines import open_engine
     from bulkscreen.screen.jobs import run_parties
 
-    config = build_config(config_path, list_ids, map_pairs, **flags)
     countries = _parse_map(country_pairs)
-    with open_engine(config) as engine:
-        summary = run_parties(input_path, out_dir, config, list(name_columns), id_column,
-                              countries, _as_of(as_of), overwrite=overwrite,
-                              progress=not quiet, fmt=fmt, engine=engine)
-    finish(summary, config, quiet)
+    run.finish(run.screen(run_parties, input_path, list(name_columns), id_column, countries,
+                          _as_of(as_of)))
 
 
 @screen_group.command("shipments")
@@ -126,19 +156,11 @@ def screen_parties(input_path: Path, name_columns: tuple[str, ...], id_column: s
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Judge every line by the lists "
               "and rules in force on this date (default today).")
 @run_options
-def screen_shipments(input_path: Path, as_of: dt.datetime | None, out_dir: Path,
-                     config_path: Path | None, list_ids: tuple[str, ...],
-                     map_pairs: tuple[str, ...], overwrite: bool, quiet: bool, fmt: str | None,
-                     **flags: Any) -> None:
+def screen_shipments(input_path: Path, as_of: dt.datetime | None, run: RunOptions) -> None:
     """Screen shipment lines: parties, items, destinations and country measures."""
-    from bulkscreen.engines import open_engine
     from bulkscreen.screen.jobs import run_shipments
 
-    config = build_config(config_path, list_ids, map_pairs, **flags)
-    with open_engine(config) as engine:
-        summary = run_shipments(input_path, out_dir, config, _as_of(as_of), overwrite=overwrite,
-                                progress=not quiet, fmt=fmt, engine=engine)
-    finish(summary, config, quiet)
+    run.finish(run.screen(run_shipments, input_path, _as_of(as_of)))
 
 
 @screen_group.command("persons")
@@ -146,19 +168,11 @@ def screen_shipments(input_path: Path, as_of: dt.datetime | None, out_dir: Path,
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Judge residency, categories "
               "and lists on this date (default today).")
 @run_options
-def screen_persons(input_path: Path, as_of: dt.datetime | None, out_dir: Path,
-                   config_path: Path | None, list_ids: tuple[str, ...],
-                   map_pairs: tuple[str, ...], overwrite: bool, quiet: bool, fmt: str | None,
-                   **flags: Any) -> None:
+def screen_persons(input_path: Path, as_of: dt.datetime | None, run: RunOptions) -> None:
     """Screen visitors, students and staff for deemed-export control."""
-    from bulkscreen.engines import open_engine
     from bulkscreen.screen.jobs import run_persons
 
-    config = build_config(config_path, list_ids, map_pairs, **flags)
-    with open_engine(config) as engine:
-        summary = run_persons(input_path, out_dir, config, _as_of(as_of), overwrite=overwrite,
-                              progress=not quiet, fmt=fmt, engine=engine)
-    finish(summary, config, quiet)
+    run.finish(run.screen(run_persons, input_path, _as_of(as_of)))
 
 
 @click.group("audit")
@@ -171,30 +185,23 @@ def audit_group() -> None:
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="The date whose lists and "
               "rules are 'today's' (default today).")
 @run_options
-def audit_shipments(input_path: Path, today: dt.datetime | None, out_dir: Path,
-                    config_path: Path | None, list_ids: tuple[str, ...],
-                    map_pairs: tuple[str, ...], overwrite: bool, quiet: bool, fmt: str | None,
-                    **flags: Any) -> None:
+def audit_shipments(input_path: Path, today: dt.datetime | None, run: RunOptions) -> None:
     """Judge every shipment line as of its shipment date and as of today.
 
     results.parquet has both decisions per line and ``decision_changed``; hits.parquet has the
     findings of both judgements (told apart by ``as_of_date``).
     """
-    from bulkscreen.engines import open_engine
     from bulkscreen.screen.audit import run_audit
 
-    config = build_config(config_path, list_ids, map_pairs, **flags)
-    with open_engine(config) as engine:
-        summary = run_audit(input_path, out_dir, config, _as_of(today), overwrite=overwrite,
-                            progress=not quiet, fmt=fmt, engine=engine)
-    if not quiet:
+    summary = run.screen(run_audit, input_path, _as_of(today))
+    if not run.quiet:
         import polars as pl
 
         changed = pl.scan_parquet(summary.results_path).filter(
             pl.col("decision_changed")).select(pl.len()).collect().item()
         click.echo(f"lines whose decision differs between their own date and today: "
                    f"{changed:,}")
-    finish(summary, config, quiet)
+    run.finish(summary)
 
 
 @click.group("rescreen")
@@ -213,10 +220,7 @@ def rescreen_group() -> None:
               "(default today).")
 @run_options
 def rescreen_persons_command(input_path: Path, previous_dir: Path, decisions_file: Path | None,
-                             as_of: dt.datetime | None, out_dir: Path,
-                             config_path: Path | None, list_ids: tuple[str, ...],
-                             map_pairs: tuple[str, ...], overwrite: bool, quiet: bool,
-                             fmt: str | None, **flags: Any) -> None:
+                             as_of: dt.datetime | None, run: RunOptions) -> None:
     """Screen INPUT_PATH again and report what changed since the previous run.
 
     An accepted false positive stays cleared unless its list entry changed. Writes
@@ -228,13 +232,13 @@ def rescreen_persons_command(input_path: Path, previous_dir: Path, decisions_fil
     from bulkscreen.rescreen import rescreen_persons
     from bulkscreen.screen.jobs import run_persons
 
-    config = build_config(config_path, list_ids, map_pairs, **flags)
-    summary = run_persons(input_path, out_dir, config, _as_of(as_of), overwrite=overwrite,
-                          progress=not quiet, fmt=fmt)
-    report = rescreen_persons(out_dir, previous_dir, decisions_file)
-    if not quiet:
+    # The re-screen runs on the local engine; --engine and --scheduler do not apply here.
+    summary = run_persons(input_path, run.out_dir, run.config, _as_of(as_of),
+                          **run.job_options())
+    report = rescreen_persons(run.out_dir, previous_dir, decisions_file)
+    if not run.quiet:
         click.echo(json.dumps(report.summary, indent=2, default=str))
-    finish(summary, config, quiet)
+    run.finish(summary)
 
 
 COMMANDS = [screen_group, audit_group, rescreen_group]

@@ -18,13 +18,11 @@ no finished outputs.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
 import time
 import uuid
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -37,16 +35,14 @@ from bulkscreen.engines.merge import append_parts
 from bulkscreen.engines.tasks import FragmentOutcome, FragmentTask, screen_fragment
 from bulkscreen.errors import ConfigError, EngineError, Location
 from bulkscreen.io.writers import ParquetStreamWriter
-from bulkscreen.manifest import FOOTER_KEY, build_manifest, fingerprint_input
 from bulkscreen.pipeline import (
-    HITS_FILE,
-    MANIFEST_FILE,
-    QUARANTINE_FILE,
-    RESULTS_FILE,
+    BatchTally,
     RunSummary,
     ScreenBatch,
     _prepare_out_dir,
-    _write_json_atomically,
+    output_paths,
+    publish_run,
+    seal_run,
 )
 from bulkscreen.progress import row_progress
 
@@ -279,14 +275,11 @@ class DaskEngine:
                 manifest_extra: dict[str, Any] | None, results_table: Table, started: float,
                 plan_seconds: float) -> RunSummary:
         """Merge the parts in input order, check the row invariant, write the manifest."""
-        extra = dict(manifest_extra or {})
-        paths = {"results": out_dir / RESULTS_FILE, "hits": out_dir / HITS_FILE,
-                 "quarantine": out_dir / QUARANTINE_FILE}
-        timings = {name: sum(o.timings.get(name, 0.0) for o in outcomes)
-                   for name in ("read", "screen", "write")}
-        decisions: Counter[str] = Counter()
+        paths = output_paths(out_dir)
+        tally = BatchTally(timings={name: sum(o.timings.get(name, 0.0) for o in outcomes)
+                                    for name in ("read", "screen", "write")})
         for outcome in outcomes:
-            decisions.update(outcome.decisions)
+            tally.decisions.update(outcome.decisions)
         rejected = [(plan.reject_part, plan.rejected_rows)] if plan.reject_part else []
         tick = time.perf_counter()
         with ExitStack() as stack:
@@ -308,35 +301,16 @@ class DaskEngine:
                       "result_rows": writers["results"].rows,
                       "quarantined_rows": writers["quarantine"].rows,
                       "hit_rows": writers["hits"].rows}
-            if counts["input_rows"] != counts["result_rows"] + counts["quarantined_rows"]:
-                raise EngineError(
-                    f"rows lost: {counts['input_rows']} read, {counts['result_rows']} results "
-                    f"+ {counts['quarantined_rows']} quarantined",
-                    Location(file=str(input_path)), "report this as a bug; no outputs were kept")
-            timings |= {"plan": plan_seconds, "merge": time.perf_counter() - tick,
-                        "total": time.perf_counter() - started}
-            extra["engine"] = {"name": self.name, "scheduler": self.client.scheduler.address,
-                               "workers": len(self.client.scheduler_info()["workers"]),
-                               "fragments": len(outcomes), "fragment_rows": self.fragment_rows,
-                               "code_sha256": self._code.get("code_sha256")}
-            manifest = build_manifest(
-                config=config, table=table, inputs=fingerprint_input(input_path),
-                counts=counts, decisions=dict(sorted(decisions.items())), timings=timings,
-                reading=plan.reading,
-                outputs={k: p.name for k, p in paths.items()} | {"manifest": MANIFEST_FILE},
-                algorithms=extra.pop("algorithms", None), lists=extra.pop("lists", None),
-                rules=extra.pop("rules", None), extra=extra)
-            footer = {FOOTER_KEY: json.dumps(manifest, ensure_ascii=False)}
-            for writer in writers.values():
-                writer.set_metadata(footer)
-        _write_json_atomically(out_dir / MANIFEST_FILE, manifest)
-        return RunSummary(
-            input_rows=counts["input_rows"], result_rows=counts["result_rows"],
-            quarantined_rows=counts["quarantined_rows"], hit_rows=counts["hit_rows"],
-            decisions=manifest["decisions"], results_path=paths["results"],
-            hits_path=paths["hits"], quarantine_path=paths["quarantine"],
-            manifest_path=out_dir / MANIFEST_FILE, manifest=manifest,
-            seconds=time.perf_counter() - started)
+            tally.timings |= {"plan": plan_seconds, "merge": time.perf_counter() - tick}
+            engine = {"name": self.name, "scheduler": self.client.scheduler.address,
+                      "workers": len(self.client.scheduler_info()["workers"]),
+                      "fragments": len(outcomes), "fragment_rows": self.fragment_rows,
+                      "code_sha256": self._code.get("code_sha256")}
+            manifest = seal_run(
+                writers.values(), out_dir=out_dir, input_path=input_path, table=table,
+                config=config, counts=counts, tally=tally, reading=plan.reading,
+                manifest_extra=manifest_extra, started=started, engine=engine)
+        return publish_run(out_dir, counts, manifest, started)
 
 
 def installed_versions() -> dict[str, str]:

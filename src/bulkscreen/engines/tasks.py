@@ -9,23 +9,19 @@ raised, because they would fail the same way on every retry.
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow.compute as pc
-
 from bulkscreen.columns import HITS, Table
 from bulkscreen.engines.fragments import Fragment, FragmentSource
-from bulkscreen.errors import BulkscreenError, EngineError, Location
+from bulkscreen.errors import BulkscreenError
 from bulkscreen.io.headers import HeaderMatch
 from bulkscreen.io.quarantine import QuarantineSink
 from bulkscreen.io.readers import BatchStream
 from bulkscreen.io.writers import ParquetStreamWriter
-from bulkscreen.pipeline import ScreenBatch
+from bulkscreen.pipeline import BatchTally, ScreenBatch, screen_batches
 
 PART_KINDS = ("results", "hits", "quarantine")
 
@@ -103,8 +99,7 @@ def _screen(job: ScreenBatch, task: FragmentTask) -> FragmentOutcome:
     attempt = uuid.uuid4().hex[:12]
     parts = {kind: f"{kind}-{fragment.index:05d}-{attempt}.parquet" for kind in PART_KINDS}
     folder = Path(task.parts_dir)
-    timings = {"read": 0.0, "screen": 0.0, "write": 0.0}
-    decisions: Counter[str] = Counter()
+    tally = BatchTally()
     with ExitStack() as stack:
         quarantine = stack.enter_context(QuarantineSink(folder / parts["quarantine"]))
         source = FragmentSource(fragment, list(task.header), task.batch_size, task.input_name)
@@ -114,28 +109,9 @@ def _screen(job: ScreenBatch, task: FragmentTask) -> FragmentOutcome:
             folder / parts["results"], task.results_table.arrow_schema()))
         hits = stack.enter_context(ParquetStreamWriter(folder / parts["hits"],
                                                        HITS.arrow_schema()))
-        while True:
-            tick = time.perf_counter()
-            batch = next(stream, None)
-            timings["read"] += time.perf_counter() - tick
-            if batch is None:
-                break
-            tick = time.perf_counter()
-            result_rows, hit_rows = job(batch)
-            timings["screen"] += time.perf_counter() - tick
-            if result_rows.num_rows != batch.num_rows:
-                raise EngineError(
-                    f"screening returned {result_rows.num_rows} result rows for "
-                    f"{batch.num_rows} input rows in {fragment.describe()}",
-                    Location(file=task.input_name),
-                    "the screening function must return one result row per input row")
-            tick = time.perf_counter()
-            results.write_batch(result_rows)
-            hits.write_batch(hit_rows)
-            counts = pc.value_counts(result_rows.column("decision"))
-            decisions.update({str(v["values"]): int(v["counts"]) for v in counts.to_pylist()})
-            timings["write"] += time.perf_counter() - tick
+        screen_batches(stream, job, results, hits, tally, task.input_name,
+                       where=f" in {fragment.describe()}")
     return FragmentOutcome(index=fragment.index, rows_read=stream.rows_read,
                            result_rows=results.rows, quarantined_rows=quarantine.rows,
-                           hit_rows=hits.rows, decisions=dict(decisions), parts=parts,
-                           timings=timings)
+                           hit_rows=hits.rows, decisions=dict(tally.decisions), parts=parts,
+                           timings=tally.timings)

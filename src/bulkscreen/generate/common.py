@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -156,3 +157,59 @@ class Outputs:
         """Delete every temporary file."""
         for sink in self.sinks():
             sink.abort()
+
+
+class BatchSource(Protocol):
+    """Draws the rows of one batch: (data table, truth table, the batch's randomness)."""
+
+    def draw(self, batch_index: int, start: int, n: int
+             ) -> tuple[pa.Table, pa.Table, np.random.Generator]:
+        """Draw ``n`` rows starting at row ``start``."""
+        ...
+
+
+def write_generated(make_batches: Callable[[], BatchSource], out: Path, schema: pa.Schema,
+                    key: str, dirty: DirtyColumns, dictionary_columns: list[str], *, rows: int,
+                    seed: int, fmt: str, listed_rate: float, dirty_rate: float,
+                    batch_size: int, end_date: date) -> GenerationSummary:
+    """Check the settings, then write a generator's data, truth and dirty-row files.
+
+    Parameters
+    ----------
+    make_batches
+        Builds the generator's batch source (called once the settings are checked).
+    out
+        Data file.
+    schema, key
+        The data format and its key column (which keys the truth rows).
+    dirty, dictionary_columns
+        Columns that may be spoiled, and Parquet columns worth dictionary encoding.
+    rows, seed, fmt, listed_rate, dirty_rate, batch_size, end_date
+        The generator's settings.
+
+    Returns
+    -------
+    GenerationSummary
+
+    Raises
+    ------
+    ValueError
+        Settings no generator can honour; nothing is written.
+    """
+    validate_settings(rows, fmt, listed_rate, dirty_rate, end_date)
+    batches = make_batches()
+    outputs = Outputs(Path(out), schema, key, fmt, dirty, dirty_rate, dictionary_columns)
+    try:
+        for index, start, n in batch_bounds(rows, batch_size):
+            table, truth, rng = batches.draw(index, start, n)
+            outputs.write(table, truth, rng, start)
+    except BaseException:
+        outputs.abort()
+        raise
+    outputs.commit()
+    return GenerationSummary(
+        path=outputs.out, truth_path=outputs.truth_path,
+        dirty_path=outputs.dirty_path if outputs.dirty is not None else None,
+        rows=rows, listed_names=outputs.listed, variant_names=outputs.variants,
+        dirty_rows=outputs.dirty_rows, seed=seed, fmt=fmt, end_date=end_date,
+    )

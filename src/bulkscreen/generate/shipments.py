@@ -19,13 +19,11 @@ from bulkscreen.columns import SHIPMENTS
 from bulkscreen.generate.common import (
     FIRST_DATE,
     GenerationSummary,
-    Outputs,
-    batch_bounds,
     batch_rng,
     day_number,
     make_ids,
     to_dates,
-    validate_settings,
+    write_generated,
 )
 from bulkscreen.generate.dirty import DirtyColumns
 from bulkscreen.generate.geography import (
@@ -247,21 +245,8 @@ def generate_shipments(
     variant_kind (null when exact or from the pools).
     """
     end_date = end_date or date.today()
-    validate_settings(rows, fmt, listed_rate, dirty_rate, end_date)
-    batches = _ShipmentBatches(seed, end_date, list_names, listed_rate)
-    outputs = Outputs(Path(out), SHIPMENTS.arrow_schema(), "shipment_id", fmt,
-                      DIRTY_COLUMNS, dirty_rate, DICTIONARY_COLUMNS)
-    try:
-        for index, start, n in batch_bounds(rows, batch_size):
-            table, truth, rng = batches.draw(index, start, n)
-            outputs.write(table, truth, rng, start)
-    except BaseException:
-        outputs.abort()
-        raise
-    outputs.commit()
-    return GenerationSummary(
-        path=outputs.out, truth_path=outputs.truth_path,
-        dirty_path=outputs.dirty_path if outputs.dirty is not None else None,
-        rows=rows, listed_names=outputs.listed, variant_names=outputs.variants,
-        dirty_rows=outputs.dirty_rows, seed=seed, fmt=fmt, end_date=end_date,
-    )
+    return write_generated(
+        lambda: _ShipmentBatches(seed, end_date, list_names, listed_rate), Path(out),
+        SHIPMENTS.arrow_schema(), "shipment_id", DIRTY_COLUMNS, DICTIONARY_COLUMNS, rows=rows,
+        seed=seed, fmt=fmt, listed_rate=listed_rate, dirty_rate=dirty_rate,
+        batch_size=batch_size, end_date=end_date)
