@@ -47,14 +47,16 @@ def full_flat_names() -> pa.Table:
 def unlisted_names(n: int, rng: np.random.Generator, listed_texts: set[str]) -> list[str]:
     """Generated company and person names (half each) whose normalised form is not listed.
 
-    Generic generated names sometimes *are* listed ("Allied Trading Co."); those exact
-    collisions are real matches, not false positives, and are left out.
+    Generic generated names sometimes *are* listed ("Allied Trading Co.", "Ali KARIMI" for
+    "KARIMI, Ali"); those collisions (the same tokens in any order) are real matches, not
+    false positives, and are left out.
     """
     from bulkscreen.generate.geography import ALL_CODES
     from bulkscreen.generate.names import company_name_pools, person_name_pools
     from bulkscreen.lists.name_index import match_tokens
     from bulkscreen.normalize import normalize_names
 
+    listed_token_sets = {" ".join(sorted(text.split())) for text in listed_texts}
     out: list[str] = []
     seen: set[str] = set()
     while len(out) < n:
@@ -63,8 +65,8 @@ def unlisted_names(n: int, rng: np.random.Generator, listed_texts: set[str]) -> 
                  + person_name_pools().draw(countries, rng).full_name.to_pylist())
         rng.shuffle(drawn)
         for name, norm in zip(drawn, normalize_names(drawn), strict=True):
-            text = " ".join(match_tokens(norm))
-            if text and text not in listed_texts and name not in seen:
+            tokens = match_tokens(norm)
+            if tokens and " ".join(sorted(tokens)) not in listed_token_sets and name not in seen:
                 seen.add(name)
                 out.append(name)
     return out[:n]

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
+import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bulkscreen.columns import HITS
 from bulkscreen.config import MatchConfig, RunConfig
@@ -133,3 +137,127 @@ def test_screen_parties_batch_reads_alias_lists_and_names_missing_columns(index)
     with pytest.raises(InputSchemaError, match="end_user_name"):
         screen_parties_batch(batch, index, RunConfig(), ["end_user_name"], None,
                              dt.date(2026, 3, 1))
+
+
+def test_features_and_explanation_text_is_pinned_on_real_names(index):
+    result = match_names(index, ["Korea Mining Development Trading Corporation",
+                                 "Katanga, Germain", "GERMAIN KATANGA"], CONFIG,
+                         countries=[None, "CD", "FR"], birth_years=[None, 1978, 1950],
+                         entity_types=[None, "person", None])
+    top = {r["query_pos"]: r for r in reversed(result.to_pylist())}
+    ones = '"jaro_winkler":1.0,"levenshtein":1.0,"query_cover":1.0,"name_cover":1.0'
+    listed = "jaro_winkler 1.00, levenshtein 1.00, query_cover 1.00, name_cover 1.00"
+    entry = "on un-consolidated 2026-02-27 entry"
+    assert top[0]["features"] == "{" + ones + ',"token_order":1.0}'
+    assert top[0]["explanation"] == (
+        "'Korea Mining Development Trading Corporation' ~ 'KOREA MINING DEVELOPMENT TRADING "
+        f"CORPORATION' (primary) {entry} KPe.001: score 1.00 [{listed}, token_order 1.00]")
+    assert top[1]["features"] == "{" + ones + ',"token_order":0.0,"country":0.02,"birth_year":0.03}'
+    assert top[1]["explanation"] == (
+        f"'Katanga, Germain' ~ 'GERMAIN KATANGA' (primary) {entry} CDi.006: score "
+        f"{top[1]['score']:.2f} [{listed}, token_order 0.00, country +0.02, birth_year +0.03]")
+    assert top[2]["features"] == (
+        "{" + ones + ',"token_order":1.0,"country":-0.05,"birth_year":-0.1}')
+    assert top[2]["explanation"].endswith(
+        f"score {top[2]['score']:.2f} [{listed}, token_order 1.00, country -0.05, "
+        "birth_year -0.10]")
+    near = result.filter(pa.compute.equal(result["entry_id"], "KPe.033")).to_pylist()[0]
+    assert re.fullmatch(r'\{("[a-z_]+":(1\.0|0\.\d{1,4}),?){5}\}', near["features"])
+
+
+def per_row_table(index, names, config, pieces) -> pa.Table:
+    """The per-row assembly the vectorised one replaced: the reference for its output."""
+    from bulkscreen.lists.name_index import EVIDENCE_WEIGHTS, FEATURE_WEIGHTS, JW_MIN_LENGTH
+    from bulkscreen_kernels.scoring import EVIDENCE, FEATURES, pair_features, row_evidence_deltas
+
+    tables = []
+    for rows, rank, name_ids, scores, query_ids, local_rows, queries, row_evidence in pieces:
+        features, _ = pair_features(queries, query_ids, index.name_texts(), name_ids,
+                                    np.array(FEATURE_WEIGHTS, dtype=np.float64), JW_MIN_LENGTH)
+        deltas = row_evidence_deltas(local_rows, name_ids, index.arrays["name_entry"],
+                                     row_evidence, index.entry_evidence(), EVIDENCE_WEIGHTS)
+        matched = index.names.take(pa.array(name_ids))
+        query_values = names.take(pa.array(rows)).to_pylist()
+        feature_json, explanations = [], []
+        for i, row in enumerate(matched.to_pylist()):
+            detail = {f: round(float(features[i, j]), 4) for j, f in enumerate(FEATURES)}
+            detail.update({e: round(float(deltas[i, j]), 4) for j, e in enumerate(EVIDENCE)
+                           if deltas[i, j] != 0})
+            feature_json.append(json.dumps(detail, sort_keys=False, separators=(",", ":")))
+            listed = ", ".join(f"{k} {v:+.2f}" if k in EVIDENCE else f"{k} {v:.2f}"
+                               for k, v in detail.items())
+            explanations.append(
+                f"'{query_values[i]}' ~ '{row['name']}' ({row['alias_kind']}) on "
+                f"{row['list_id']} {row['list_version']} entry {row['entry_id']}: "
+                f"score {scores[i]:.2f} [{listed}]")
+        order = np.lexsort((rank, rows))
+        tables.append(pa.table({
+            "query_pos": pa.array(rows.astype(np.int32)),
+            "list_id": matched.column("list_id"), "list_version": matched.column("list_version"),
+            "entry_id": matched.column("entry_id"), "matched_name": matched.column("name"),
+            "alias_kind": matched.column("alias_kind"),
+            "score": pa.array(scores.astype(np.float32)),
+            "features": pa.array(feature_json, pa.string()),
+            "is_hit": pa.array(scores >= np.float32(config.hit_threshold)),
+            "explanation": pa.array(explanations, pa.string()),
+        }, schema=MATCH_SCHEMA).take(pa.array(order)))
+    result = pa.concat_tables(tables)
+    return result.take(pa.compute.sort_indices(result, [("query_pos", "ascending")]))
+
+
+def mixed_queries(index, n_listed: int, seed: int) -> list[str]:
+    """Listed names, typo and token-order variants of them, unlisted names, repeats."""
+    rng = np.random.default_rng(seed)
+    listed = index.names.column("name").to_pylist()
+    picked = [listed[i] for i in rng.choice(len(listed), n_listed, replace=False)]
+    variants = []
+    for name in picked:
+        tokens = name.split()
+        cut = int(rng.integers(0, len(name)))
+        variants += [" ".join(tokens[::-1]), name[:cut] + name[cut + 1:]]
+    unlisted = ["Kyoto Precision Optics", "Hanami Trading KK", "Maria Garcia Lopez", None, ""]
+    queries = picked + variants + unlisted
+    return queries + [queries[i] for i in rng.integers(0, len(queries), len(queries) // 4)]
+
+
+def test_vectorised_assembly_equals_the_per_row_formulation(index):
+    from bulkscreen.screen.parties import _match_pieces, _match_table, _row_evidence
+
+    names = pa.array(mixed_queries(index, 120, seed=7), pa.string())
+    rng = np.random.default_rng(8)
+    n = len(names)
+    evidence = _row_evidence(
+        n, [[None, "CD", "KP", "FR", "ir"][i] for i in rng.integers(0, 5, n)],
+        [[None, 1950, 1978, 1962][i] for i in rng.integers(0, 4, n)],
+        [[None, "person", "organisation", "vessel"][i] for i in rng.integers(0, 4, n)])
+    config = MatchConfig(hit_threshold=0.90, review_threshold=0.75, top_k=5)
+    pieces = _match_pieces(index, names, config, evidence)
+    expected = per_row_table(index, names, config, pieces)
+    assert expected.num_rows >= 300
+    assert len(set(expected.column("features").to_pylist())) >= 100
+    assert any('"country":-' in f for f in expected.column("features").to_pylist())
+    assert _match_table(index, names, config, pieces).equals(expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(
+    st.lists(st.sampled_from([0.0, -0.0, 1.0, 0.5, 0.885, 0.03125, 0.00015, 0.99995, 1e-05])
+             | st.floats(0, 1, width=32), min_size=5, max_size=5),
+    st.lists(st.sampled_from([0.0, 0.02, -0.05, 0.03, -0.1, -0.15, 0.05]) | st.floats(
+        -0.25, 0.25, width=32), min_size=3, max_size=3)), min_size=1, max_size=40))
+def test_detail_text_matches_json_dumps_of_rounded_values(rows):
+    from bulkscreen.screen.parties import _detail_parts, _join
+    from bulkscreen_kernels.scoring import EVIDENCE, FEATURES
+
+    features = np.array([r[0] for r in rows], dtype=np.float32)
+    deltas = np.array([r[1] for r in rows], dtype=np.float32)
+    json_parts, text_parts = _detail_parts(features, deltas)
+    for i, (got_json, got_text) in enumerate(zip(
+            _join(*json_parts, skip_nulls=True).to_pylist(),
+            _join(*text_parts, skip_nulls=True).to_pylist(), strict=True)):
+        detail = {f: round(float(features[i, j]), 4) for j, f in enumerate(FEATURES)}
+        detail.update({e: round(float(deltas[i, j]), 4) for j, e in enumerate(EVIDENCE)
+                       if deltas[i, j] != 0})
+        assert got_json == json.dumps(detail, separators=(",", ":"))
+        assert got_text == ", ".join(f"{k} {v:+.2f}" if k in EVIDENCE else f"{k} {v:.2f}"
+                                     for k, v in detail.items())

@@ -224,6 +224,9 @@ def pair_features_scratch(query, query_sorted, query_token_weight, name, name_so
         reachable -= weights[f] * (1.0 - out[f])
     if reachable < floor:
         return max(reachable, keep)
+    if weights[LEV] == 0.0 and floor > -np.inf:
+        # An unweighted feature cannot move the score; explanations (no floor) still get it.
+        return max(reachable, keep)
     out[LEV] = _levenshtein_feature(query, query_sorted, name, name_sorted, weights[LEV],
                                     reachable, floor, scratch)
     total = 0.0

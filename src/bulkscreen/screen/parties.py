@@ -3,14 +3,16 @@
 ``match_names`` is the matcher: it deduplicates the queries, normalises each distinct name
 once, finds candidates through the index, scores them in the kernels, applies per-row
 secondary evidence and keeps the best alias of each entry. Feature details and explanations
-are built only for the rows it returns. ``screen_parties_batch`` turns an input batch into
+are built only for the rows it returns, column-wise: numbers are formatted once per distinct
+value and the strings are joined by Arrow. ``screen_parties_batch`` turns an input batch into
 HITS rows, one per (input row, name column, matched entry).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import numpy as np
@@ -90,27 +92,46 @@ def _query_texts(texts: list[str]) -> tuple[np.ndarray, ...]:
     return codes, offsets, sorted_codes, sorted_offsets
 
 
+def _evidence_array(values, n_rows: int, what: str, arrow_type: pa.DataType) -> pa.Array:
+    """One evidence value per name as an Arrow array, with a clear error on a length mismatch."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if not isinstance(values, pa.Array):
+        values = pa.array(values if isinstance(values, np.ndarray) else list(values),
+                          from_pandas=True)
+    if len(values) != n_rows:
+        raise ValueError(f"{what} has {len(values)} values for {n_rows} names; "
+                         "pass one value (or None) per name")
+    return values if values.type == arrow_type else values.cast(arrow_type)
+
+
+def _codes_by_distinct(values: pa.Array, code: Callable[[str | None], int], dtype) -> np.ndarray:
+    """``code`` of every value, called once per distinct value (nulls get ``code(None)``)."""
+    encoded = pc.dictionary_encode(values)
+    # The last slot holds the null code, so null positions can index it.
+    lookup = np.array([code(v) for v in encoded.dictionary.to_pylist()] + [code(None)],
+                      dtype=dtype)
+    indices = pc.fill_null(encoded.indices, len(encoded.dictionary))
+    return lookup[indices.to_numpy(zero_copy_only=False)]
+
+
 def _row_evidence(n_rows: int, countries, birth_years, entity_types
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Query-side evidence as kernel arrays: country codes, years, entity-type codes."""
-    def checked(values, what):
-        values = list(values)
-        if len(values) != n_rows:
-            raise ValueError(f"{what} has {len(values)} values for {n_rows} names; "
-                             "pass one value (or None) per name")
-        return values
-
     country = np.full(n_rows, -1, dtype=np.int16)
     year = np.zeros(n_rows, dtype=np.int16)
     entity = np.full(n_rows, -1, dtype=np.int8)
     if countries is not None:
-        country[:] = [country_code(c) for c in checked(countries, "countries")]
+        country[:] = _codes_by_distinct(
+            _evidence_array(countries, n_rows, "countries", pa.string()), country_code, np.int16)
     if birth_years is not None:
-        year[:] = [y if y is not None and 1000 <= y <= 2999 else 0
-                   for y in checked(birth_years, "birth_years")]
+        years = _evidence_array(birth_years, n_rows, "birth_years", pa.int64())
+        years = pc.fill_null(years, 0).to_numpy(zero_copy_only=False)
+        year[:] = np.where((years >= 1000) & (years <= 2999), years, 0)
     if entity_types is not None:
-        entity[:] = [ENTITY_TYPE_CODES.get(t or "", -1)
-                     for t in checked(entity_types, "entity_types")]
+        entity[:] = _codes_by_distinct(
+            _evidence_array(entity_types, n_rows, "entity_types", pa.string()),
+            lambda t: ENTITY_TYPE_CODES.get(t or "", -1), np.int8)
     return country, year, entity
 
 
@@ -142,9 +163,9 @@ def _score_block(index: NameIndex, texts: list[str], floor: float
 
 
 def match_names(index: NameIndex, names: Sequence[str | None] | pa.Array, config: MatchConfig,
-                countries: Sequence[str | None] | None = None,
-                birth_years: Sequence[int | None] | None = None,
-                entity_types: Sequence[str | None] | None = None) -> pa.Table:
+                countries: Sequence[str | None] | pa.Array | None = None,
+                birth_years: Sequence[int | None] | pa.Array | None = None,
+                entity_types: Sequence[str | None] | pa.Array | None = None) -> pa.Table:
     """Match names against the compiled lists.
 
     Parameters
@@ -157,8 +178,9 @@ def match_names(index: NameIndex, names: Sequence[str | None] | pa.Array, config
         Thresholds and ``top_k``.
     countries, birth_years, entity_types
         Optional query-side evidence, one value (or None) per name: ISO alpha-2 country,
-        year of birth, entity type (person, organisation, vessel, aircraft). Evidence moves a
-        score only where the matched entry has the same kind of data.
+        year of birth, entity type (person, organisation, vessel, aircraft); sequences or
+        Arrow arrays. Evidence moves a score only where the matched entry has the same kind
+        of data.
 
     Returns
     -------
@@ -168,14 +190,19 @@ def match_names(index: NameIndex, names: Sequence[str | None] | pa.Array, config
         query, ordered by query position then best first. ``is_hit`` marks scores at or above
         ``config.hit_threshold``.
     """
+    names = _as_string_array(names)
+    evidence = _row_evidence(len(names), countries, birth_years, entity_types)
+    return _match_table(index, names, config, _match_pieces(index, names, config, evidence))
+
+
+def _match_pieces(index: NameIndex, names: pa.Array, config: MatchConfig,
+                  evidence: tuple[np.ndarray, ...]) -> list[tuple]:
+    """Matched (row, rank, name, score, ...) arrays per block of distinct queries."""
     from bulkscreen_kernels.scoring import select_matches
 
-    names = _as_string_array(names)
-    n_rows = len(names)
-    evidence = _row_evidence(n_rows, countries, birth_years, entity_types)
     texts, row_text, _ = _distinct_queries(names)
     if not texts or index.n_names == 0:
-        return MATCH_SCHEMA.empty_table()
+        return []
     max_bonus = max(EVIDENCE_WEIGHTS[0], 0) + max(EVIDENCE_WEIGHTS[2], 0)
     floor = config.review_threshold - max_bonus
     pieces = []
@@ -194,35 +221,123 @@ def match_names(index: NameIndex, names: Sequence[str | None] | pa.Array, config
         pieces.append((rows[local_row], rank, match_name[local_row, rank],
                        match_score[local_row, rank], row_query[local_row], local_row,
                        queries, row_evidence))
-    return _match_table(index, names, config, pieces)
+    return pieces
+
+
+def _format_once(values: np.ndarray, *formats: Callable[[float], str]
+                 ) -> tuple[list[pa.Array], np.ndarray]:
+    """Python's formatting of float values, computed once per distinct value.
+
+    Going through the same Python functions as a per-row loop keeps the text identical to
+    it, while the calls are bounded by the distinct values (scores and features repeat).
+
+    Returns
+    -------
+    texts : list of pyarrow.Array
+        Per format, the string of every distinct value.
+    positions : numpy.ndarray
+        Index into ``texts`` of every value, shaped like ``values``.
+    """
+    # Distinct by bit pattern: -0.0 and 0.0 compare equal but print differently.
+    values = np.ascontiguousarray(values)
+    distinct, inverse = np.unique(values.view(f"u{values.dtype.itemsize}"), return_inverse=True)
+    python_values = distinct.view(values.dtype).tolist()
+    texts = [pa.array([fmt(v) for v in python_values], pa.string()) for fmt in formats]
+    return texts, inverse.reshape(values.shape)
+
+
+def _json_number(value: float) -> str:
+    """``json.dumps`` of ``round(value, 4)`` (a finite float prints as its repr)."""
+    rounded = round(value, 4)
+    return repr(rounded) if math.isfinite(rounded) else json.dumps(rounded)
+
+
+def _fixed(value: float) -> str:
+    return f"{round(value, 4):.2f}"
+
+
+def _signed(value: float) -> str:
+    return f"{round(value, 4):+.2f}"
+
+
+def _score_text(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def _join(*parts: pa.Array | str, skip_nulls: bool = False) -> pa.Array:
+    """Element-wise concatenation of string arrays and strings; a null part either nulls
+    the row or, with ``skip_nulls``, is left out."""
+    options = pc.JoinOptions(null_handling="skip" if skip_nulls else "emit_null")
+    return pc.binary_join_element_wise(*parts, "", options=options)
+
+
+def _detail_parts(features: np.ndarray, deltas: np.ndarray
+                  ) -> tuple[list[pa.Array | str], list[pa.Array | str]]:
+    """Parts of the ``features`` JSON and of an explanation's bracketed list.
+
+    The text is what ``json.dumps`` prints for a dict of ``round(x, 4)`` values (features
+    in order, then the non-zero evidence deltas) and ``f"{v:.2f}"`` / ``f"{v:+.2f}"`` on the
+    same values. A zero delta's parts are null, so a join skipping nulls leaves it out.
+    """
+    from bulkscreen_kernels.scoring import EVIDENCE, FEATURES
+
+    (feature_json, feature_text), feature_at = _format_once(features, _json_number, _fixed)
+    (delta_json, delta_text), delta_at = _format_once(deltas, _json_number, _signed)
+    json_parts: list[pa.Array | str] = ["{"]
+    text_parts: list[pa.Array | str] = []
+    for j, key in enumerate(FEATURES):
+        at = pa.array(feature_at[:, j])
+        json_parts += [("," if j else "") + f'"{key}":', feature_json.take(at)]
+        text_parts += [(", " if j else "") + f"{key} ", feature_text.take(at)]
+    null = pa.scalar(None, pa.string())
+    for j, key in enumerate(EVIDENCE):
+        at = pa.array(delta_at[:, j])
+        absent = pa.array(deltas[:, j] == 0)
+        json_parts.append(pc.if_else(absent, null, _join(f',"{key}":', delta_json.take(at))))
+        text_parts.append(pc.if_else(absent, null, _join(f", {key} ", delta_text.take(at))))
+    return [*json_parts, "}"], text_parts
+
+
+def _explanation_parts(query_values: pa.Array, matched: pa.Table, score_text: pa.Array
+                       ) -> list[pa.Array | str]:
+    """``'query' ~ 'name' (kind) on list version entry id: score s [`` per row."""
+    def text(column: str) -> pa.Array:
+        # An f-string prints a missing value as None; keep that.
+        return pc.fill_null(matched.column(column).combine_chunks(), "None")
+
+    return ["'", pc.fill_null(query_values, "None"), "' ~ '", text("name"), "' (",
+            text("alias_kind"), ") on ", text("list_id"), " ", text("list_version"), " entry ",
+            text("entry_id"), ": score ", score_text, " ["]
+
+
+def _pair_features_once(queries, query_ids: np.ndarray, index: NameIndex, name_ids: np.ndarray
+                        ) -> np.ndarray:
+    """Feature vectors of (query, name) pairs, computed once per distinct pair."""
+    from bulkscreen_kernels.scoring import pair_features
+
+    pair_key = query_ids.astype(np.int64) * max(index.n_names, 1) + name_ids
+    _, first, inverse = np.unique(pair_key, return_index=True, return_inverse=True)
+    features, _ = pair_features(queries, query_ids[first], index.name_texts(), name_ids[first],
+                                np.array(FEATURE_WEIGHTS, dtype=np.float64), JW_MIN_LENGTH)
+    return features[inverse.ravel()]
 
 
 def _match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces) -> pa.Table:
-    """Assemble output rows; features and explanations are built here, for these rows only."""
-    from bulkscreen_kernels.scoring import EVIDENCE, FEATURES, pair_features, row_evidence_deltas
+    """Assemble output rows column-wise; features and explanations only for these rows."""
+    from bulkscreen_kernels.scoring import row_evidence_deltas
 
     tables = []
     for rows, rank, name_ids, scores, query_ids, local_rows, queries, row_evidence in pieces:
         if rows.shape[0] == 0:
             continue
-        features, _ = pair_features(queries, query_ids, index.name_texts(), name_ids,
-                                    np.array(FEATURE_WEIGHTS, dtype=np.float64), JW_MIN_LENGTH)
+        features = _pair_features_once(queries, query_ids, index, name_ids)
         deltas = row_evidence_deltas(local_rows, name_ids, index.arrays["name_entry"],
                                      row_evidence, index.entry_evidence(), EVIDENCE_WEIGHTS)
         matched = index.names.take(pa.array(name_ids))
-        query_values = names.take(pa.array(rows)).to_pylist()
-        feature_json, explanations = [], []
-        for i, row in enumerate(matched.to_pylist()):
-            detail = {f: round(float(features[i, j]), 4) for j, f in enumerate(FEATURES)}
-            detail.update({e: round(float(deltas[i, j]), 4) for j, e in enumerate(EVIDENCE)
-                           if deltas[i, j] != 0})
-            feature_json.append(json.dumps(detail, sort_keys=False, separators=(",", ":")))
-            listed = ", ".join(f"{k} {v:+.2f}" if k in EVIDENCE else f"{k} {v:.2f}"
-                               for k, v in detail.items())
-            explanations.append(
-                f"'{query_values[i]}' ~ '{row['name']}' ({row['alias_kind']}) on "
-                f"{row['list_id']} {row['list_version']} entry {row['entry_id']}: "
-                f"score {scores[i]:.2f} [{listed}]")
+        json_parts, text_parts = _detail_parts(features, deltas)
+        (score_text,), score_at = _format_once(scores, _score_text)
+        head = _explanation_parts(names.take(pa.array(rows)), matched,
+                                  score_text.take(pa.array(score_at)))
         order = np.lexsort((rank, rows))
         tables.append(pa.table({
             "query_pos": pa.array(rows.astype(np.int32)),
@@ -230,9 +345,9 @@ def _match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces)
             "entry_id": matched.column("entry_id"), "matched_name": matched.column("name"),
             "alias_kind": matched.column("alias_kind"),
             "score": pa.array(scores.astype(np.float32)),
-            "features": pa.array(feature_json, pa.string()),
+            "features": _join(*json_parts, skip_nulls=True),
             "is_hit": pa.array(scores >= np.float32(config.hit_threshold)),
-            "explanation": pa.array(explanations, pa.string()),
+            "explanation": _join(*head, *text_parts, "]", skip_nulls=True),
         }, schema=MATCH_SCHEMA).take(pa.array(order)))
     if not tables:
         return MATCH_SCHEMA.empty_table()
@@ -298,45 +413,45 @@ def screen_parties_batch(batch: pa.RecordBatch, index: NameIndex, config: RunCon
     is_person = "person_id" in batch.schema.names
     birth = None
     if "date_of_birth" in batch.schema.names:
-        birth = pc.year(batch.column("date_of_birth")).to_pylist()
+        birth = pc.year(batch.column("date_of_birth"))
     input_row = batch.column("input_row").to_numpy(zero_copy_only=False)
-    record_id = batch.column(key_column).cast(pa.string()).to_pylist()
+    record_id = batch.column(key_column).cast(pa.string())
+    hit_threshold = f"{config.match.hit_threshold:.2f}"
+    review_threshold = f"{config.match.review_threshold:.2f}"
     parts = []
     for order, column in enumerate(name_columns):
         names, parent = _flatten_names(batch.column(column))
+        at_parent = pa.array(parent)
         countries = None
         if country_columns and column in country_columns:
-            values = batch.column(country_columns[column]).to_pylist()
-            countries = [values[p] for p in parent]
+            countries = batch.column(country_columns[column]).take(at_parent)
         matches = match_names(
             index, names, config.match, countries=countries,
-            birth_years=[birth[p] for p in parent] if birth is not None else None,
-            entity_types=["person"] * len(parent) if is_person else None)
+            birth_years=birth.take(at_parent) if birth is not None else None,
+            entity_types=pa.repeat(pa.scalar("person"), len(parent)) if is_person else None)
         if matches.num_rows == 0:
             continue
         positions = matches.column("query_pos").to_numpy()
         rows = parent[positions]
-        hit = matches.column("is_hit").to_numpy(zero_copy_only=False)
+        n_rows = len(rows)
+        hit = matches.column("is_hit")
         parts.append(pa.table({
             "input_row": pa.array(input_row[rows], pa.int64()),
-            "record_id": pa.array([record_id[r] for r in rows], pa.string()),
-            "as_of_date": pa.array([as_of] * len(rows), pa.date32()),
-            "finding": pa.array(["party"] * len(rows), pa.string()),
-            "decision": pa.array(["REVIEW"] * len(rows), pa.string()),
-            "reason_code": pa.array(np.where(hit, "PARTY_HIT", "PARTY_NEAR_MATCH").tolist(),
-                                    pa.string()),
-            "field": pa.array([column] * len(rows), pa.string()),
+            "record_id": record_id.take(pa.array(rows)),
+            "as_of_date": pa.repeat(pa.scalar(as_of, pa.date32()), n_rows),
+            "finding": pa.repeat(pa.scalar("party"), n_rows),
+            "decision": pa.repeat(pa.scalar("REVIEW"), n_rows),
+            "reason_code": pc.if_else(hit, "PARTY_HIT", "PARTY_NEAR_MATCH"),
+            "field": pa.repeat(pa.scalar(column), n_rows),
             "query_value": names.take(pa.array(positions)),
             "list_id": matches.column("list_id"), "list_version": matches.column("list_version"),
             "entry_id": matches.column("entry_id"), "matched_name": matches.column("matched_name"),
             "alias_kind": matches.column("alias_kind"), "score": matches.column("score"),
             "features": matches.column("features"),
-            "threshold": pa.array(np.where(hit, f"{config.match.hit_threshold:.2f}",
-                                           f"{config.match.review_threshold:.2f}").tolist(),
-                                  pa.string()),
+            "threshold": pc.if_else(hit, hit_threshold, review_threshold),
             "explanation": matches.column("explanation"),
-            "_row": pa.array(rows), "_column": pa.array([order] * len(rows), pa.int32()),
-            "_rank": pa.array(np.arange(len(rows)), pa.int64()),
+            "_row": pa.array(rows), "_column": pa.repeat(pa.scalar(order, pa.int32()), n_rows),
+            "_rank": pa.array(np.arange(n_rows), pa.int64()),
         }))
     schema = HITS.arrow_schema()
     if not parts:
