@@ -32,7 +32,7 @@ def text_of(name: str, entity_type: str | None = None) -> str:
 
 
 def test_version_id():
-    assert NORMALIZATION_VERSION == "names-norm-v1"
+    assert NORMALIZATION_VERSION == "names-norm-v2"
 
 
 # --- one table per rule ----------------------------------------------------------------

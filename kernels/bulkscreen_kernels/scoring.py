@@ -40,6 +40,7 @@ import numpy as np
 
 from bulkscreen_kernels._jit import jit, jit_parallel
 from bulkscreen_kernels.strings import (
+    MAX_PREFIX,
     jaro_winkler_scratch,
     levenshtein_bounded_scratch,
     osa_bounded_scratch,
@@ -84,13 +85,75 @@ def _token_spans(text, starts, stops):
 def make_scratch(longest):
     """Buffers for :func:`pair_features_scratch`.
 
-    (a_flags, b_flags, rows, spans, floats, joined): rows holds three DP rows, joined the
-    names with spaces removed (query, name, and their token-sorted forms).
+    (a_flags, b_flags, rows, spans, floats, joined, masks, may): rows holds three DP rows,
+    joined the names with spaces removed (query, name, and their token-sorted forms), masks
+    the character masks of the query's and the name's tokens, may which token pairs may
+    reach the token floor.
     """
     size = longest + 2
     return (np.zeros(size, np.bool_), np.zeros(size, np.bool_), np.empty((3, size), np.int64),
             np.empty((4, size), np.int64), np.empty((2, size), np.float64),
-            np.empty((4, size), np.uint32))
+            np.empty((4, size), np.uint32), np.empty((2, size), np.uint64),
+            np.empty((size, size), np.bool_))
+
+
+@jit
+def _char_bit(code):
+    """Bit of a character in a 64-bit character mask (letters and digits exact, others hashed)."""
+    if 97 <= code <= 122:
+        return code - 97
+    if 48 <= code <= 57:
+        return code - 48 + 26
+    return code % 28 + 36
+
+
+@jit
+def char_mask(token):
+    """64-bit mask of the characters a token holds."""
+    mask = np.uint64(0)
+    for p in range(token.shape[0]):
+        mask |= np.uint64(1) << np.uint64(_char_bit(token[p]))
+    return mask
+
+
+@jit
+def _bit_count(mask):
+    count = 0
+    while mask:
+        mask &= mask - np.uint64(1)
+        count += 1
+    return count
+
+
+@jit
+def _chars_in(token, mask):
+    """How many characters of ``token`` are in ``mask``: a bound on Jaro's matches."""
+    count = 0
+    for p in range(token.shape[0]):
+        if (mask >> np.uint64(_char_bit(token[p]))) & np.uint64(1):
+            count += 1
+    return count
+
+
+@jit
+def token_may_match(a, a_mask, b, b_mask):
+    """False only when :func:`token_similarity` of the tokens is surely under the floor.
+
+    Bounds, from lengths and character masks alone: an edit changes at most two bits of the
+    masks' difference and the length by one; Jaro matches only characters both tokens hold.
+    """
+    longer = max(a.shape[0], b.shape[0])
+    shorter = min(a.shape[0], b.shape[0])
+    if shorter == 0:
+        return True
+    min_distance = max(longer - shorter, (_bit_count(a_mask ^ b_mask) + 1) // 2)
+    if min_distance <= 1:
+        return True  # the one-edit floor may apply
+    matches = min(_chars_in(a, b_mask), _chars_in(b, a_mask))
+    jaro = (matches / a.shape[0] + matches / b.shape[0] + 1.0) / 3.0 if matches else 0.0
+    prefix = min(MAX_PREFIX, shorter) * PREFIX_WEIGHT
+    most = 0.5 * (jaro + prefix * (1.0 - jaro) + 1.0 - min_distance / longer)
+    return most >= TOKEN_MATCH_FLOOR - 1e-9
 
 
 @jit
@@ -115,15 +178,51 @@ def token_similarity(a, b, a_flags, b_flags, rows):
 
 
 @jit
-def _cover_order(query, query_token_weight, name, name_token_weight, scratch, out):
-    """Fill ``out[QUERY_COVER]``, ``out[NAME_COVER]``, ``out[TOKEN_ORDER]``."""
-    a_flags, b_flags, rows, spans, floats, _ = scratch
+def _cover_order(query, query_token_weight, name, name_token_weight, scratch, out, weights,
+                 floor):
+    """Fill ``out[QUERY_COVER]``, ``out[NAME_COVER]``, ``out[TOKEN_ORDER]``; return success.
+
+    A first pass marks the token pairs that may reach the floor (lengths and character
+    masks); if the covers this allows cannot lift the pair (``out[JW]`` already set) to
+    ``floor``, nothing more is computed, the three features stay 0 and False is returned.
+    """
+    a_flags, b_flags, rows, spans, floats, _, masks, may = scratch
     n_q = _token_spans(query, spans[0], spans[1])
     n_n = _token_spans(name, spans[2], spans[3])
     name_best = floats[1]
     for j in range(n_n):
         name_best[j] = 0.0
+        masks[1, j] = char_mask(name[spans[2, j]:spans[3, j]])
+    for i in range(n_q):
+        masks[0, i] = char_mask(query[spans[0, i]:spans[1, i]])
     query_total = 0.0
+    query_most = 0.0
+    for i in range(n_q):
+        weight = query_token_weight[i] if i < query_token_weight.shape[0] else 1.0
+        query_total += weight
+        any_partner = False
+        for j in range(n_n):
+            may[i, j] = token_may_match(query[spans[0, i]:spans[1, i]], masks[0, i],
+                                        name[spans[2, j]:spans[3, j]], masks[1, j])
+            any_partner |= may[i, j]
+        if any_partner:
+            query_most += weight
+    name_total = 0.0
+    name_most = 0.0
+    for j in range(n_n):
+        weight = name_token_weight[j] if j < name_token_weight.shape[0] else 1.0
+        name_total += weight
+        for i in range(n_q):
+            if may[i, j]:
+                name_most += weight
+                break
+    most = 1.0 - weights[JW] * (1.0 - out[JW])
+    if query_total > 0:
+        most -= weights[QUERY_COVER] * (1.0 - query_most / query_total)
+    if name_total > 0:
+        most -= weights[NAME_COVER] * (1.0 - name_most / name_total)
+    if most < floor:
+        return False
     query_covered = 0.0
     matched = 0
     in_order = 0
@@ -133,6 +232,9 @@ def _cover_order(query, query_token_weight, name, name_token_weight, scratch, ou
         best = 0.0
         partner = -1
         for j in range(n_n):
+            # Pairs surely under the floor count as unmatched whatever their exact value.
+            if not may[i, j]:
+                continue
             sim = token_similarity(token, name[spans[2, j]:spans[3, j]], a_flags, b_flags,
                                    rows)
             if sim > best:
@@ -141,23 +243,21 @@ def _cover_order(query, query_token_weight, name, name_token_weight, scratch, ou
             if sim > name_best[j]:
                 name_best[j] = sim
         weight = query_token_weight[i] if i < query_token_weight.shape[0] else 1.0
-        query_total += weight
         if best >= TOKEN_MATCH_FLOOR:
             query_covered += weight * best
             if matched > 0 and partner > last_partner:
                 in_order += 1
             matched += 1
             last_partner = partner
-    name_total = 0.0
     name_covered = 0.0
     for j in range(n_n):
         weight = name_token_weight[j] if j < name_token_weight.shape[0] else 1.0
-        name_total += weight
         if name_best[j] >= TOKEN_MATCH_FLOOR:
             name_covered += weight * name_best[j]
     out[QUERY_COVER] = query_covered / query_total if query_total > 0 else 0.0
     out[NAME_COVER] = name_covered / name_total if name_total > 0 else 0.0
     out[TOKEN_ORDER] = in_order / (matched - 1) if matched > 1 else 1.0
+    return True
 
 
 @jit
@@ -188,7 +288,7 @@ def _joined_similarity(a, b, weight, reachable, floor, rows):
 def _levenshtein_feature(query, query_sorted, name, name_sorted, weight, reachable, floor,
                          scratch):
     """Edit similarity of the names without spaces, the better of written and sorted order."""
-    _, _, rows, _, _, joined = scratch
+    _, _, rows, _, _, joined, _, _ = scratch
     q_len = _without_spaces(query, joined[0])
     n_len = _without_spaces(name, joined[1])
     written = _joined_similarity(joined[0, :q_len], joined[1, :n_len], weight, reachable,
@@ -210,7 +310,7 @@ def pair_features_scratch(query, query_sorted, query_token_weight, name, name_so
     ``floor`` the remaining features are left at 0 and that upper bound is returned, so a
     return value under ``floor`` means "cannot reach the floor", not an exact score.
     """
-    a_flags, b_flags, _, _, _, _ = scratch
+    a_flags, b_flags, _, _, _, _, _, _ = scratch
     for f in range(N_FEATURES):
         out[f] = 0.0
     jw = jaro_winkler_scratch(query, name, PREFIX_WEIGHT, a_flags, b_flags)
@@ -218,7 +318,10 @@ def pair_features_scratch(query, query_sorted, query_token_weight, name, name_so
     out[JW] = max(jw, jw_sorted)
     # Long names keep at least their as-written Jaro-Winkler.
     keep = jw if min(query.shape[0], name.shape[0]) >= jw_min_length else 0.0
-    _cover_order(query, query_token_weight, name, name_token_weight, scratch, out)
+    if not _cover_order(query, query_token_weight, name, name_token_weight, scratch, out,
+                        weights, floor):
+        return max(1.0 - weights[JW] * (1.0 - out[JW]) - weights[QUERY_COVER]
+                   - weights[NAME_COVER], keep)
     reachable = 1.0
     for f in (JW, QUERY_COVER, NAME_COVER, TOKEN_ORDER):
         reachable -= weights[f] * (1.0 - out[f])

@@ -12,7 +12,7 @@ from bulkscreen.normalize.chars import ASCII_LETTER, dominant_script
 from bulkscreen.normalize.tables import StripTable, load_tables
 from bulkscreen.normalize.tokens import fold_characters, join_initials, split_tokens
 
-NORMALIZATION_VERSION = "names-norm-v1"
+NORMALIZATION_VERSION = "names-norm-v2"
 """Id of this normalisation; bump when any output changes (tables included)."""
 
 KANJI_NORMALIZATION_VERSION = f"{NORMALIZATION_VERSION}+kanji-cutlet"
@@ -158,6 +158,7 @@ def _normalize(text: str, kind: str, kanji_romaji: bool) -> NormalizedName:
             tokens[0] in plan.first_words
             or tokens[-1] in plan.last_words
             or not plan.inner_words.isdisjoint(tokens)
+            or (plan.legal is not None and plan.legal.may_strip_misspelt(tokens))
         ):
             # The common case: plain ASCII with nothing to strip.
             script = "Latn" if ASCII_LETTER.search(folded) else "Zyyy"
@@ -169,6 +170,9 @@ def _normalize(text: str, kind: str, kanji_romaji: bool) -> NormalizedName:
     if not folded.isascii():
         stripped = _strip_unspaced(stripped, plan, legal, titles)
     tokens = split_tokens(stripped, kanji_romaji=kanji_romaji)
+    if plan.legal is not None:
+        # A misspelt legal-form word ("limited liability cmpany") is read as the word.
+        tokens = plan.legal.read_misspelt(tokens)
     # Stage 2: whole-word forms; a removal can leave single letters side by side to join.
     while tokens:
         count = len(tokens)
@@ -223,6 +227,7 @@ def _new_name(
 def clear_name_cache() -> None:
     """Forget cached results (for benchmarks that time normalisation itself)."""
     _normalize.cache_clear()
+    load_tables().legal_forms.forget_near_words()
 
 
 def normalize_names(

@@ -6,6 +6,12 @@ Each table lists surfaces with a canonical form and a position (``edge``, ``pref
 * as a token sequence, through the same folding as names, for stripping whole words;
 * as folded characters, when it is written in a script without spaces (Han, kana,
   Hangul), for stripping inside words: 株式会社アドミラルティ造船所.
+
+The legal-form table is also compiled leniently, for forms as they are mistyped in lists
+and shipping papers: a Latin-script surface of three or more words strips with any one word
+dropped ("closed joint stock"), and a word one edit away from a word of a Latin-script
+surface may be read as that word ("limited liability cmpany") when that lets a form be
+stripped.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from pathlib import Path
 
 from bulkscreen._data import datasets_dir
 from bulkscreen.errors import Location, RuleDataError
-from bulkscreen.normalize.tokens import fold_characters, split_tokens
+from bulkscreen.normalize.chars import dominant_script
+from bulkscreen.normalize.tokens import fold_characters, join_initials, split_tokens
 
 LEGAL_FORMS_FILE = ("reference", "legal_forms", "v1", "legal_forms.csv")
 HONORIFICS_FILE = ("reference", "honorifics", "v1", "honorifics.csv")
@@ -29,6 +36,20 @@ _UNSPACED_SCRIPT = re.compile(
     "\u1100-\u11FF\u3130-\u318F\uAC00-\uD7AF]"
 )
 
+# Misspelt words: the shortest token read as another word, by kind of edit. A substitution
+# needs 5 letters; a letter missing from a word of 5 or more may leave 4 (joit -> joint); an
+# extra letter needs a word of 5 or more, and never a final "s" (parts is not part, corps
+# is not corp); a swap of two neighbours needs 4 (gbmh -> gmbh). Words of 3 letters or
+# fewer (co, ag, sa) are never read fuzzily, and an edit other than a swap leaves the last
+# letter of a token of 5 or fewer alone: real words differ from short forms there (party and
+# parts are not partg).
+_MIN_FUZZY_LENGTH = 4
+_MIN_EDITED_LENGTH = 5
+_MAX_FREE_END_LENGTH = 5
+# Role bits of a misspelt token: near a word that starts a leading form, ends a trailing
+# form, or starts a form allowed anywhere.
+NEAR_LEADING, NEAR_TRAILING, NEAR_INNER = 1, 2, 4
+_NEAR_MEMO_LIMIT = 1 << 17
 
 
 def _trim_silent_edges(text: str) -> str:
@@ -69,9 +90,23 @@ class StripTable:
     leading_first: set[str] = field(default_factory=set)
     trailing_last: set[str] = field(default_factory=set)
     inner_first: set[str] = field(default_factory=set)
+    # Token keys of Latin-script surfaces, in row order, for the lenient compilation.
+    latin_keys: list[tuple[tuple[str, ...], Form, bool]] = field(default_factory=list)
+    # Misspelt words (filled by finish(lenient=True)): vocabulary words by their one-letter
+    # deletions (symmetric delete), and a memo of token -> (role bits, near words).
+    near_by_deletion: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    vocabulary: frozenset[str] = frozenset()
+    _near_memo: dict[str, tuple[int, tuple[str, ...]]] = field(default_factory=dict)
+    # Tokens seen to be near no form word: one C-level issuperset clears most names.
+    _far_tokens: set[str] = field(default_factory=set)
+    # For each vocabulary word, the other words of each form holding it.
+    _partners: dict[str, list[frozenset[str]]] = field(default_factory=dict)
 
-    def add(self, surface: str, form: Form) -> None:
-        """Compile one surface into the table (the first row for a surface wins)."""
+    def add(self, surface: str, form: Form, *, shorten: bool = True) -> None:
+        """Compile one surface into the table (the first row for a surface wins).
+
+        ``shorten`` marks a surface whose shorter phrases a lenient table also strips.
+        """
         folded = fold_characters(surface)
         if _UNSPACED_SCRIPT.search(folded):
             if all(existing != folded for existing, _ in self.unspaced):
@@ -82,6 +117,11 @@ class StripTable:
         key = tuple(split_tokens(folded))
         if not key:
             return
+        if dominant_script(folded) == "Latn":
+            self.latin_keys.append((key, form, shorten))
+        self._add_key(key, form)
+
+    def _add_key(self, key: tuple[str, ...], form: Form) -> None:
         self.max_tokens = max(self.max_tokens, len(key))
         if form.position in ("edge", "prefix", "anywhere"):
             self.leading.setdefault(key, form)
@@ -93,9 +133,187 @@ class StripTable:
             self.inner.setdefault(key, form)
             self.inner_first.add(key[0])
 
-    def finish(self) -> None:
-        """Order unspaced forms longest first, so 股份有限公司 wins over 有限公司."""
+    def finish(self, *, lenient: bool = False) -> None:
+        """Complete the table once every row is added.
+
+        Parameters
+        ----------
+        lenient
+            Also compile the Latin-script surfaces of three or more words added with
+            ``shorten`` with any one word dropped (unless the shorter phrase is a surface
+            itself; among shorter phrases the first row wins), and index the words of all
+            Latin-script surfaces for reading misspelt tokens (:meth:`read_misspelt`).
+        """
+        # Longest first, so 股份有限公司 wins over 有限公司.
         self.unspaced.sort(key=lambda item: (-len(item[0]), item[0]))
+        if not lenient:
+            return
+        surfaces = set(self.leading) | set(self.trailing) | set(self.inner)
+        for key, form, shorten in self.latin_keys:
+            if len(key) < 3 or not shorten:
+                continue
+            for index in range(len(key)):
+                shorter = key[:index] + key[index + 1:]
+                if shorter not in surfaces:
+                    self._add_key(shorter, form)
+        self._index_vocabulary()
+
+    def _index_vocabulary(self) -> None:
+        words = {
+            word for key, _, _ in self.latin_keys for word in key
+            if len(word) >= _MIN_FUZZY_LENGTH and word.isascii() and word.isalpha()
+        }
+        by_deletion: dict[str, set[str]] = {}
+        for word in words:
+            for variant in _deletions(word):
+                by_deletion.setdefault(variant, set()).add(word)
+        self.vocabulary = frozenset(words)
+        partners: dict[str, set[frozenset[str]]] = {}
+        for key in {**self.leading, **self.trailing, **self.inner}:
+            for word in set(key) & words:
+                partners.setdefault(word, set()).add(frozenset(key) - {word})
+        self._partners = {word: sorted(found, key=len) for word, found in partners.items()}
+        self.near_by_deletion = {
+            variant: tuple(sorted(found)) for variant, found in by_deletion.items()
+        }
+        self.forget_near_words()
+
+    def forget_near_words(self) -> None:
+        """Empty the memo of :meth:`near_words` (for benchmarks)."""
+        self._near_memo.clear()
+        self._far_tokens.clear()
+
+    def near_words(self, token: str) -> tuple[int, tuple[str, ...]]:
+        """Return the form words a token may be a misspelling of, with their role bits.
+
+        Parameters
+        ----------
+        token
+            A normalised token.
+
+        Returns
+        -------
+        tuple of (int, tuple of str)
+            The OR of ``NEAR_LEADING``, ``NEAR_TRAILING`` and ``NEAR_INNER`` over the
+            near words, and the near words in sorted order; ``(0, ())`` for a form word
+            itself, a token of 3 characters or fewer, or one that is not all ASCII letters.
+        """
+        memo = self._near_memo
+        found = memo.get(token)
+        if found is not None:
+            return found
+        words: tuple[str, ...] = ()
+        roles = 0
+        if (
+            self.near_by_deletion and len(token) >= _MIN_FUZZY_LENGTH
+            and token not in self.vocabulary and token.isascii() and token.isalpha()
+        ):
+            candidates: set[str] = set()
+            for variant in _deletions(token):
+                candidates.update(self.near_by_deletion.get(variant, ()))
+            words = tuple(sorted(w for w in candidates if one_edit_apart(token, w)))
+            for word in words:
+                if word in self.leading_first:
+                    roles |= NEAR_LEADING
+                if word in self.trailing_last:
+                    roles |= NEAR_TRAILING
+                if word in self.inner_first:
+                    roles |= NEAR_INNER
+        if len(memo) >= _NEAR_MEMO_LIMIT:
+            self.forget_near_words()
+        memo[token] = found = (roles, words)
+        if not words:
+            self._far_tokens.add(token)
+        return found
+
+    def may_strip_misspelt(self, tokens: list[str]) -> bool:
+        """Say cheaply whether reading a misspelt token could let a form be stripped.
+
+        A misspelt word can matter only as the first token (a leading form), the last
+        token (a trailing form) or the first word of a form allowed anywhere; a misspelling
+        inside a form whose edge word is spelt right is caught by :meth:`may_strip`.
+        """
+        if not tokens or not self.near_by_deletion or self._far_tokens.issuperset(tokens):
+            return False
+        near = self.near_words
+        if near(tokens[0])[0] & (NEAR_LEADING | NEAR_INNER):
+            return True
+        if near(tokens[-1])[0] & (NEAR_TRAILING | NEAR_INNER):
+            return True
+        return any(near(token)[0] & NEAR_INNER for token in tokens[1:-1])
+
+    def read_misspelt(self, tokens: list[str]) -> list[str]:
+        """Read tokens one edit away from a form word as that word where it strips more.
+
+        Tokens are tried left to right, each against the name as corrected so far. A
+        reading is kept only when the corrected name strips more tokens than before,
+        the word read among them. A token near several form words whose readings
+        strip to different results is left as written.
+
+        Parameters
+        ----------
+        tokens
+            Normalised tokens, before any form is stripped.
+
+        Returns
+        -------
+        list of str
+            ``tokens``, or a copy with misspelt form words replaced by the words read.
+        """
+        if not self.near_by_deletion or self._far_tokens.issuperset(tokens):
+            return tokens
+        near = self.near_words
+        misspelt = [(index, words) for index, token in enumerate(tokens)
+                    if (words := near(token)[1])]
+        if not misspelt:
+            return tokens
+        best = tokens
+        best_left = -1
+        # A second pass reads a word whose form needed another misspelt word read first
+        # ("obschestvo s ogranichennoi otvetstvennostyu").
+        while misspelt:
+            still_misspelt = []
+            for index, words in misspelt:
+                outcomes: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
+                for word in words:
+                    trial = [*best[:index], word, *best[index + 1:]]
+                    if not self._may_complete_form(trial, word):
+                        continue
+                    if best_left < 0:
+                        best_left = len(self._strip_all(best)[0])
+                    left, found = self._strip_all(trial)
+                    if len(left) < best_left and left.count(word) < trial.count(word):
+                        outcomes.setdefault((tuple(left), tuple(found)), trial)
+                if len(outcomes) == 1:
+                    ((left, _), trial), = outcomes.items()
+                    best, best_left = trial, len(left)
+                else:
+                    still_misspelt.append((index, words))
+            if len(still_misspelt) == len(misspelt):
+                break
+            misspelt = still_misspelt
+        return best
+
+    def _may_complete_form(self, tokens: list[str], word: str) -> bool:
+        """Say cheaply whether ``word`` may be stripped as part of a form in ``tokens``.
+
+        True when the other words of some form holding ``word`` are all present (stripping
+        may bring them together), or when single letters may join into form words.
+        """
+        present = set(tokens)
+        if any(len(token) == 1 for token in present):
+            return True
+        return any(others <= present for others in self._partners.get(word, ()))
+
+    def _strip_all(self, tokens: list[str]) -> tuple[list[str], list[str]]:
+        """Strip this table's token forms until none is left; return what is left and found."""
+        found: list[str] = []
+        while tokens and self.may_strip(tokens):
+            count = len(tokens)
+            tokens = join_initials(self.strip_tokens(tokens, found))
+            if len(tokens) == count:
+                break
+        return tokens, found
 
     def strip_unspaced(self, text: str, found: list[str]) -> str:
         """Remove unspaced-script forms from folded text; append their canonical forms.
@@ -198,6 +416,59 @@ def _longest(
     return 0, None
 
 
+def _deletions(word: str) -> list[str]:
+    """The word and each string made by deleting one of its characters."""
+    return [word, *(word[:i] + word[i + 1:] for i in range(len(word)))]
+
+
+def one_edit_apart(token: str, word: str) -> bool:
+    """Say whether ``token`` reads as ``word`` after one allowed edit.
+
+    The edit is one of: a substitution (at least 5 characters); a character missing from
+    ``token`` (``word`` at least 5 characters); an extra character in ``token`` (``word``
+    at least 5 characters, and not a final "s", which makes a plural); a swap of two
+    neighbouring characters (at least 4 characters). A substitution, insertion or deletion
+    in a token of 5 characters or fewer leaves its last character alone. That is optimal
+    string alignment distance 1, with guards against reading real words as form words.
+
+    Parameters
+    ----------
+    token, word
+        Lower-case words.
+
+    Returns
+    -------
+    bool
+        True when exactly one allowed edit turns ``token`` into ``word``.
+    """
+    if token == word:
+        return False
+    shorter, longer = sorted((token, word), key=len)
+    if len(shorter) < _MIN_FUZZY_LENGTH or len(longer) - len(shorter) > 1:
+        return False
+    first = next(
+        (i for i, (a, b) in enumerate(zip(shorter, longer, strict=False)) if a != b),
+        len(shorter),
+    )
+    if len(token) != len(word):
+        # A missing character is added at ``first``; an extra one is removed from there.
+        end_edited = first == (len(token) if len(token) < len(word) else len(token) - 1)
+        if len(token) <= _MAX_FREE_END_LENGTH and end_edited:
+            return False
+        if len(word) < _MIN_EDITED_LENGTH or token == f"{word}s":
+            return False
+        return shorter[first:] == longer[first + 1:]
+    if token[first + 1:] == word[first + 1:]:  # one substitution
+        if len(token) <= _MAX_FREE_END_LENGTH and first == len(token) - 1:
+            return False
+        return len(token) >= _MIN_EDITED_LENGTH
+    return (  # one swap of neighbours
+        first + 1 < len(token)
+        and token[first] == word[first + 1] and token[first + 1] == word[first]
+        and token[first + 2:] == word[first + 2:]
+    )
+
+
 def _remove_unspaced(text: str, surface: str, position: str) -> str | None:
     """Return ``text`` with one occurrence of ``surface`` at an allowed place removed."""
     if position == "anywhere":
@@ -257,12 +528,20 @@ def _read_rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
     return rows
 
 
-def build_table(name: str, rows: list[dict[str, str]]) -> StripTable:
-    """Compile table rows (dicts with surface, canonical, position) into a StripTable."""
+def build_table(name: str, rows: list[dict[str, str]], *, lenient: bool = False) -> StripTable:
+    """Compile table rows (dicts with surface, canonical, position) into a StripTable.
+
+    ``lenient`` adds shortened phrases and misspelt-word reading (see
+    :meth:`StripTable.finish`); the legal-form table is compiled so. Only curated rows
+    (``source`` ``curated`` or absent) are shortened: the long official names of the GLEIF
+    entity legal forms ("international business company", "general business corporation")
+    would shorten to everyday words of company names ("international company").
+    """
     table = StripTable(name)
     for row in rows:
-        table.add(row["surface"], Form(row["canonical"], row["position"]))
-    table.finish()
+        shorten = (row.get("source") or "curated") == "curated"
+        table.add(row["surface"], Form(row["canonical"], row["position"]), shorten=shorten)
+    table.finish(lenient=lenient)
     return table
 
 
@@ -287,7 +566,7 @@ def load_tables() -> NameTables:
         root.joinpath(*HONORIFICS_FILE), ("surface", "canonical", "position", "applies_to")
     )
     return NameTables(
-        legal_forms=build_table("legal_forms", legal),
+        legal_forms=build_table("legal_forms", legal, lenient=True),
         honorifics_any=build_table(
             "honorifics", [row for row in honorifics if row["applies_to"] == "any"]
         ),

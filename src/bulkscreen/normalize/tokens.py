@@ -148,13 +148,19 @@ def _has_consonant(token: str) -> bool:
 
 
 def join_initials(tokens: list[str]) -> list[str]:
-    """Join runs of single letters: "j p morgan" (from "J.P. Morgan") -> "jp morgan"."""
+    """Join runs of single letters: "j p morgan" (from "J.P. Morgan") -> "jp morgan".
+
+    An "and" between two single letters joins them too, so "J & M", "J AND M" and "J M"
+    agree ("jm").
+    """
     if not tokens or min(map(len, tokens)) > 1:
         return tokens
+    if "and" in tokens:
+        tokens = _drop_and_between_letters(tokens)
     joined: list[str] = []
     run: list[str] = []
     for token in tokens:
-        if len(token) == 1 and token.isascii() and token.isalpha():
+        if _is_letter(token):
             run.append(token)
             continue
         if run:
@@ -164,6 +170,21 @@ def join_initials(tokens: list[str]) -> list[str]:
     if run:
         joined.append(_close_run(run))
     return joined
+
+
+def _is_letter(token: str) -> bool:
+    return len(token) == 1 and token.isascii() and token.isalpha()
+
+
+def _drop_and_between_letters(tokens: list[str]) -> list[str]:
+    last = len(tokens) - 1
+    return [
+        token for index, token in enumerate(tokens)
+        if not (
+            token == "and" and 0 < index < last
+            and _is_letter(tokens[index - 1]) and _is_letter(tokens[index + 1])
+        )
+    ]
 
 
 def _close_run(run: list[str]) -> str:
