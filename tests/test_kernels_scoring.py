@@ -166,3 +166,18 @@ def test_select_matches_equals_naive(case):
             for n, d in zip(match_name[r, :count[r]], deltas, strict=True):
                 assert d.tolist() == pytest.approx(naive_scoring.evidence(
                     country, year, kind, *entries[name_entry[n]], EVIDENCE_WEIGHTS))
+
+
+ANY_TOKEN = st.text(alphabet="abcdeinorstz0129é語", min_size=1, max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(ANY_TOKEN, ANY_TOKEN)
+def test_token_pruning_never_drops_a_pair_that_reaches_the_floor(a, b):
+    from bulkscreen_kernels.scoring import TOKEN_MATCH_FLOOR, char_mask, token_may_match
+
+    a_codes = np.array([ord(ch) for ch in a], dtype=np.uint32)
+    b_codes = np.array([ord(ch) for ch in b], dtype=np.uint32)
+    exact = naive_scoring.token_similarity(a, b)
+    if not token_may_match(a_codes, char_mask(a_codes), b_codes, char_mask(b_codes)):
+        assert exact < TOKEN_MATCH_FLOOR
