@@ -1,4 +1,7 @@
-"""``bulkscreen rescreen persons``: a reviewed false positive is carried into next year's run."""
+"""``bulkscreen rescreen persons``: a reviewed false positive is carried into next year's run.
+
+The re-screen runs on the engine ``--engine`` names; both engines give the same files.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ import json
 from pathlib import Path
 
 import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
 
 from bulkscreen.cli import main
 
@@ -15,6 +20,9 @@ PERSONS_CSV = (
     "P1,Taro Yamada,JP,,Kyoto University,none,none,,false\n"
     "P2,Ivan Petrov,RU,2025-01-10,Kyoto University,Admiralty Shipyard JSC|RU|contract,none,,"
     "false\n")
+LISTS = ("--lists", "jp-meti-ru-tokutei")
+RESCREEN_OUTPUTS = ("results.parquet", "hits.parquet", "quarantine.parquet",
+                    "results.reviewed.parquet", "hits.reviewed.parquet", "changes.parquet")
 
 
 def run_cli(*args: object) -> int:
@@ -25,22 +33,34 @@ def run_cli(*args: object) -> int:
     return 0
 
 
-def test_rescreen_carries_reviewed_false_positives(tmp_path: Path):
-    persons = tmp_path / "persons.csv"
+@pytest.fixture(scope="module")
+def year_one(tmp_path_factory) -> dict[str, Path]:
+    """Last year's run of the persons file, with every name match reviewed false_positive."""
+    folder = tmp_path_factory.mktemp("year_one")
+    persons = folder / "persons.csv"
     persons.write_text(PERSONS_CSV, encoding="utf-8")
-    lists = ("--lists", "jp-meti-ru-tokutei")
     assert run_cli("screen", "persons", persons, "--as-of", "2026-01-15", "--out",
-                   tmp_path / "y1", "--quiet", *lists) == 0
-    hits = pl.read_parquet(tmp_path / "y1" / "hits.parquet")
-    party = hits.filter(pl.col("finding") == "party")
-    assert party["record_id"].unique().to_list() == ["P2"]
+                   folder / "y1", "--quiet", *LISTS) == 0
+    hits = pl.read_parquet(folder / "y1" / "hits.parquet")
     reviewed = hits.with_columns(review_decision=pl.when(pl.col("finding") == "party")
                                  .then(pl.lit("false_positive")))
-    reviewed.write_parquet(tmp_path / "decisions.parquet")
+    reviewed.write_parquet(folder / "decisions.parquet")
+    return {"persons": persons, "previous": folder / "y1",
+            "decisions": folder / "decisions.parquet"}
 
-    assert run_cli("rescreen", "persons", persons, "--previous", tmp_path / "y1",
-                   "--decisions", tmp_path / "decisions.parquet", "--as-of", "2027-01-15",
-                   "--out", tmp_path / "y2", "--quiet", *lists) == 0
+
+def rescreen(year_one: dict[str, Path], out: Path, *options: str) -> int:
+    return run_cli("rescreen", "persons", year_one["persons"], "--previous",
+                   year_one["previous"], "--decisions", year_one["decisions"],
+                   "--as-of", "2027-01-15", "--out", out, "--quiet", *LISTS, *options)
+
+
+def test_rescreen_carries_reviewed_false_positives(year_one, tmp_path: Path):
+    party = pl.read_parquet(year_one["previous"] / "hits.parquet").filter(
+        pl.col("finding") == "party")
+    assert party["record_id"].unique().to_list() == ["P2"]
+
+    assert rescreen(year_one, tmp_path / "y2") == 0
     carried = pl.read_parquet(tmp_path / "y2" / "hits.reviewed.parquet").filter(
         pl.col("finding") == "party")
     assert carried.height == party.height
@@ -51,3 +71,28 @@ def test_rescreen_carries_reviewed_false_positives(tmp_path: Path):
     assert "SPECIFIC_CATEGORY_1" in p2["reason_codes"]
     summary = json.loads((tmp_path / "y2" / "rescreen.json").read_text(encoding="utf-8"))
     assert summary["carried_reviews"]["false_positive"] == party.height
+
+
+@pytest.mark.slow  # starts a local Dask cluster
+def test_rescreen_on_dask_gives_the_outputs_of_the_local_engine(year_one, tmp_path: Path):
+    pytest.importorskip("distributed")
+    outs = {engine: tmp_path / engine for engine in ("local", "dask")}
+    for engine, out in outs.items():
+        # No --scheduler: the dask engine starts its own cluster on 127.0.0.1.
+        assert rescreen(year_one, out, "--engine", engine) == 0
+
+    for engine, out in outs.items():
+        manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+        assert manifest["extra"]["engine"]["name"] == engine
+    manifest = json.loads((outs["dask"] / "run.json").read_text(encoding="utf-8"))
+    assert manifest["extra"]["engine"]["scheduler"].startswith("tcp://127.0.0.1:")
+    for name in RESCREEN_OUTPUTS:
+        local, dask = (pl.read_parquet(out / name) for out in (outs["local"], outs["dask"]))
+        assert_frame_equal(dask, local)
+    changes = pl.read_parquet(outs["dask"] / "changes.parquet")
+    assert "review_carried" in changes["change"].to_list()
+    assert pl.read_parquet(outs["dask"] / "hits.reviewed.parquet").height > 0
+    local_summary, dask_summary = (
+        json.loads((out / "rescreen.json").read_text(encoding="utf-8"))
+        for out in (outs["local"], outs["dask"]))
+    assert dask_summary == local_summary

@@ -232,9 +232,9 @@ def rescreen_persons_command(input_path: Path, previous_dir: Path, decisions_fil
     from bulkscreen.rescreen import rescreen_persons
     from bulkscreen.screen.jobs import run_persons
 
-    # The re-screen runs on the local engine; --engine and --scheduler do not apply here.
-    summary = run_persons(input_path, run.out_dir, run.config, _as_of(as_of),
-                          **run.job_options())
+    # Screening runs on the engine asked for; carrying reviews forward reads its merged
+    # outputs, which are the same files on every engine.
+    summary = run.screen(run_persons, input_path, _as_of(as_of))
     report = rescreen_persons(run.out_dir, previous_dir, decisions_file)
     if not run.quiet:
         click.echo(json.dumps(report.summary, indent=2, default=str))
