@@ -9,7 +9,8 @@ Training queries are drawn with ``TRAIN_SEED`` from the ``train`` half of the en
 negatives. Every candidate pair the index proposes is featurised once by the kernel; weight
 vectors (random points of the simplex around the current weights) and the long-name
 Jaro-Winkler length are then scored in NumPy. The objective, at the hit threshold 0.90:
-every kind's recall at least brute-force Jaro-Winkler's on the same queries and no more than
+every kind's recall at least brute-force Jaro-Winkler's on the same queries (plus
+``JW_MARGIN``, so the held-out half keeps parity) and no more than
 0.02 under that of the starting weights, then the most recall, then the fewest false
 positives. Figures of the held-out half come from
 ``bench_names_accuracy.py`` only.
@@ -30,13 +31,16 @@ except ImportError:  # pragma: no cover
 
 THRESHOLD = 0.90
 JW_LENGTHS = (10_000, 24, 18, 14)
+JW_MARGIN = 0.01
+"""Recall above brute-force Jaro-Winkler's each kind must reach on the training half."""
 FP_WEIGHT = 1.0 / 1_000
 """Recall given up for one false positive per 10k unlisted names (tie-breaking only)."""
 
 
 def candidate_features(index, names: list[str], truth: list):
-    """Features of every (query, candidate) pair; truth flag; as-written JW; lengths."""
-    from rapidfuzz.distance import JaroWinkler
+    """Features of every (query, candidate) pair; truth flag; as-written JW; lengths; and
+    whether the pair is one edit apart with spaces removed."""
+    from rapidfuzz.distance import OSA, JaroWinkler
 
     from bulkscreen.lists.name_index import (
         CANDIDATES_PER_QUERY,
@@ -63,7 +67,8 @@ def candidate_features(index, names: list[str], truth: list):
     name_rows = cand_idx[query_rows, slots].astype(np.int64)
     queries = (codes, offsets, sorted_codes, sorted_offsets, keys.token_ptr, keys.token_weight)
     features, _ = pair_features(queries, query_rows.astype(np.int64), index.name_texts(),
-                                name_rows, np.array(FEATURE_WEIGHTS, dtype=np.float64), 10_000)
+                                name_rows, np.array(FEATURE_WEIGHTS, dtype=np.float64),
+                                (1e9, 1e9, 2.0, 2.0))
     list_texts = index.names.column("match_text").to_pylist()
     entry_keys = list(zip(index.names.column("list_id").to_pylist(),
                           index.names.column("entry_id").to_pylist(), strict=True))
@@ -71,12 +76,19 @@ def candidate_features(index, names: list[str], truth: list):
                            for q, n in zip(query_rows, name_rows, strict=True)])
     min_length = np.array([min(len(texts[q]), len(list_texts[n]))
                            for q, n in zip(query_rows, name_rows, strict=True)])
+    joined_queries = [t.replace(" ", "") for t in texts]
+    joined_names = [t.replace(" ", "") for t in list_texts]
+    one_edit = np.array([OSA.distance(joined_queries[q], joined_names[n], score_cutoff=1) <= 1
+                         for q, n in zip(query_rows, name_rows, strict=True)])
+    joined_min = np.array([min(len(joined_queries[q]), len(joined_names[n]))
+                           for q, n in zip(query_rows, name_rows, strict=True)])
     is_true = np.array([truth[q] is not None and entry_keys[n] == truth[q]
                         for q, n in zip(query_rows, name_rows, strict=True)])
     found = np.zeros(len(names), dtype=bool)
     found[query_rows[is_true]] = True
     return {"features": features.astype(np.float64), "query": query_rows, "true": is_true,
             "jw": jw_written, "min_length": min_length, "n": len(names),
+            "one_edit": one_edit, "joined_min": joined_min,
             "candidate_found": found}
 
 
@@ -87,13 +99,25 @@ def best_per_query(scores: np.ndarray, query: np.ndarray, mask: np.ndarray, n: i
     return out
 
 
+def keep_rules(data: dict, scores: np.ndarray, jw_length: int) -> np.ndarray:
+    """The kernel's keep rules (``KEEP_RULES``) with the long-name length ``jw_length``."""
+    from bulkscreen.lists.name_index import CONTAIN_COVERS, ONE_EDIT_MIN_LENGTH
+
+    features = data["features"]
+    keep = np.where(data["min_length"] >= jw_length, data["jw"], 0.0)
+    one_typo = data["one_edit"] & (data["joined_min"] >= ONE_EDIT_MIN_LENGTH)
+    covers = features[:, [2, 3]]
+    contained = ((covers.max(axis=1) >= CONTAIN_COVERS[0])
+                 & (covers.min(axis=1) >= CONTAIN_COVERS[1]) & (features[:, 4] >= 1.0))
+    keep = np.where(one_typo | contained, np.maximum(keep, features[:, 0]), keep)
+    return np.maximum(scores, keep)
+
+
 def evaluate_weights(sets: dict, weights: np.ndarray, jw_length: int) -> dict:
     """Recall per kind and FP per 10k at ``THRESHOLD`` for one weight vector."""
     figures = {}
     for label, data in sets.items():
-        scores = data["features"] @ weights
-        scores = np.where(data["min_length"] >= jw_length, np.maximum(scores, data["jw"]),
-                          scores)
+        scores = keep_rules(data, data["features"] @ weights, jw_length)
         if label == "negatives":
             any_best = best_per_query(scores, data["query"], np.ones_like(data["true"]),
                                       data["n"])
@@ -152,7 +176,7 @@ def fit(sets: dict, baseline: dict, start: np.ndarray, samples: int, seed: int =
     """Random search on the simplex (wide, then around the best so far)."""
     rng = np.random.default_rng(seed)
     start_figures = evaluate_weights(sets, start, JW_LENGTHS[0])
-    targets = {k: max(v, start_figures[k] - 0.02) for k, v in baseline.items()}
+    targets = {k: max(v + JW_MARGIN, start_figures[k] - 0.02) for k, v in baseline.items()}
     best = (-np.inf, start, JW_LENGTHS[0], {})
     for i in range(samples):
         if i == 0:

@@ -18,6 +18,7 @@ from bulkscreen_kernels.scoring import (
 
 WEIGHTS = (0.40, 0.10, 0.27, 0.15, 0.08)
 EVIDENCE_WEIGHTS = (0.02, 0.05, 0.03, 0.10, 0.10)
+NO_KEEP_RULES = (1e9, 1e9, 2.0, 2.0)
 TOKEN = st.text(alphabet="abcdeé", min_size=1, max_size=7)
 NAME = st.lists(TOKEN, min_size=1, max_size=4).map(" ".join)
 
@@ -50,21 +51,23 @@ def scored_pairs(draw):
 
 
 @settings(max_examples=150, deadline=None)
-@given(scored_pairs(), st.sampled_from([-1.0, 0.5, 0.8, 0.95]), st.sampled_from([5, 12, 10**9]))
-def test_scores_equal_naive_features_or_stop_below_the_floor(case, floor, jw_min_length):
+@given(scored_pairs(), st.sampled_from([-1.0, 0.5, 0.8, 0.95]),
+       st.sampled_from([(5.0, 4.0, 0.97, 0.5), (12.0, 1e9, 2.0, 2.0), (1e9, 5.0, 0.9, 0.3),
+                        (1e9, 1e9, 0.97, 0.5)]))
+def test_scores_equal_naive_features_or_stop_below_the_floor(case, floor, keep_rules):
     queries, q_weights, names, n_weights = case
     q_texts, n_texts = texts(queries, q_weights), texts(names, n_weights)
     cand = np.tile(np.arange(len(names), dtype=np.int32), (len(queries), 1))
-    scores = score_candidates(q_texts, n_texts, cand, np.array(WEIGHTS), jw_min_length, floor,
+    scores = score_candidates(q_texts, n_texts, cand, np.array(WEIGHTS), keep_rules, floor,
                               2)
     q_rows = np.repeat(np.arange(len(queries)), len(names))
     n_rows = np.tile(np.arange(len(names)), len(queries))
     full, full_scores = pair_features(q_texts, q_rows, n_texts, n_rows, np.array(WEIGHTS),
-                                      jw_min_length)
+                                      keep_rules)
     for p, (q, n) in enumerate(zip(q_rows, n_rows, strict=True)):
         expected = naive_scoring.features(queries[q], names[n], q_weights[q], n_weights[n])
         assert full[p].tolist() == pytest.approx([expected[f] for f in FEATURES], abs=1e-6)
-        exact = naive_scoring.combined(expected, WEIGHTS, queries[q], names[n], jw_min_length)
+        exact = naive_scoring.combined(expected, WEIGHTS, queries[q], names[n], keep_rules)
         assert full_scores[p] == pytest.approx(exact, abs=1e-6)
         if scores[q, n] >= floor:
             assert scores[q, n] == pytest.approx(exact, abs=1e-6)
@@ -75,7 +78,8 @@ def test_scores_equal_naive_features_or_stop_below_the_floor(case, floor, jw_min
 def test_token_swap_and_dropped_token_features():
     q = texts(["smith john", "john smith"], [[1.0, 1.0], [1.0, 1.0]])
     n = texts(["john smith", "john william smith"], [[1.0, 1.0], [1.0, 1.0, 1.0]])
-    full, _ = pair_features(q, np.array([0, 1]), n, np.array([0, 1]), np.array(WEIGHTS), 10**9)
+    full, _ = pair_features(q, np.array([0, 1]), n, np.array([0, 1]), np.array(WEIGHTS),
+                            NO_KEEP_RULES)
     swapped, dropped = (dict(zip(FEATURES, row, strict=True)) for row in full.tolist())
     assert swapped["query_cover"] == 1.0 and swapped["name_cover"] == 1.0
     assert swapped["jaro_winkler"] == 1.0 and swapped["levenshtein"] == 1.0
@@ -91,7 +95,7 @@ def test_typo_split_token_and_long_name_jaro_winkler():
     n = texts(["ivan petrov", "rosoboronexport", "global tradin partner x"],
               [[1.0, 1.0], [1.0], [1.0, 1.0, 1.0, 1.0]])
     rows = np.arange(3)
-    full, scores = pair_features(q, rows, n, rows, np.array(WEIGHTS), 18)
+    full, scores = pair_features(q, rows, n, rows, np.array(WEIGHTS), (18.0, 1e9, 2.0, 2.0))
     typo, joined, long_name = (dict(zip(FEATURES, row, strict=True)) for row in full.tolist())
     # A transposition in a token of four or more letters is one edit: nearly equal, though
     # Jaro-Winkler (no common prefix) alone would say 0.94.
@@ -181,3 +185,23 @@ def test_token_pruning_never_drops_a_pair_that_reaches_the_floor(a, b):
     exact = naive_scoring.token_similarity(a, b)
     if not token_may_match(a_codes, char_mask(a_codes), b_codes, char_mask(b_codes)):
         assert exact < TOKEN_MATCH_FLOOR
+
+
+def test_one_typo_and_contained_names_keep_their_jaro_winkler():
+    q = texts(["rs 76719", "rahman abu", "zenith engineering"],
+              [[1.0, 1.0], [1.0, 1.0], [1.0, 1.0]])
+    n = texts(["ra 76719", "rahman abu abdur", "intech engineering"],
+              [[1.0, 1.0], [1.0, 1.0, 1.0], [1.0, 1.0]])
+    rows = np.arange(3)
+    rules = (1e9, 5.0, 0.97, 0.5)
+    full, scores = pair_features(q, rows, n, rows, np.array(WEIGHTS), rules)
+    _, plain_scores = pair_features(q, rows, n, rows, np.array(WEIGHTS), NO_KEEP_RULES)
+    typo, contained, _ = (dict(zip(FEATURES, row, strict=True)) for row in full.tolist())
+    # "rs" and "ra" are too short to count as near tokens; one edit over the whole name is.
+    assert typo["query_cover"] < 0.8 and scores[0] == pytest.approx(typo["jaro_winkler"])
+    assert scores[0] > plain_scores[0]
+    # Every query token found in order: a dropped part keeps the whole-name similarity.
+    assert contained["query_cover"] == 1.0 and contained["name_cover"] < 0.97
+    assert scores[1] == pytest.approx(max(contained["jaro_winkler"], plain_scores[1]))
+    # Neither rule: one differing token of two is not contained, and is two edits away.
+    assert scores[2] == pytest.approx(plain_scores[2])

@@ -167,13 +167,13 @@ def test_features_and_explanation_text_is_pinned_on_real_names(index):
 
 def per_row_table(index, names, config, pieces) -> pa.Table:
     """The per-row assembly the vectorised one replaced: the reference for its output."""
-    from bulkscreen.lists.name_index import EVIDENCE_WEIGHTS, FEATURE_WEIGHTS, JW_MIN_LENGTH
+    from bulkscreen.lists.name_index import EVIDENCE_WEIGHTS, FEATURE_WEIGHTS, KEEP_RULES
     from bulkscreen_kernels.scoring import EVIDENCE, FEATURES, pair_features, row_evidence_deltas
 
     tables = []
     for rows, rank, name_ids, scores, query_ids, local_rows, queries, row_evidence in pieces:
         features, _ = pair_features(queries, query_ids, index.name_texts(), name_ids,
-                                    np.array(FEATURE_WEIGHTS, dtype=np.float64), JW_MIN_LENGTH)
+                                    np.array(FEATURE_WEIGHTS, dtype=np.float64), KEEP_RULES)
         deltas = row_evidence_deltas(local_rows, name_ids, index.arrays["name_entry"],
                                      row_evidence, index.entry_evidence(), EVIDENCE_WEIGHTS)
         matched = index.names.take(pa.array(name_ids))

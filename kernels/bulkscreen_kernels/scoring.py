@@ -179,12 +179,13 @@ def token_similarity(a, b, a_flags, b_flags, rows):
 
 @jit
 def _cover_order(query, query_token_weight, name, name_token_weight, scratch, out, weights,
-                 floor):
+                 floor, contain):
     """Fill ``out[QUERY_COVER]``, ``out[NAME_COVER]``, ``out[TOKEN_ORDER]``; return success.
 
     A first pass marks the token pairs that may reach the floor (lengths and character
-    masks); if the covers this allows cannot lift the pair (``out[JW]`` already set) to
-    ``floor``, nothing more is computed, the three features stay 0 and False is returned.
+    masks); if the covers this allows can neither lift the weighted sum (``out[JW]`` already
+    set) to ``floor`` nor meet the ``contain`` covers, nothing more is computed, the three
+    features stay 0 and False is returned.
     """
     a_flags, b_flags, rows, spans, floats, _, masks, may = scratch
     n_q = _token_spans(query, spans[0], spans[1])
@@ -221,7 +222,9 @@ def _cover_order(query, query_token_weight, name, name_token_weight, scratch, ou
         most -= weights[QUERY_COVER] * (1.0 - query_most / query_total)
     if name_total > 0:
         most -= weights[NAME_COVER] * (1.0 - name_most / name_total)
-    if most < floor:
+    if most < floor and not (out[JW] >= floor and _contained(query_most / max(query_total, 1e-12),
+                                                             name_most / max(name_total, 1e-12),
+                                                             1.0, contain)):
         return False
     query_covered = 0.0
     matched = 0
@@ -302,14 +305,40 @@ def _levenshtein_feature(query, query_sorted, name, name_sorted, weight, reachab
 
 
 @jit
+def _contained(query_cover, name_cover, token_order, contain):
+    """One name's tokens all found, in order, in the other, which is mostly covered too."""
+    most_cover, least_cover = contain
+    return (max(query_cover, name_cover) >= most_cover
+            and min(query_cover, name_cover) >= least_cover and token_order >= 1.0)
+
+
+@jit
+def _one_edit_apart(query, name, min_length, scratch):
+    """Whether the names, spaces removed, are at most one edit (OSA) apart and long enough."""
+    _, _, rows, _, _, joined, _, _ = scratch
+    q_len = _without_spaces(query, joined[0])
+    n_len = _without_spaces(name, joined[1])
+    if min(q_len, n_len) < min_length or abs(q_len - n_len) > 1:
+        return False
+    return osa_bounded_scratch(joined[0, :q_len], joined[1, :n_len], 1, rows) <= 1
+
+
+@jit
 def pair_features_scratch(query, query_sorted, query_token_weight, name, name_sorted,
-                          name_token_weight, weights, jw_min_length, floor, scratch, out):
+                          name_token_weight, weights, keep_rules, floor, scratch, out):
     """Fill ``out`` with the features of one pair and return its score.
 
+    ``keep_rules`` is ``(jw_min_length, one_edit_min_length, contain_most, contain_least)``:
+    the score is at least the Jaro-Winkler feature where one name is the other plus one
+    typo (spaces aside, both at least ``one_edit_min_length`` long), or where one name's
+    tokens are all in the other in order (covers ``contain_most`` and ``contain_least``),
+    and at least the as-written Jaro-Winkler where both are ``jw_min_length`` long.
     Features are computed cheapest-first; once the best score still reachable falls under
     ``floor`` the remaining features are left at 0 and that upper bound is returned, so a
     return value under ``floor`` means "cannot reach the floor", not an exact score.
     """
+    jw_min_length, one_edit_min_length, contain_most, contain_least = keep_rules
+    contain = (contain_most, contain_least)
     a_flags, b_flags, _, _, _, _, _, _ = scratch
     for f in range(N_FEATURES):
         out[f] = 0.0
@@ -318,10 +347,16 @@ def pair_features_scratch(query, query_sorted, query_token_weight, name, name_so
     out[JW] = max(jw, jw_sorted)
     # Long names keep at least their as-written Jaro-Winkler.
     keep = jw if min(query.shape[0], name.shape[0]) >= jw_min_length else 0.0
+    # One typo anywhere (short tokens, token splits) keeps the whole-name similarity.
+    if out[JW] > keep and out[JW] >= floor and _one_edit_apart(query, name,
+                                                                one_edit_min_length, scratch):
+        keep = out[JW]
     if not _cover_order(query, query_token_weight, name, name_token_weight, scratch, out,
-                        weights, floor):
+                        weights, floor, contain):
         return max(1.0 - weights[JW] * (1.0 - out[JW]) - weights[QUERY_COVER]
                    - weights[NAME_COVER], keep)
+    if _contained(out[QUERY_COVER], out[NAME_COVER], out[TOKEN_ORDER], contain):
+        keep = max(keep, out[JW])
     reachable = 1.0
     for f in (JW, QUERY_COVER, NAME_COVER, TOKEN_ORDER):
         reachable -= weights[f] * (1.0 - out[f])
@@ -352,7 +387,7 @@ def _longest(offsets):
 
 
 @jit
-def _pair_score(queries, q, names, n, weights, jw_min_length, floor, scratch, out):
+def _pair_score(queries, q, names, n, weights, keep_rules, floor, scratch, out):
     q_codes, q_offsets, q_sorted_codes, q_sorted_offsets, q_token_ptr, q_token_weight = queries
     n_codes, n_offsets, n_sorted_codes, n_sorted_offsets, n_token_ptr, n_token_weight = names
     return pair_features_scratch(
@@ -360,11 +395,11 @@ def _pair_score(queries, q, names, n, weights, jw_min_length, floor, scratch, ou
         q_token_weight[q_token_ptr[q]:q_token_ptr[q + 1]],
         _string(n_codes, n_offsets, n), _string(n_sorted_codes, n_sorted_offsets, n),
         n_token_weight[n_token_ptr[n]:n_token_ptr[n + 1]],
-        weights, jw_min_length, floor, scratch, out)
+        weights, keep_rules, floor, scratch, out)
 
 
 @jit_parallel
-def score_candidates(queries, names, cand_idx, weights, jw_min_length, floor, n_chunks):
+def score_candidates(queries, names, cand_idx, weights, keep_rules, floor, n_chunks):
     """Combined score of every (query, candidate) pair.
 
     Parameters
@@ -375,9 +410,10 @@ def score_candidates(queries, names, cand_idx, weights, jw_min_length, floor, n_
         int32 ``(n_queries, k)`` candidate name ids, ``-1`` for none.
     weights
         float64 feature weights in ``FEATURES`` order, summing to 1.
-    jw_min_length
-        Names at least this long on both sides score at least their as-written
-        Jaro-Winkler.
+    keep_rules
+        ``(jw_min_length, one_edit_min_length, contain_most, contain_least)``, floats:
+        when a score is at least a Jaro-Winkler value (see
+        :func:`pair_features_scratch`).
     floor
         Pairs that cannot reach this score stop early and score below it.
     n_chunks
@@ -400,13 +436,13 @@ def score_candidates(queries, names, cand_idx, weights, jw_min_length, floor, n_
                 n = cand_idx[q, c]
                 if n < 0:
                     break
-                scores[q, c] = _pair_score(queries, q, names, n, weights, jw_min_length,
+                scores[q, c] = _pair_score(queries, q, names, n, weights, keep_rules,
                                            floor, scratch, features)
     return scores
 
 
 @jit
-def pair_features(queries, query_rows, names, name_rows, weights, jw_min_length):
+def pair_features(queries, query_rows, names, name_rows, weights, keep_rules):
     """Full feature vectors and scores of chosen (query, name) pairs, for explanations.
 
     Returns
@@ -423,7 +459,7 @@ def pair_features(queries, query_rows, names, name_rows, weights, jw_min_length)
     features = np.empty(N_FEATURES, dtype=np.float64)
     for p in range(n_pairs):
         scores[p] = _pair_score(queries, query_rows[p], names, name_rows[p], weights,
-                                jw_min_length, -np.inf, scratch, features)
+                                keep_rules, -np.inf, scratch, features)
         for f in range(N_FEATURES):
             out[p, f] = features[f]
     return out, scores

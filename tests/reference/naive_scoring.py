@@ -65,13 +65,27 @@ def features(query: str, name: str, query_weights: list[float], name_weights: li
 
 
 def combined(feature_values: dict[str, float], weights: tuple[float, ...], query: str = "",
-             name: str = "", jw_min_length: int = 10**9) -> float:
-    """Weighted sum in ``FEATURE_ORDER``; names both at least ``jw_min_length`` long score
-    at least their as-written Jaro-Winkler."""
+             name: str = "", keep_rules: tuple[float, ...] = (1e9, 1e9, 2.0, 2.0)) -> float:
+    """Weighted sum in ``FEATURE_ORDER``, raised by the keep rules
+    ``(jw_min_length, one_edit_min_length, contain_most, contain_least)``: names both at
+    least ``jw_min_length`` long score at least their as-written Jaro-Winkler; names one OSA
+    edit apart with spaces removed (both at least ``one_edit_min_length`` long), and names
+    whose covers are at least ``contain_most`` / ``contain_least`` with tokens in order, score
+    at least the Jaro-Winkler feature."""
+    jw_min_length, one_edit_min_length, contain_most, contain_least = keep_rules
     total = sum(w * feature_values[f] for w, f in zip(weights, FEATURE_ORDER, strict=True))
+    keep = 0.0
     if min(len(query), len(name)) >= jw_min_length:
-        total = max(total, jaro_winkler(query, name))
-    return total
+        keep = jaro_winkler(query, name)
+    joined_query, joined_name = query.replace(" ", ""), name.replace(" ", "")
+    if (min(len(joined_query), len(joined_name)) >= one_edit_min_length
+            and osa(joined_query, joined_name) <= 1):
+        keep = max(keep, feature_values["jaro_winkler"])
+    covers = (feature_values["query_cover"], feature_values["name_cover"])
+    if (max(covers) >= contain_most and min(covers) >= contain_least
+            and feature_values["token_order"] >= 1.0):
+        keep = max(keep, feature_values["jaro_winkler"])
+    return max(total, keep)
 
 
 def evidence(query_country: int, query_year: int, query_type: int, entry_type: int,

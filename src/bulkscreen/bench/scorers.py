@@ -58,7 +58,7 @@ def party_names_scores(names_a: Sequence[str], names_b: Sequence[str],
     numpy.ndarray
         float32 scores in [0, 1]; 0 where either name normalises to nothing.
     """
-    from bulkscreen.lists.name_index import FEATURE_WEIGHTS, JW_MIN_LENGTH
+    from bulkscreen.lists.name_index import FEATURE_WEIGHTS, KEEP_RULES
     from bulkscreen_kernels.scoring import pair_features
 
     if len(names_a) != len(names_b):
@@ -75,7 +75,7 @@ def party_names_scores(names_a: Sequence[str], names_b: Sequence[str],
     queries = _text_tuple([texts_a[i] for i in rows], index)
     names = _text_tuple([texts_b[i] for i in rows], index)
     pair_rows = np.arange(rows.shape[0], dtype=np.int64)
-    _, combined = pair_features(queries, pair_rows, names, pair_rows, weights, JW_MIN_LENGTH)
+    _, combined = pair_features(queries, pair_rows, names, pair_rows, weights, KEEP_RULES)
     # The kernel's exact float64 score, rounded to float32 as in a run.
     scores[rows] = np.clip(combined, 0.0, 1.0).astype(np.float32)
     return scores

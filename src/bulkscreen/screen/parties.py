@@ -27,7 +27,7 @@ from bulkscreen.lists.name_index import (
     ENTITY_TYPE_CODES,
     EVIDENCE_WEIGHTS,
     FEATURE_WEIGHTS,
-    JW_MIN_LENGTH,
+    KEEP_RULES,
     MAX_POSTINGS_PER_QUERY,
     MIN_CANDIDATE_OVERLAP,
     NameIndex,
@@ -157,7 +157,7 @@ def _score_block(index: NameIndex, texts: list[str], floor: float
                                 MIN_CANDIDATE_OVERLAP), _work_chunks())
     queries = (codes, offsets, sorted_codes, sorted_offsets, keys.token_ptr, keys.token_weight)
     scores = score_candidates(queries, index.name_texts(), cand_idx,
-                              np.array(FEATURE_WEIGHTS, dtype=np.float64), JW_MIN_LENGTH, floor,
+                              np.array(FEATURE_WEIGHTS, dtype=np.float64), KEEP_RULES, floor,
                               _work_chunks())
     return cand_idx, scores, queries
 
@@ -318,7 +318,7 @@ def _pair_features_once(queries, query_ids: np.ndarray, index: NameIndex, name_i
     pair_key = query_ids.astype(np.int64) * max(index.n_names, 1) + name_ids
     _, first, inverse = np.unique(pair_key, return_index=True, return_inverse=True)
     features, _ = pair_features(queries, query_ids[first], index.name_texts(), name_ids[first],
-                                np.array(FEATURE_WEIGHTS, dtype=np.float64), JW_MIN_LENGTH)
+                                np.array(FEATURE_WEIGHTS, dtype=np.float64), KEEP_RULES)
     return features[inverse.ravel()]
 
 
