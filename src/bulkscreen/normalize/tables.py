@@ -208,10 +208,12 @@ class StripTable:
             self.near_by_deletion and len(token) >= _MIN_FUZZY_LENGTH
             and token not in self.vocabulary and token.isascii() and token.isalpha()
         ):
-            candidates: set[str] = set()
-            for variant in _deletions(token):
-                candidates.update(self.near_by_deletion.get(variant, ()))
-            words = tuple(sorted(w for w in candidates if one_edit_apart(token, w)))
+            # Most tokens share no deletion with a form word: look up before building sets.
+            lookup = self.near_by_deletion.get
+            found_words = [hit for hit in map(lookup, _deletions(token)) if hit]
+            if found_words:
+                candidates = set().union(*found_words)
+                words = tuple(sorted(w for w in candidates if one_edit_apart(token, w)))
             for word in words:
                 if word in self.leading_first:
                     roles |= NEAR_LEADING
