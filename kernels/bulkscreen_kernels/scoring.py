@@ -178,21 +178,16 @@ def token_similarity(a, b, a_flags, b_flags, rows):
 
 
 @jit
-def _cover_order(query, query_token_weight, name, name_token_weight, scratch, out, weights,
-                 floor, contain):
-    """Fill ``out[QUERY_COVER]``, ``out[NAME_COVER]``, ``out[TOKEN_ORDER]``; return success.
+def _cover_bounds(query, query_token_weight, name, name_token_weight, scratch):
+    """Upper bounds of ``query_cover`` and ``name_cover`` from lengths and character masks.
 
-    A first pass marks the token pairs that may reach the floor (lengths and character
-    masks); if the covers this allows can neither lift the weighted sum (``out[JW]`` already
-    set) to ``floor`` nor meet the ``contain`` covers, nothing more is computed, the three
-    features stay 0 and False is returned.
+    Marks in the scratch which token pairs may reach the token floor (``may``) and leaves
+    the token spans there for :func:`_cover_order`.
     """
-    a_flags, b_flags, rows, spans, floats, _, masks, may = scratch
+    _, _, _, spans, floats, _, masks, may = scratch
     n_q = _token_spans(query, spans[0], spans[1])
     n_n = _token_spans(name, spans[2], spans[3])
-    name_best = floats[1]
     for j in range(n_n):
-        name_best[j] = 0.0
         masks[1, j] = char_mask(name[spans[2, j]:spans[3, j]])
     for i in range(n_q):
         masks[0, i] = char_mask(query[spans[0, i]:spans[1, i]])
@@ -217,15 +212,25 @@ def _cover_order(query, query_token_weight, name, name_token_weight, scratch, ou
             if may[i, j]:
                 name_most += weight
                 break
-    most = 1.0 - weights[JW] * (1.0 - out[JW])
-    if query_total > 0:
-        most -= weights[QUERY_COVER] * (1.0 - query_most / query_total)
-    if name_total > 0:
-        most -= weights[NAME_COVER] * (1.0 - name_most / name_total)
-    if most < floor and not (out[JW] >= floor and _contained(query_most / max(query_total, 1e-12),
-                                                             name_most / max(name_total, 1e-12),
-                                                             1.0, contain)):
-        return False
+    floats[0, 0] = n_q
+    floats[0, 1] = n_n
+    return (query_most / query_total if query_total > 0 else 0.0,
+            name_most / name_total if name_total > 0 else 0.0)
+
+
+@jit
+def _cover_order(query, query_token_weight, name, name_token_weight, scratch, out):
+    """Fill ``out[QUERY_COVER]``, ``out[NAME_COVER]``, ``out[TOKEN_ORDER]``.
+
+    Runs after :func:`_cover_bounds` on the same pair; pairs it ruled out count as unmatched.
+    """
+    a_flags, b_flags, rows, spans, floats, _, _, may = scratch
+    n_q = np.int64(floats[0, 0])
+    n_n = np.int64(floats[0, 1])
+    name_best = floats[1]
+    for j in range(n_n):
+        name_best[j] = 0.0
+    query_total = 0.0
     query_covered = 0.0
     matched = 0
     in_order = 0
@@ -246,21 +251,23 @@ def _cover_order(query, query_token_weight, name, name_token_weight, scratch, ou
             if sim > name_best[j]:
                 name_best[j] = sim
         weight = query_token_weight[i] if i < query_token_weight.shape[0] else 1.0
+        query_total += weight
         if best >= TOKEN_MATCH_FLOOR:
             query_covered += weight * best
             if matched > 0 and partner > last_partner:
                 in_order += 1
             matched += 1
             last_partner = partner
+    name_total = 0.0
     name_covered = 0.0
     for j in range(n_n):
         weight = name_token_weight[j] if j < name_token_weight.shape[0] else 1.0
+        name_total += weight
         if name_best[j] >= TOKEN_MATCH_FLOOR:
             name_covered += weight * name_best[j]
     out[QUERY_COVER] = query_covered / query_total if query_total > 0 else 0.0
     out[NAME_COVER] = name_covered / name_total if name_total > 0 else 0.0
     out[TOKEN_ORDER] = in_order / (matched - 1) if matched > 1 else 1.0
-    return True
 
 
 @jit
@@ -313,6 +320,18 @@ def _contained(query_cover, name_cover, token_order, contain):
 
 
 @jit
+def _may_be_one_edit(query, name, min_length):
+    """Whether the names could be one edit apart with spaces removed (lengths only)."""
+    q_len = query.shape[0]
+    n_len = name.shape[0]
+    for p in range(q_len):
+        q_len -= query[p] == SPACE
+    for p in range(n_len):
+        n_len -= name[p] == SPACE
+    return min(q_len, n_len) >= min_length and abs(q_len - n_len) <= 1
+
+
+@jit
 def _one_edit_apart(query, name, min_length, scratch):
     """Whether the names, spaces removed, are at most one edit (OSA) apart and long enough."""
     _, _, rows, _, _, joined, _, _ = scratch
@@ -342,19 +361,29 @@ def pair_features_scratch(query, query_sorted, query_token_weight, name, name_so
     a_flags, b_flags, _, _, _, _, _, _ = scratch
     for f in range(N_FEATURES):
         out[f] = 0.0
+    long_names = min(query.shape[0], name.shape[0]) >= jw_min_length
+    # Cheapest first: token bounds (no Jaro-Winkler yet) can rule most candidates out.
+    query_most, name_most = _cover_bounds(query, query_token_weight, name, name_token_weight,
+                                          scratch)
+    most = 1.0 - weights[QUERY_COVER] * (1.0 - query_most) - weights[NAME_COVER] * (
+        1.0 - name_most)
+    may_contain = _contained(query_most, name_most, 1.0, contain)
+    if most < floor and not (long_names or may_contain
+                             or _may_be_one_edit(query, name, one_edit_min_length)):
+        return most
     jw = jaro_winkler_scratch(query, name, PREFIX_WEIGHT, a_flags, b_flags)
     jw_sorted = jaro_winkler_scratch(query_sorted, name_sorted, PREFIX_WEIGHT, a_flags, b_flags)
     out[JW] = max(jw, jw_sorted)
     # Long names keep at least their as-written Jaro-Winkler.
-    keep = jw if min(query.shape[0], name.shape[0]) >= jw_min_length else 0.0
+    keep = jw if long_names else 0.0
     # One typo anywhere (short tokens, token splits) keeps the whole-name similarity.
     if out[JW] > keep and out[JW] >= floor and _one_edit_apart(query, name,
                                                                 one_edit_min_length, scratch):
         keep = out[JW]
-    if not _cover_order(query, query_token_weight, name, name_token_weight, scratch, out,
-                        weights, floor, contain):
-        return max(1.0 - weights[JW] * (1.0 - out[JW]) - weights[QUERY_COVER]
-                   - weights[NAME_COVER], keep)
+    most -= weights[JW] * (1.0 - out[JW])
+    if most < floor and not (out[JW] >= floor and may_contain):
+        return max(most, keep)
+    _cover_order(query, query_token_weight, name, name_token_weight, scratch, out)
     if _contained(out[QUERY_COVER], out[NAME_COVER], out[TOKEN_ORDER], contain):
         keep = max(keep, out[JW])
     reachable = 1.0
