@@ -514,9 +514,10 @@ def _party_findings(findings, rules, party, b, row16, group_a, version) -> np.nd
         return top
     idx = party["hit_index"]
     rows = party["rows"]
-    col = {name: [table.column(name)[int(i)].as_py() for i in idx]
-           for name in ("field", "query_value", "list_id", "list_version", "entry_id",
-                        "matched_name", "alias_kind", "score", "features", "explanation")}
+    taken = table.select(["field", "query_value", "list_id", "list_version", "entry_id",
+                          "matched_name", "alias_kind", "score", "features", "explanation"]
+                         ).take(pa.array(np.asarray(idx, dtype=np.int64)))
+    col = {name: taken.column(name).to_pylist() for name in taken.column_names}
     scores = np.array([s if s is not None else 0.0 for s in col["score"]], dtype=np.float32)
     np.maximum.at(top, rows, scores)
     requirement = next((r for r in rules.ruleset.catch_all.requirements
