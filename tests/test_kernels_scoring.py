@@ -52,22 +52,23 @@ def scored_pairs(draw):
 
 @settings(max_examples=150, deadline=None)
 @given(scored_pairs(), st.sampled_from([-1.0, 0.5, 0.8, 0.95]),
+       st.sampled_from([WEIGHTS, (0.49, 0.0, 0.28, 0.15, 0.08), (0.5, 0.0, 0.0, 0.0, 0.5)]),
        st.sampled_from([(5.0, 4.0, 0.97, 0.5), (12.0, 1e9, 2.0, 2.0), (1e9, 5.0, 0.9, 0.3),
                         (1e9, 1e9, 0.97, 0.5)]))
-def test_scores_equal_naive_features_or_stop_below_the_floor(case, floor, keep_rules):
+def test_scores_equal_naive_features_or_stop_below_the_floor(case, floor, weights, keep_rules):
     queries, q_weights, names, n_weights = case
     q_texts, n_texts = texts(queries, q_weights), texts(names, n_weights)
     cand = np.tile(np.arange(len(names), dtype=np.int32), (len(queries), 1))
-    scores = score_candidates(q_texts, n_texts, cand, np.array(WEIGHTS), keep_rules, floor,
+    scores = score_candidates(q_texts, n_texts, cand, np.array(weights), keep_rules, floor,
                               2)
     q_rows = np.repeat(np.arange(len(queries)), len(names))
     n_rows = np.tile(np.arange(len(names)), len(queries))
-    full, full_scores = pair_features(q_texts, q_rows, n_texts, n_rows, np.array(WEIGHTS),
+    full, full_scores = pair_features(q_texts, q_rows, n_texts, n_rows, np.array(weights),
                                       keep_rules)
     for p, (q, n) in enumerate(zip(q_rows, n_rows, strict=True)):
         expected = naive_scoring.features(queries[q], names[n], q_weights[q], n_weights[n])
         assert full[p].tolist() == pytest.approx([expected[f] for f in FEATURES], abs=1e-6)
-        exact = naive_scoring.combined(expected, WEIGHTS, queries[q], names[n], keep_rules)
+        exact = naive_scoring.combined(expected, weights, queries[q], names[n], keep_rules)
         assert full_scores[p] == pytest.approx(exact, abs=1e-6)
         if scores[q, n] >= floor:
             assert scores[q, n] == pytest.approx(exact, abs=1e-6)

@@ -24,9 +24,11 @@ Features of a (query, list name) pair, each in [0, 1], in ``FEATURES`` order:
 ``token_order``
     Share of consecutive matched query tokens whose partners keep their order.
 
-The score is the weighted sum of the features, or, where both names are at least
-``jw_min_length`` characters long, the as-written Jaro-Winkler if that is higher (long
-strings rarely reach a high Jaro-Winkler by chance).
+The score is the weighted sum of the features, raised by the keep rules (see
+:func:`pair_features_scratch`): to the ``jaro_winkler`` feature where the names are one
+typo apart with spaces removed, or where one name's tokens are all in the other in order;
+to the as-written Jaro-Winkler where both names are at least ``jw_min_length`` characters
+long (long strings rarely reach a high Jaro-Winkler by chance).
 
 Evidence, applied per query row where both sides have it, as signed score deltas:
 country (query country among the entry's), birth year (equal, or more than one year apart),
@@ -82,19 +84,19 @@ def _token_spans(text, starts, stops):
 
 
 @jit
-def make_scratch(longest):
+def make_scratch(longest, query_tokens, name_tokens):
     """Buffers for :func:`pair_features_scratch`.
 
     (a_flags, b_flags, rows, spans, floats, joined, masks, may): rows holds three DP rows,
     joined the names with spaces removed (query, name, and their token-sorted forms), masks
     the character masks of the query's and the name's tokens, may which token pairs may
-    reach the token floor.
+    reach the token floor (sized by the most tokens of any query and any name).
     """
     size = longest + 2
     return (np.zeros(size, np.bool_), np.zeros(size, np.bool_), np.empty((3, size), np.int64),
             np.empty((4, size), np.int64), np.empty((2, size), np.float64),
             np.empty((4, size), np.uint32), np.empty((2, size), np.uint64),
-            np.empty((size, size), np.bool_))
+            np.empty((query_tokens + 1, name_tokens + 1), np.bool_))
 
 
 @jit
@@ -161,8 +163,9 @@ def token_similarity(a, b, a_flags, b_flags, rows):
     """Mean of Jaro-Winkler and ``1 - OSA / longer length`` of two tokens.
 
     One edit between tokens of at least ``TYPO_MIN_LENGTH`` characters scores at least
-    ``ONE_EDIT_SIMILARITY``. Below ``TOKEN_MATCH_FLOOR`` the value is only a lower bound
-    (edit distances that cannot lift the pair over the floor are not finished).
+    ``ONE_EDIT_SIMILARITY``. Below ``TOKEN_MATCH_FLOOR`` the value is not exact (an edit
+    distance that cannot lift the pair over the floor is capped, not finished), only known
+    to be under the floor.
     """
     jw = jaro_winkler_scratch(a, b, PREFIX_WEIGHT, a_flags, b_flags)
     longer = max(a.shape[0], b.shape[0])
@@ -353,8 +356,10 @@ def pair_features_scratch(query, query_sorted, query_token_weight, name, name_so
     tokens are all in the other in order (covers ``contain_most`` and ``contain_least``),
     and at least the as-written Jaro-Winkler where both are ``jw_min_length`` long.
     Features are computed cheapest-first; once the best score still reachable falls under
-    ``floor`` the remaining features are left at 0 and that upper bound is returned, so a
-    return value under ``floor`` means "cannot reach the floor", not an exact score.
+    ``floor`` the remaining features are left at 0 and a value under ``floor`` is returned
+    (or the exact score, where a keep rule lifts it to ``floor`` or more): a return value
+    under ``floor`` means "cannot reach the floor", not an exact score. With a zero
+    ``levenshtein`` weight and a finite floor, that feature is left at 0.
     """
     jw_min_length, one_edit_min_length, contain_most, contain_least = keep_rules
     contain = (contain_most, contain_least)
@@ -408,6 +413,18 @@ def _string(codes, offsets, i):
 
 
 @jit
+def _most_tokens(codes, offsets):
+    """Most space-separated tokens in any one text (spaces + 1, an upper bound)."""
+    most = 1
+    for i in range(offsets.shape[0] - 1):
+        spaces = 0
+        for p in range(offsets[i], offsets[i + 1]):
+            spaces += codes[p] == SPACE
+        most = max(most, spaces + 1)
+    return most
+
+
+@jit
 def _longest(offsets):
     longest = 1
     for i in range(offsets.shape[0] - 1):
@@ -456,9 +473,11 @@ def score_candidates(queries, names, cand_idx, weights, keep_rules, floor, n_chu
     n_queries, k = cand_idx.shape
     scores = np.full((n_queries, k), -1.0, dtype=np.float32)
     longest = max(_longest(queries[1]), _longest(names[1]))
+    query_tokens = _most_tokens(queries[0], queries[1])
+    name_tokens = _most_tokens(names[0], names[1])
     n_chunks = min(n_queries, max(1, n_chunks))
     for chunk in numba.prange(n_chunks):
-        scratch = make_scratch(longest)
+        scratch = make_scratch(longest, query_tokens, name_tokens)
         features = np.empty(N_FEATURES, dtype=np.float64)
         for q in range(chunk, n_queries, n_chunks):
             for c in range(k):
@@ -484,7 +503,8 @@ def pair_features(queries, query_rows, names, name_rows, weights, keep_rules):
     n_pairs = query_rows.shape[0]
     out = np.zeros((n_pairs, N_FEATURES), dtype=np.float32)
     scores = np.zeros(n_pairs, dtype=np.float64)
-    scratch = make_scratch(max(_longest(queries[1]), _longest(names[1])))
+    scratch = make_scratch(max(_longest(queries[1]), _longest(names[1])),
+                           _most_tokens(queries[0], queries[1]), _most_tokens(names[0], names[1]))
     features = np.empty(N_FEATURES, dtype=np.float64)
     for p in range(n_pairs):
         scores[p] = _pair_score(queries, query_rows[p], names, name_rows[p], weights,

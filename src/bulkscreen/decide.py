@@ -144,7 +144,7 @@ def combine(n_rows: int, findings: Findings) -> Decisions:
     # Stable sort: by row, then reason rank, then insertion order.
     order = np.lexsort((np.arange(len(rows)), ranks, rows)) if len(rows) else rows
     n_hits = np.bincount(rows, minlength=n_rows).astype(np.int32)
-    # Python ints: a dict lookup keyed by NumPy scalars costs several times more per row.
+    # Python ints: indexing with NumPy scalars costs several times more per row.
     decision = [DECISION_BY_SEVERITY[s] for s in severity.tolist()]
     reason_codes: list[list[str]] = [[] for _ in range(n_rows)]
     texts: list[list[str]] = [[] for _ in range(n_rows)]

@@ -8,10 +8,8 @@ Each table lists surfaces with a canonical form and a position (``edge``, ``pref
   Hangul), for stripping inside words: 株式会社アドミラルティ造船所.
 
 The legal-form table is also compiled leniently, for forms as they are mistyped in lists
-and shipping papers: a Latin-script surface of three or more words strips with any one word
-dropped ("closed joint stock"), and a word one edit away from a word of a Latin-script
-surface may be read as that word ("limited liability cmpany") when that lets a form be
-stripped.
+and shipping papers: a word one edit away from a word of a Latin-script surface may be read
+as that word ("limited liability cmpany") when that lets a form be stripped.
 """
 
 from __future__ import annotations
@@ -91,7 +89,7 @@ class StripTable:
     trailing_last: set[str] = field(default_factory=set)
     inner_first: set[str] = field(default_factory=set)
     # Token keys of Latin-script surfaces, in row order, for the lenient compilation.
-    latin_keys: list[tuple[tuple[str, ...], Form, bool]] = field(default_factory=list)
+    latin_keys: list[tuple[tuple[str, ...], Form]] = field(default_factory=list)
     # Misspelt words (filled by finish(lenient=True)): vocabulary words by their one-letter
     # deletions (symmetric delete), and a memo of token -> (role bits, near words).
     near_by_deletion: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -102,11 +100,8 @@ class StripTable:
     # For each vocabulary word, the other words of each form holding it.
     _partners: dict[str, list[frozenset[str]]] = field(default_factory=dict)
 
-    def add(self, surface: str, form: Form, *, shorten: bool = True) -> None:
-        """Compile one surface into the table (the first row for a surface wins).
-
-        ``shorten`` marks a surface whose shorter phrases a lenient table also strips.
-        """
+    def add(self, surface: str, form: Form) -> None:
+        """Compile one surface into the table (the first row for a surface wins)."""
         folded = fold_characters(surface)
         if _UNSPACED_SCRIPT.search(folded):
             if all(existing != folded for existing, _ in self.unspaced):
@@ -118,7 +113,7 @@ class StripTable:
         if not key:
             return
         if dominant_script(folded) == "Latn":
-            self.latin_keys.append((key, form, shorten))
+            self.latin_keys.append((key, form))
         self._add_key(key, form)
 
     def _add_key(self, key: tuple[str, ...], form: Form) -> None:
@@ -139,28 +134,20 @@ class StripTable:
         Parameters
         ----------
         lenient
-            Also compile the Latin-script surfaces of three or more words added with
-            ``shorten`` with any one word dropped (unless the shorter phrase is a surface
-            itself; among shorter phrases the first row wins), and index the words of all
-            Latin-script surfaces for reading misspelt tokens (:meth:`read_misspelt`).
+            Also index the words of all Latin-script surfaces for reading misspelt tokens
+            (:meth:`read_misspelt`).
         """
         # Longest first, so 股份有限公司 wins over 有限公司.
         self.unspaced.sort(key=lambda item: (-len(item[0]), item[0]))
         if not lenient:
             return
-        surfaces = set(self.leading) | set(self.trailing) | set(self.inner)
-        for key, form, shorten in self.latin_keys:
-            if len(key) < 3 or not shorten:
-                continue
-            for index in range(len(key)):
-                shorter = key[:index] + key[index + 1:]
-                if shorter not in surfaces:
-                    self._add_key(shorter, form)
+        # Forms with a word dropped are not compiled: a shortened form can match inside a
+        # longer one and leave its other words behind ("corporation gelios").
         self._index_vocabulary()
 
     def _index_vocabulary(self) -> None:
         words = {
-            word for key, _, _ in self.latin_keys for word in key
+            word for key, _ in self.latin_keys for word in key
             if len(word) >= _MIN_FUZZY_LENGTH and word.isascii() and word.isalpha()
         }
         by_deletion: dict[str, set[str]] = {}
@@ -270,7 +257,7 @@ class StripTable:
         if not misspelt:
             return tokens
         best = tokens
-        best_left = -1
+        best_left = best_forms = -1
         # A second pass reads a word whose form needed another misspelt word read first
         # ("obschestvo s ogranichennoi otvetstvennostyu").
         while misspelt:
@@ -282,13 +269,19 @@ class StripTable:
                     if not self._may_complete_form(trial, word):
                         continue
                     if best_left < 0:
-                        best_left = len(self._strip_all(best)[0])
+                        best_left, best_forms = (len(part) for part in self._strip_all(best))
                     left, found = self._strip_all(trial)
+                    # A short token read as a form of its own, one word long, would eat
+                    # given names ("Behrad" as "berhad"); joining a form ("opne joint
+                    # stock company") or completing a longer one is fine.
+                    alone = best_left - len(left) < 2 and len(found) > best_forms
+                    if alone and len(best[index]) < _MIN_LONE_READING_LENGTH:
+                        continue
                     if len(left) < best_left and left.count(word) < trial.count(word):
                         outcomes.setdefault((tuple(left), tuple(found)), trial)
                 if len(outcomes) == 1:
-                    ((left, _), trial), = outcomes.items()
-                    best, best_left = trial, len(left)
+                    ((left, found), trial), = outcomes.items()
+                    best, best_left, best_forms = trial, len(left), len(found)
                 else:
                     still_misspelt.append((index, words))
             if len(still_misspelt) == len(misspelt):
@@ -418,6 +411,10 @@ def _longest(
     return 0, None
 
 
+_MIN_LONE_READING_LENGTH = 7
+"""Shortest misspelt token read as a form word that strips with no other word."""
+
+
 def _deletions(word: str) -> list[str]:
     """The word and each string made by deleting one of its characters."""
     return [word, *(word[:i] + word[i + 1:] for i in range(len(word)))]
@@ -533,16 +530,12 @@ def _read_rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
 def build_table(name: str, rows: list[dict[str, str]], *, lenient: bool = False) -> StripTable:
     """Compile table rows (dicts with surface, canonical, position) into a StripTable.
 
-    ``lenient`` adds shortened phrases and misspelt-word reading (see
-    :meth:`StripTable.finish`); the legal-form table is compiled so. Only curated rows
-    (``source`` ``curated`` or absent) are shortened: the long official names of the GLEIF
-    entity legal forms ("international business company", "general business corporation")
-    would shorten to everyday words of company names ("international company").
+    ``lenient`` adds misspelt-word reading (see :meth:`StripTable.finish`); the legal-form
+    table is compiled so.
     """
     table = StripTable(name)
     for row in rows:
-        shorten = (row.get("source") or "curated") == "curated"
-        table.add(row["surface"], Form(row["canonical"], row["position"]), shorten=shorten)
+        table.add(row["surface"], Form(row["canonical"], row["position"]))
     table.finish(lenient=lenient)
     return table
 

@@ -150,13 +150,10 @@ def _has_consonant(token: str) -> bool:
 def join_initials(tokens: list[str]) -> list[str]:
     """Join runs of single letters: "j p morgan" (from "J.P. Morgan") -> "jp morgan".
 
-    An "and" between two single letters joins them too, so "J & M", "J AND M" and "J M"
-    agree ("jm").
+    An "and" between letters is kept: "K & K" joined to "kk" would read as a legal form.
     """
     if not tokens or min(map(len, tokens)) > 1:
         return tokens
-    if "and" in tokens:
-        tokens = _drop_and_between_letters(tokens)
     joined: list[str] = []
     run: list[str] = []
     for token in tokens:
@@ -174,17 +171,6 @@ def join_initials(tokens: list[str]) -> list[str]:
 
 def _is_letter(token: str) -> bool:
     return len(token) == 1 and token.isascii() and token.isalpha()
-
-
-def _drop_and_between_letters(tokens: list[str]) -> list[str]:
-    last = len(tokens) - 1
-    return [
-        token for index, token in enumerate(tokens)
-        if not (
-            token == "and" and 0 < index < last
-            and _is_letter(tokens[index - 1]) and _is_letter(tokens[index + 1])
-        )
-    ]
 
 
 def _close_run(run: list[str]) -> str:
