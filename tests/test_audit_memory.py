@@ -47,7 +47,7 @@ def test_parquet_reader_does_not_run_ahead_of_a_slow_consumer(tmp_path):
         del raw
         time.sleep(0.02)  # a slow job: the reader must wait for it, not decode ahead
     assert batches == ROW_GROUPS
-    # Unbounded readahead held tens of batches here; a bounded one about ten.
+    # Unbounded readahead held tens of batches here; a bounded one about eight.
     assert peak < 30 * batch_bytes, f"reader held {peak / batch_bytes:.0f} batches"
 
 
