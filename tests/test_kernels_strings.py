@@ -9,7 +9,12 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from reference import naive_strings
 
-from bulkscreen_kernels.strings import jaro_winkler, levenshtein_bounded, osa_bounded
+from bulkscreen_kernels.strings import (
+    jaro_winkler,
+    levenshtein_bounded,
+    osa_bounded,
+    within_one_edit,
+)
 
 SMALL_ALPHABET = st.text(alphabet="abcab ed", max_size=24)
 ANY_TEXT = st.text(max_size=30)
@@ -42,6 +47,31 @@ def test_osa_bounded_equals_naive_and_rapidfuzz(a, b, bound):
     ours = osa_bounded(codes(a), codes(b), bound)
     assert ours == min(naive_strings.osa(a, b), bound + 1)
     assert ours == min(OSA.distance(a, b), bound + 1)
+
+
+def _edited(word: str, at: int, kind: str, ch: str) -> str:
+    return {
+        "swap": word[:at] + word[at + 1:at + 2] + word[at:at + 1] + word[at + 2:],
+        "substitute": word[:at] + ch + word[at + 1:],
+        "insert": word[:at] + ch + word[at:],
+        "delete": word[:at] + word[at + 1:],
+    }[kind]
+
+
+WORD = st.text(alphabet="abcab", max_size=12)
+EDITED_PAIR = st.builds(lambda word, at, kind, ch: (word, _edited(word, at, kind, ch)),
+                        WORD, st.integers(0, 12),
+                        st.sampled_from(["swap", "substitute", "insert", "delete"]),
+                        st.sampled_from("abz"))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(st.tuples(TEXTS, TEXTS), st.tuples(WORD, WORD), EDITED_PAIR))
+def test_within_one_edit_equals_osa_at_most_one(pair):
+    a, b = pair
+    expected = naive_strings.osa(a, b) <= 1
+    assert within_one_edit(codes(a), codes(b)) == expected
+    assert within_one_edit(codes(b), codes(a)) == expected
 
 
 def test_osa_counts_a_transposition_once():

@@ -46,6 +46,7 @@ from bulkscreen_kernels.strings import (
     jaro_winkler_scratch,
     levenshtein_bounded_scratch,
     osa_bounded_scratch,
+    within_one_edit,
 )
 
 FEATURES = ("jaro_winkler", "levenshtein", "query_cover", "name_cover", "token_order")
@@ -120,11 +121,12 @@ def char_mask(token):
 
 @jit
 def _bit_count(mask):
-    count = 0
-    while mask:
-        mask &= mask - np.uint64(1)
-        count += 1
-    return count
+    """Set bits of a 64-bit mask (branch-free SWAR count)."""
+    mask = mask - ((mask >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    mask = (mask & np.uint64(0x3333333333333333)) + (
+        (mask >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    mask = (mask + (mask >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return np.int64((mask * np.uint64(0x0101010101010101)) >> np.uint64(56))
 
 
 @jit
@@ -138,19 +140,39 @@ def _chars_in(token, mask):
 
 
 @jit
+def _token_bound_verdict(a_len, a_mask, b_len, b_mask):
+    """What lengths and character masks alone say of a token pair against the floor.
+
+    Returns 1 (may reach it: the one-edit floor may apply), 0 (surely under it) or -1
+    (undecided: the characters themselves are needed). An edit changes at most two bits of
+    the masks' difference and the length by one.
+    """
+    longer = max(a_len, b_len)
+    shorter = min(a_len, b_len)
+    if shorter == 0:
+        return 1
+    min_distance = max(longer - shorter, (_bit_count(a_mask ^ b_mask) + 1) // 2)
+    if min_distance <= 1:
+        return 1
+    # Even a perfect Jaro-Winkler leaves the mean at 1 - min_distance / (2 * longer).
+    if 1.0 - 0.5 * min_distance / longer < TOKEN_MATCH_FLOOR - 1e-9:
+        return 0
+    return -1
+
+
+@jit
 def token_may_match(a, a_mask, b, b_mask):
     """False only when :func:`token_similarity` of the tokens is surely under the floor.
 
-    Bounds, from lengths and character masks alone: an edit changes at most two bits of the
-    masks' difference and the length by one; Jaro matches only characters both tokens hold.
+    Bounds, from lengths and character masks alone (:func:`_token_bound_verdict`), then
+    from the characters: Jaro matches only characters both tokens hold.
     """
+    verdict = _token_bound_verdict(a.shape[0], a_mask, b.shape[0], b_mask)
+    if verdict >= 0:
+        return verdict == 1
     longer = max(a.shape[0], b.shape[0])
     shorter = min(a.shape[0], b.shape[0])
-    if shorter == 0:
-        return True
     min_distance = max(longer - shorter, (_bit_count(a_mask ^ b_mask) + 1) // 2)
-    if min_distance <= 1:
-        return True  # the one-edit floor may apply
     matches = min(_chars_in(a, b_mask), _chars_in(b, a_mask))
     jaro = (matches / a.shape[0] + matches / b.shape[0] + 1.0) / 3.0 if matches else 0.0
     prefix = min(MAX_PREFIX, shorter) * PREFIX_WEIGHT
@@ -181,28 +203,41 @@ def token_similarity(a, b, a_flags, b_flags, rows):
 
 
 @jit
-def _cover_bounds(query, query_token_weight, name, name_token_weight, scratch):
+def _load_tokens(text, side, scratch):
+    """Token spans and character masks of ``text`` into the scratch (side 0: query, 1: name).
+
+    Returns the number of tokens.
+    """
+    _, _, _, spans, _, _, masks, _ = scratch
+    n = _token_spans(text, spans[2 * side], spans[2 * side + 1])
+    for t in range(n):
+        masks[side, t] = char_mask(text[spans[2 * side, t]:spans[2 * side + 1, t]])
+    return n
+
+
+@jit
+def _cover_bounds(query, query_token_weight, name, name_token_weight, n_q, n_n, scratch):
     """Upper bounds of ``query_cover`` and ``name_cover`` from lengths and character masks.
 
-    Marks in the scratch which token pairs may reach the token floor (``may``) and leaves
-    the token spans there for :func:`_cover_order`.
+    Needs both sides' tokens loaded (:func:`_load_tokens`). Marks in the scratch which token
+    pairs may reach the token floor (``may``) for :func:`_cover_order`.
     """
     _, _, _, spans, floats, _, masks, may = scratch
-    n_q = _token_spans(query, spans[0], spans[1])
-    n_n = _token_spans(name, spans[2], spans[3])
-    for j in range(n_n):
-        masks[1, j] = char_mask(name[spans[2, j]:spans[3, j]])
-    for i in range(n_q):
-        masks[0, i] = char_mask(query[spans[0, i]:spans[1, i]])
     query_total = 0.0
     query_most = 0.0
     for i in range(n_q):
         weight = query_token_weight[i] if i < query_token_weight.shape[0] else 1.0
         query_total += weight
         any_partner = False
+        query_length = spans[1, i] - spans[0, i]
         for j in range(n_n):
-            may[i, j] = token_may_match(query[spans[0, i]:spans[1, i]], masks[0, i],
-                                        name[spans[2, j]:spans[3, j]], masks[1, j])
+            # Lengths and masks settle most pairs without slicing the tokens.
+            verdict = _token_bound_verdict(query_length, masks[0, i], spans[3, j] - spans[2, j],
+                                           masks[1, j])
+            if verdict < 0:
+                verdict = token_may_match(query[spans[0, i]:spans[1, i]], masks[0, i],
+                                          name[spans[2, j]:spans[3, j]], masks[1, j])
+            may[i, j] = verdict == 1
             any_partner |= may[i, j]
         if any_partner:
             query_most += weight
@@ -315,6 +350,22 @@ def _levenshtein_feature(query, query_sorted, name, name_sorted, weight, reachab
 
 
 @jit
+def _jaro_winkler_bound(a, b):
+    """An upper bound of the Jaro-Winkler of ``a`` and ``b`` from character masks alone.
+
+    Jaro matches only characters both strings hold, so ``min(chars of a in b, chars of b
+    in a)`` bounds the matches; the Winkler prefix bonus is taken at its largest.
+    """
+    if a.shape[0] == 0 or b.shape[0] == 0:
+        return 1.0
+    matches = min(_chars_in(a, char_mask(b)), _chars_in(b, char_mask(a)))
+    if matches == 0:
+        return 0.0
+    jaro = (matches / a.shape[0] + matches / b.shape[0] + 1.0) / 3.0
+    return jaro + min(MAX_PREFIX, a.shape[0], b.shape[0]) * PREFIX_WEIGHT * (1.0 - jaro)
+
+
+@jit
 def _contained(query_cover, name_cover, token_order, contain):
     """One name's tokens all found, in order, in the other, which is mostly covered too."""
     most_cover, least_cover = contain
@@ -323,32 +374,34 @@ def _contained(query_cover, name_cover, token_order, contain):
 
 
 @jit
-def _may_be_one_edit(query, name, min_length):
-    """Whether the names could be one edit apart with spaces removed (lengths only)."""
-    q_len = query.shape[0]
-    n_len = name.shape[0]
-    for p in range(q_len):
-        q_len -= query[p] == SPACE
-    for p in range(n_len):
-        n_len -= name[p] == SPACE
-    return min(q_len, n_len) >= min_length and abs(q_len - n_len) <= 1
+def _one_edit_apart(query, name, n_q, n_n, min_length, scratch):
+    """1 if the names, spaces removed, are at most one edit (OSA) apart and long enough, else 0.
 
-
-@jit
-def _one_edit_apart(query, name, min_length, scratch):
-    """Whether the names, spaces removed, are at most one edit (OSA) apart and long enough."""
-    _, _, rows, _, _, joined, _, _ = scratch
-    q_len = _without_spaces(query, joined[0])
-    n_len = _without_spaces(name, joined[1])
+    Token lengths (loaded in the scratch) give the lengths without spaces, so most pairs
+    are settled before any copy.
+    """
+    _, _, _, spans, _, joined, _, _ = scratch
+    q_len = 0
+    for i in range(n_q):
+        q_len += spans[1, i] - spans[0, i]
+    n_len = 0
+    for j in range(n_n):
+        n_len += spans[3, j] - spans[2, j]
     if min(q_len, n_len) < min_length or abs(q_len - n_len) > 1:
-        return False
-    return osa_bounded_scratch(joined[0, :q_len], joined[1, :n_len], 1, rows) <= 1
+        return 0
+    _without_spaces(query, joined[0])
+    _without_spaces(name, joined[1])
+    return 1 if within_one_edit(joined[0, :q_len], joined[1, :n_len]) else 0
 
 
 @jit
 def pair_features_scratch(query, query_sorted, query_token_weight, name, name_sorted,
-                          name_token_weight, weights, keep_rules, floor, scratch, out):
+                          name_token_weight, weights, keep_rules, floor, scratch, out,
+                          n_q, n_n):
     """Fill ``out`` with the features of one pair and return its score.
+
+    Both names' tokens must be in the scratch already (:func:`_load_tokens`; ``n_q`` and
+    ``n_n`` tokens), so a query's tokens are split once for all its candidates.
 
     ``keep_rules`` is ``(jw_min_length, one_edit_min_length, contain_most, contain_least)``:
     the score is at least the Jaro-Winkler feature where one name is the other plus one
@@ -369,27 +422,54 @@ def pair_features_scratch(query, query_sorted, query_token_weight, name, name_so
     long_names = min(query.shape[0], name.shape[0]) >= jw_min_length
     # Cheapest first: token bounds (no Jaro-Winkler yet) can rule most candidates out.
     query_most, name_most = _cover_bounds(query, query_token_weight, name, name_token_weight,
-                                          scratch)
+                                          n_q, n_n, scratch)
     most = 1.0 - weights[QUERY_COVER] * (1.0 - query_most) - weights[NAME_COVER] * (
         1.0 - name_most)
-    may_contain = _contained(query_most, name_most, 1.0, contain)
-    if most < floor and not (long_names or may_contain
-                             or _may_be_one_edit(query, name, one_edit_min_length)):
-        return most
+    # Under the floor only a keep rule can lift the pair, and every keep rule needs the
+    # Jaro-Winkler feature at the floor: free checks first, then that feature's bound.
+    one_edit = -1  # unknown until needed: 0 or 1
+    jw_most = -1.0  # the Jaro-Winkler feature's character bound, once needed
+    if most < floor:
+        rule = long_names or _contained(query_most, name_most, 1.0, contain)
+        if not rule:
+            one_edit = _one_edit_apart(query, name, n_q, n_n, one_edit_min_length, scratch)
+            rule = one_edit == 1
+        if not rule:
+            return most
+        jw_most = _jaro_winkler_bound(query, name)
+        if jw_most < floor:
+            return most
+    # Exact token features next: a few token pairs cost less than two whole-name
+    # Jaro-Winklers, and they settle most of the remaining candidates.
+    _cover_order(query, query_token_weight, name, name_token_weight, scratch, out)
+    contained = _contained(out[QUERY_COVER], out[NAME_COVER], out[TOKEN_ORDER], contain)
+    if jw_most < 0.0:
+        jw_most = _jaro_winkler_bound(query, name)
+    most = 1.0 - weights[JW] * (1.0 - jw_most)
+    for f in (QUERY_COVER, NAME_COVER, TOKEN_ORDER):
+        most -= weights[f] * (1.0 - out[f])
+    if most < floor:
+        if jw_most < floor:
+            return most
+        rule = long_names or contained
+        if not rule:
+            if one_edit < 0:
+                one_edit = _one_edit_apart(query, name, n_q, n_n, one_edit_min_length, scratch)
+            rule = one_edit == 1
+        if not rule:
+            return most
     jw = jaro_winkler_scratch(query, name, PREFIX_WEIGHT, a_flags, b_flags)
     jw_sorted = jaro_winkler_scratch(query_sorted, name_sorted, PREFIX_WEIGHT, a_flags, b_flags)
     out[JW] = max(jw, jw_sorted)
     # Long names keep at least their as-written Jaro-Winkler.
     keep = jw if long_names else 0.0
     # One typo anywhere (short tokens, token splits) keeps the whole-name similarity.
-    if out[JW] > keep and out[JW] >= floor and _one_edit_apart(query, name,
-                                                                one_edit_min_length, scratch):
-        keep = out[JW]
-    most -= weights[JW] * (1.0 - out[JW])
-    if most < floor and not (out[JW] >= floor and may_contain):
-        return max(most, keep)
-    _cover_order(query, query_token_weight, name, name_token_weight, scratch, out)
-    if _contained(out[QUERY_COVER], out[NAME_COVER], out[TOKEN_ORDER], contain):
+    if out[JW] > keep and out[JW] >= floor:
+        if one_edit < 0:
+            one_edit = _one_edit_apart(query, name, n_q, n_n, one_edit_min_length, scratch)
+        if one_edit == 1:
+            keep = out[JW]
+    if contained:
         keep = max(keep, out[JW])
     reachable = 1.0
     for f in (JW, QUERY_COVER, NAME_COVER, TOKEN_ORDER):
@@ -433,15 +513,18 @@ def _longest(offsets):
 
 
 @jit
-def _pair_score(queries, q, names, n, weights, keep_rules, floor, scratch, out):
+def _pair_score(queries, q, names, n, weights, keep_rules, floor, scratch, out, n_q):
+    """Score of query ``q`` against name ``n``; the query's ``n_q`` tokens are loaded."""
     q_codes, q_offsets, q_sorted_codes, q_sorted_offsets, q_token_ptr, q_token_weight = queries
     n_codes, n_offsets, n_sorted_codes, n_sorted_offsets, n_token_ptr, n_token_weight = names
+    name = _string(n_codes, n_offsets, n)
+    n_n = _load_tokens(name, 1, scratch)
     return pair_features_scratch(
         _string(q_codes, q_offsets, q), _string(q_sorted_codes, q_sorted_offsets, q),
         q_token_weight[q_token_ptr[q]:q_token_ptr[q + 1]],
-        _string(n_codes, n_offsets, n), _string(n_sorted_codes, n_sorted_offsets, n),
+        name, _string(n_sorted_codes, n_sorted_offsets, n),
         n_token_weight[n_token_ptr[n]:n_token_ptr[n + 1]],
-        weights, keep_rules, floor, scratch, out)
+        weights, keep_rules, floor, scratch, out, n_q, n_n)
 
 
 @jit_parallel
@@ -480,16 +563,17 @@ def score_candidates(queries, names, cand_idx, weights, keep_rules, floor, n_chu
         scratch = make_scratch(longest, query_tokens, name_tokens)
         features = np.empty(N_FEATURES, dtype=np.float64)
         for q in range(chunk, n_queries, n_chunks):
+            n_q = _load_tokens(_string(queries[0], queries[1], q), 0, scratch)
             for c in range(k):
                 n = cand_idx[q, c]
                 if n < 0:
                     break
                 scores[q, c] = _pair_score(queries, q, names, n, weights, keep_rules,
-                                           floor, scratch, features)
+                                           floor, scratch, features, n_q)
     return scores
 
 
-@jit
+@jit_parallel
 def pair_features(queries, query_rows, names, name_rows, weights, keep_rules):
     """Full feature vectors and scores of chosen (query, name) pairs, for explanations.
 
@@ -503,14 +587,20 @@ def pair_features(queries, query_rows, names, name_rows, weights, keep_rules):
     n_pairs = query_rows.shape[0]
     out = np.zeros((n_pairs, N_FEATURES), dtype=np.float32)
     scores = np.zeros(n_pairs, dtype=np.float64)
-    scratch = make_scratch(max(_longest(queries[1]), _longest(names[1])),
-                           _most_tokens(queries[0], queries[1]), _most_tokens(names[0], names[1]))
-    features = np.empty(N_FEATURES, dtype=np.float64)
-    for p in range(n_pairs):
-        scores[p] = _pair_score(queries, query_rows[p], names, name_rows[p], weights,
-                                keep_rules, -np.inf, scratch, features)
-        for f in range(N_FEATURES):
-            out[p, f] = features[f]
+    longest = max(_longest(queries[1]), _longest(names[1]))
+    query_tokens = _most_tokens(queries[0], queries[1])
+    name_tokens = _most_tokens(names[0], names[1])
+    # Every feature is computed here (no floor): worth both threads even for a few pairs.
+    n_chunks = min(n_pairs, 64)
+    for chunk in numba.prange(n_chunks):
+        scratch = make_scratch(longest, query_tokens, name_tokens)
+        features = np.empty(N_FEATURES, dtype=np.float64)
+        for p in range(chunk, n_pairs, n_chunks):
+            n_q = _load_tokens(_string(queries[0], queries[1], query_rows[p]), 0, scratch)
+            scores[p] = _pair_score(queries, query_rows[p], names, name_rows[p], weights,
+                                    keep_rules, -np.inf, scratch, features, n_q)
+            for f in range(N_FEATURES):
+                out[p, f] = features[f]
     return out, scores
 
 
@@ -583,6 +673,7 @@ def select_matches(row_query, cand_idx, cand_score, name_entry, row_evidence, en
     count = np.zeros(n_rows, dtype=np.int32)
     match_name = np.full((n_rows, top_k), -1, dtype=np.int32)
     match_score = np.zeros((n_rows, top_k), dtype=np.float32)
+    most_bonus = max(evidence_weights[0], 0.0) + max(evidence_weights[2], 0.0)
     n_chunks = min(n_rows, max(1, n_chunks))
     for chunk in numba.prange(n_chunks):
         adjusted = np.empty(k, dtype=np.float64)
@@ -596,7 +687,9 @@ def select_matches(row_query, cand_idx, cand_score, name_entry, row_evidence, en
                 used[c] = True
                 adjusted[c] = -1.0
                 n = cand_idx[q, c]
-                if n < 0 or cand_score[q, c] < 0.0:
+                # No evidence lifts a score by more than both bonuses together.
+                if n < 0 or cand_score[q, c] < 0.0 or min(
+                        1.0, max(0.0, cand_score[q, c] + most_bonus)) < threshold:
                     continue
                 delta = _evidence(row_country[r], row_year[r], row_type[r], name_entry[n],
                                   entries, evidence_weights, deltas)

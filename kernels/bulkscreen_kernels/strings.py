@@ -206,3 +206,42 @@ def osa_bounded(a, b, max_distance):
     """
     rows = np.empty((3, b.shape[0] + 1), dtype=np.int64)
     return osa_bounded_scratch(a, b, max_distance, rows)
+
+
+@jit
+def _same_from(a, a_start, b, b_start):
+    """Whether ``a[a_start:]`` equals ``b[b_start:]``."""
+    if a.shape[0] - a_start != b.shape[0] - b_start:
+        return False
+    offset = 0
+    while a_start + offset < a.shape[0] and a[a_start + offset] == b[b_start + offset]:
+        offset += 1
+    return a_start + offset == a.shape[0]
+
+
+@jit
+def within_one_edit(a, b):
+    """Whether the optimal string alignment distance of ``a`` and ``b`` is at most 1.
+
+    Linear time (``osa_bounded(a, b, 1) <= 1`` without the dynamic programme): past the
+    first difference, the rest must agree after one substitution, insertion, deletion or
+    swap of neighbours.
+    """
+    a_len = a.shape[0]
+    b_len = b.shape[0]
+    if abs(a_len - b_len) > 1:
+        return False
+    first = 0
+    shorter = min(a_len, b_len)
+    while first < shorter and a[first] == b[first]:
+        first += 1
+    if first == shorter:
+        return True  # equal, or one extra character at the end
+    if a_len > b_len:
+        return _same_from(a, first + 1, b, first)
+    if b_len > a_len:
+        return _same_from(a, first, b, first + 1)
+    if _same_from(a, first + 1, b, first + 1):
+        return True
+    return (first + 1 < a_len and a[first] == b[first + 1] and a[first + 1] == b[first]
+            and _same_from(a, first + 2, b, first + 2))
