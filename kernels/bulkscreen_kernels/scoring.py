@@ -591,11 +591,12 @@ def pair_features(queries, query_rows, names, name_rows, weights, keep_rules):
     query_tokens = _most_tokens(queries[0], queries[1])
     name_tokens = _most_tokens(names[0], names[1])
     # Every feature is computed here (no floor): worth both threads even for a few pairs.
-    n_chunks = min(n_pairs, 64)
-    for chunk in numba.prange(n_chunks):
+    # Contiguous blocks, so threads do not write to the same cache lines.
+    n_blocks = min(n_pairs, 64)
+    for block in numba.prange(n_blocks):
         scratch = make_scratch(longest, query_tokens, name_tokens)
         features = np.empty(N_FEATURES, dtype=np.float64)
-        for p in range(chunk, n_pairs, n_chunks):
+        for p in range(block * n_pairs // n_blocks, (block + 1) * n_pairs // n_blocks):
             n_q = _load_tokens(_string(queries[0], queries[1], query_rows[p]), 0, scratch)
             scores[p] = _pair_score(queries, query_rows[p], names, name_rows[p], weights,
                                     keep_rules, -np.inf, scratch, features, n_q)

@@ -212,16 +212,38 @@ def _match_pieces(index: NameIndex, names: pa.Array, config: MatchConfig,
         rows = np.nonzero((row_text >= start) & (row_text < stop))[0]
         row_query = row_text[rows] - start
         row_evidence = tuple(e[rows] for e in evidence)
+        # Rows with the same query and evidence select the same matches: select once each.
+        first, inverse = _distinct_selections(row_query, row_evidence)
         count, match_name, match_score = select_matches(
-            row_query, cand_idx, scores, index.arrays["name_entry"], row_evidence,
-            index.entry_evidence(), EVIDENCE_WEIGHTS, config.review_threshold, config.top_k,
-            _work_chunks())
+            row_query[first], cand_idx, scores, index.arrays["name_entry"],
+            tuple(e[first] for e in row_evidence), index.entry_evidence(), EVIDENCE_WEIGHTS,
+            config.review_threshold, config.top_k, _work_chunks())
+        count, match_name, match_score = count[inverse], match_name[inverse], match_score[inverse]
         keep = np.arange(match_name.shape[1])[None, :] < count[:, None]
         local_row, rank = np.nonzero(keep)
         pieces.append((rows[local_row], rank, match_name[local_row, rank],
                        match_score[local_row, rank], row_query[local_row], local_row,
                        queries, row_evidence))
     return pieces
+
+
+def _distinct_selections(row_query: np.ndarray, row_evidence: tuple[np.ndarray, ...]
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """First row of every distinct (query, country, year, entity type), and each row's one.
+
+    Returns
+    -------
+    first : numpy.ndarray
+        Index of one row per distinct combination.
+    inverse : numpy.ndarray
+        For every row, the position in ``first`` of its combination.
+    """
+    country, year, entity = row_evidence
+    # Country codes < 26 * 26, years < 4096 and entity codes < 8 once shifted: one int64 key.
+    key = ((row_query.astype(np.int64) * 1024 + (country.astype(np.int64) + 1)) * 4096
+           + year.astype(np.int64)) * 8 + (entity.astype(np.int64) + 1)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return first, inverse.ravel()
 
 
 def _format_once(values: np.ndarray, *formats: Callable[[float], str]
