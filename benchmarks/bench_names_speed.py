@@ -64,13 +64,12 @@ def run_ours(index, names):
     from bulkscreen.screen.parties import match_names
 
     result = match_names(index, names, MatchConfig())
+    hits = result.filter(result.column("is_hit"))
     found = [set() for _ in names]
-    for pos, list_id, entry_id, hit in zip(
-            result.column("query_pos").to_pylist(), result.column("list_id").to_pylist(),
-            result.column("entry_id").to_pylist(), result.column("is_hit").to_pylist(),
-            strict=True):
-        if hit:
-            found[pos].add((list_id, entry_id))
+    for pos, list_id, entry_id in zip(hits.column("query_pos").to_pylist(),
+                                      hits.column("list_id").to_pylist(),
+                                      hits.column("entry_id").to_pylist(), strict=True):
+        found[pos].add((list_id, entry_id))
     return found
 
 

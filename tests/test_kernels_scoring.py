@@ -14,6 +14,7 @@ from bulkscreen_kernels.scoring import (
     row_evidence_deltas,
     score_candidates,
     select_matches,
+    token_table,
 )
 
 WEIGHTS = (0.40, 0.10, 0.27, 0.15, 0.08)
@@ -59,8 +60,8 @@ def test_scores_equal_naive_features_or_stop_below_the_floor(case, floor, weight
     queries, q_weights, names, n_weights = case
     q_texts, n_texts = texts(queries, q_weights), texts(names, n_weights)
     cand = np.tile(np.arange(len(names), dtype=np.int32), (len(queries), 1))
-    scores = score_candidates(q_texts, n_texts, cand, np.array(weights), keep_rules, floor,
-                              2)
+    scores = score_candidates(q_texts, n_texts, token_table(n_texts[0], n_texts[1]), cand,
+                              np.array(weights), keep_rules, floor, 2)
     q_rows = np.repeat(np.arange(len(queries)), len(names))
     n_rows = np.tile(np.arange(len(names)), len(queries))
     full, full_scores = pair_features(q_texts, q_rows, n_texts, n_rows, np.array(weights),
@@ -206,3 +207,18 @@ def test_one_typo_and_contained_names_keep_their_jaro_winkler():
     assert scores[1] == pytest.approx(max(contained["jaro_winkler"], plain_scores[1]))
     # Neither rule: one differing token of two is not contained, and is two edits away.
     assert scores[2] == pytest.approx(plain_scores[2])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab é", max_size=9), max_size=5))
+def test_token_table_holds_each_texts_tokens_and_masks(values):
+    from bulkscreen_kernels.scoring import char_mask
+
+    codes, offsets = texts(values, [[] for _ in values])[:2]
+    token_ptr, starts, stops, masks = token_table(codes, offsets)
+    for i, value in enumerate(values):
+        spans = [(int(starts[t]), int(stops[t])) for t in range(token_ptr[i], token_ptr[i + 1])]
+        assert [value[a:b] for a, b in spans] == value.split()
+        text = codes[offsets[i]:offsets[i + 1]]
+        assert [int(masks[t]) for t in range(token_ptr[i], token_ptr[i + 1])] == [
+            int(char_mask(text[a:b])) for a, b in spans]

@@ -215,6 +215,71 @@ def _load_tokens(text, side, scratch):
     return n
 
 
+@jit_parallel
+def token_table(codes, offsets):
+    """Token spans and character masks of every text, for :func:`score_candidates`.
+
+    Splitting each list name once per index, instead of once per candidate pair, takes the
+    splitting out of the scoring loop.
+
+    Parameters
+    ----------
+    codes, offsets
+        Texts as code points (tokens separated by single spaces).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(token_ptr, starts, stops, masks)``: CSR pointer (int64) over the tokens of every
+        text, each token's [start, stop) within its text (int32) and its 64-bit
+        character mask (uint64).
+    """
+    n_texts = offsets.shape[0] - 1
+    counts = np.zeros(n_texts, dtype=np.int64)
+    for i in numba.prange(n_texts):
+        in_token = False
+        for p in range(offsets[i], offsets[i + 1]):
+            starts_here = codes[p] != SPACE and not in_token
+            counts[i] += starts_here
+            in_token = codes[p] != SPACE
+    token_ptr = np.zeros(n_texts + 1, dtype=np.int64)
+    for i in range(n_texts):
+        token_ptr[i + 1] = token_ptr[i] + counts[i]
+    starts = np.empty(token_ptr[n_texts], dtype=np.int32)
+    stops = np.empty(token_ptr[n_texts], dtype=np.int32)
+    masks = np.empty(token_ptr[n_texts], dtype=np.uint64)
+    for i in numba.prange(n_texts):
+        text = codes[offsets[i]:offsets[i + 1]]
+        at = token_ptr[i]
+        p = 0
+        while p < text.shape[0]:
+            if text[p] == SPACE:
+                p += 1
+                continue
+            stop = p
+            while stop < text.shape[0] and text[stop] != SPACE:
+                stop += 1
+            starts[at] = p
+            stops[at] = stop
+            masks[at] = char_mask(text[p:stop])
+            at += 1
+            p = stop
+    return token_ptr, starts, stops, masks
+
+
+@jit
+def _copy_tokens(table, i, side, scratch):
+    """Load text ``i``'s tokens from a :func:`token_table` into the scratch; return their number."""
+    token_ptr, starts, stops, masks = table
+    _, _, _, spans, _, _, scratch_masks, _ = scratch
+    n = token_ptr[i + 1] - token_ptr[i]
+    for t in range(n):
+        spans[2 * side, t] = starts[token_ptr[i] + t]
+        spans[2 * side + 1, t] = stops[token_ptr[i] + t]
+        scratch_masks[side, t] = masks[token_ptr[i] + t]
+    return n
+
+
 @jit
 def _cover_bounds(query, query_token_weight, name, name_token_weight, n_q, n_n, scratch):
     """Upper bounds of ``query_cover`` and ``name_cover`` from lengths and character masks.
@@ -505,6 +570,27 @@ def _most_tokens(codes, offsets):
 
 
 @jit
+def _float32_under(value):
+    """The largest float32 under ``value``: a score under the floor must stay under it when
+    stored as float32 (0.4999999 would round up to a floor of 0.5)."""
+    if not np.isfinite(value):
+        return np.float32(value)
+    below = np.float32(value)
+    while np.float64(below) >= value:
+        below = np.nextafter(below, np.float32(-np.inf))
+    return below
+
+
+@jit
+def _most_per_text(ptr):
+    """Largest row of a CSR pointer."""
+    most = 0
+    for i in range(ptr.shape[0] - 1):
+        most = max(most, ptr[i + 1] - ptr[i])
+    return most
+
+
+@jit
 def _longest(offsets):
     longest = 1
     for i in range(offsets.shape[0] - 1):
@@ -513,12 +599,11 @@ def _longest(offsets):
 
 
 @jit
-def _pair_score(queries, q, names, n, weights, keep_rules, floor, scratch, out, n_q):
-    """Score of query ``q`` against name ``n``; the query's ``n_q`` tokens are loaded."""
+def _pair_score(queries, q, names, n, weights, keep_rules, floor, scratch, out, n_q, n_n):
+    """Score of query ``q`` against name ``n``; their ``n_q`` and ``n_n`` tokens are loaded."""
     q_codes, q_offsets, q_sorted_codes, q_sorted_offsets, q_token_ptr, q_token_weight = queries
     n_codes, n_offsets, n_sorted_codes, n_sorted_offsets, n_token_ptr, n_token_weight = names
     name = _string(n_codes, n_offsets, n)
-    n_n = _load_tokens(name, 1, scratch)
     return pair_features_scratch(
         _string(q_codes, q_offsets, q), _string(q_sorted_codes, q_sorted_offsets, q),
         q_token_weight[q_token_ptr[q]:q_token_ptr[q + 1]],
@@ -528,13 +613,16 @@ def _pair_score(queries, q, names, n, weights, keep_rules, floor, scratch, out, 
 
 
 @jit_parallel
-def score_candidates(queries, names, cand_idx, weights, keep_rules, floor, n_chunks):
+def score_candidates(queries, names, name_tokens, cand_idx, weights, keep_rules, floor,
+                     n_chunks):
     """Combined score of every (query, candidate) pair.
 
     Parameters
     ----------
     queries, names
         Texts as described in the module docstring.
+    name_tokens
+        :func:`token_table` of the names (built once per list index).
     cand_idx
         int32 ``(n_queries, k)`` candidate name ids, ``-1`` for none.
     weights
@@ -551,16 +639,18 @@ def score_candidates(queries, names, cand_idx, weights, keep_rules, floor, n_chu
     Returns
     -------
     numpy.ndarray
-        float32 ``(n_queries, k)`` scores; exact where ``>= floor``, ``-1`` for no candidate.
+        float32 ``(n_queries, k)`` scores; exact where ``>= floor``, under ``floor`` (also
+        as float32) where the pair cannot reach it, ``-1`` for no candidate.
     """
     n_queries, k = cand_idx.shape
     scores = np.full((n_queries, k), -1.0, dtype=np.float32)
     longest = max(_longest(queries[1]), _longest(names[1]))
     query_tokens = _most_tokens(queries[0], queries[1])
-    name_tokens = _most_tokens(names[0], names[1])
+    most_name_tokens = max(1, _most_per_text(name_tokens[0]))
+    under_floor = _float32_under(floor)
     n_chunks = min(n_queries, max(1, n_chunks))
     for chunk in numba.prange(n_chunks):
-        scratch = make_scratch(longest, query_tokens, name_tokens)
+        scratch = make_scratch(longest, query_tokens, most_name_tokens)
         features = np.empty(N_FEATURES, dtype=np.float64)
         for q in range(chunk, n_queries, n_chunks):
             n_q = _load_tokens(_string(queries[0], queries[1], q), 0, scratch)
@@ -568,8 +658,10 @@ def score_candidates(queries, names, cand_idx, weights, keep_rules, floor, n_chu
                 n = cand_idx[q, c]
                 if n < 0:
                     break
-                scores[q, c] = _pair_score(queries, q, names, n, weights, keep_rules,
-                                           floor, scratch, features, n_q)
+                n_n = _copy_tokens(name_tokens, n, 1, scratch)
+                score = _pair_score(queries, q, names, n, weights, keep_rules, floor,
+                                    scratch, features, n_q, n_n)
+                scores[q, c] = score if score >= floor else min(score, under_floor)
     return scores
 
 
@@ -598,8 +690,9 @@ def pair_features(queries, query_rows, names, name_rows, weights, keep_rules):
         features = np.empty(N_FEATURES, dtype=np.float64)
         for p in range(block * n_pairs // n_blocks, (block + 1) * n_pairs // n_blocks):
             n_q = _load_tokens(_string(queries[0], queries[1], query_rows[p]), 0, scratch)
+            n_n = _load_tokens(_string(names[0], names[1], name_rows[p]), 1, scratch)
             scores[p] = _pair_score(queries, query_rows[p], names, name_rows[p], weights,
-                                    keep_rules, -np.inf, scratch, features, n_q)
+                                    keep_rules, -np.inf, scratch, features, n_q, n_n)
             for f in range(N_FEATURES):
                 out[p, f] = features[f]
     return out, scores

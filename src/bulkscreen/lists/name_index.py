@@ -118,6 +118,19 @@ class NameIndex:
         return (a["name_codes"], a["name_offsets"], a["name_sorted_codes"],
                 a["name_sorted_offsets"], a["name_token_ptr"], a["name_token_weight"])
 
+    def name_tokens(self) -> tuple[np.ndarray, ...]:
+        """Token spans and masks of every name (``bulkscreen_kernels.scoring.token_table``).
+
+        Built on first use and kept with the index: scoring reads them for every candidate.
+        """
+        table = self.__dict__.get("_name_tokens")
+        if table is None:
+            from bulkscreen_kernels.scoring import token_table
+
+            table = token_table(self.arrays["name_codes"], self.arrays["name_offsets"])
+            object.__setattr__(self, "_name_tokens", table)
+        return table
+
     def entry_evidence(self) -> tuple[np.ndarray, ...]:
         """Per-entry evidence tuple for ``bulkscreen_kernels.scoring.select_matches``."""
         a = self.arrays
