@@ -13,6 +13,7 @@ from bulkscreen_kernels.strings import (
     jaro_winkler,
     levenshtein_bounded,
     osa_bounded,
+    sort_tokens,
     within_one_edit,
 )
 
@@ -96,3 +97,14 @@ def test_levenshtein_stops_at_the_bound():
     b = codes("b" * 50)
     assert levenshtein_bounded(a, b, 3) == 4
     assert levenshtein_bounded(a, b, 100) == 50
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet="ab é", max_size=12), ANY_TEXT), max_size=6))
+def test_sort_tokens_equals_python_sorted_split(values):
+    flat = np.array([ord(ch) for v in values for ch in v], dtype=np.uint32)
+    offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum([len(v) for v in values], out=offsets[1:])
+    out = sort_tokens(flat, offsets)
+    got = ["".join(map(chr, out[offsets[i]:offsets[i + 1]])) for i in range(len(values))]
+    assert got == [" ".join(sorted(v.split(" "))) for v in values]

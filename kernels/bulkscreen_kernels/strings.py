@@ -245,3 +245,58 @@ def within_one_edit(a, b):
         return True
     return (first + 1 < a_len and a[first] == b[first + 1] and a[first + 1] == b[first]
             and _same_from(a, first + 2, b, first + 2))
+
+
+@jit
+def _token_before(codes, a_start, a_stop, b_start, b_stop):
+    """Whether token ``codes[a_start:a_stop]`` sorts before ``codes[b_start:b_stop]``."""
+    a_len = a_stop - a_start
+    b_len = b_stop - b_start
+    for p in range(min(a_len, b_len)):
+        if codes[a_start + p] != codes[b_start + p]:
+            return codes[a_start + p] < codes[b_start + p]
+    return a_len < b_len
+
+
+@jit
+def sort_tokens(codes, offsets):
+    """Each text with its space-separated tokens in code-point order.
+
+    The same as Python's ``" ".join(sorted(text.split(" ")))`` (empty tokens included), as
+    a ``(codes, offsets)`` pair with the input's offsets: sorting keeps every length.
+    """
+    out = np.empty_like(codes)
+    n_texts = offsets.shape[0] - 1
+    longest = 0
+    for i in range(n_texts):
+        longest = max(longest, offsets[i + 1] - offsets[i])
+    starts = np.empty(longest + 1, dtype=np.int64)
+    stops = np.empty(longest + 1, dtype=np.int64)
+    for i in range(n_texts):
+        # Token spans, split at every space (as str.split(" ")).
+        n = 0
+        starts[0] = offsets[i]
+        for p in range(offsets[i], offsets[i + 1]):
+            if codes[p] == 32:
+                stops[n] = p
+                n += 1
+                starts[n] = p + 1
+        stops[n] = offsets[i + 1]
+        n += 1
+        # Insertion sort: names have a handful of tokens.
+        for t in range(1, n):
+            start, stop = starts[t], stops[t]
+            u = t - 1
+            while u >= 0 and _token_before(codes, start, stop, starts[u], stops[u]):
+                starts[u + 1], stops[u + 1] = starts[u], stops[u]
+                u -= 1
+            starts[u + 1], stops[u + 1] = start, stop
+        at = offsets[i]
+        for t in range(n):
+            if t > 0:
+                out[at] = 32
+                at += 1
+            for p in range(starts[t], stops[t]):
+                out[at] = codes[p]
+                at += 1
+    return out

@@ -87,9 +87,11 @@ def _distinct_queries(names: pa.Array) -> tuple[list[str], np.ndarray, list[str]
 
 
 def _query_texts(texts: list[str]) -> tuple[np.ndarray, ...]:
+    """Code points of the texts and of their token-sorted forms (same offsets)."""
+    from bulkscreen_kernels.strings import sort_tokens
+
     codes, offsets = encode_texts(texts)
-    sorted_codes, sorted_offsets = encode_texts([" ".join(sorted(t.split(" "))) for t in texts])
-    return codes, offsets, sorted_codes, sorted_offsets
+    return codes, offsets, sort_tokens(codes, offsets), offsets
 
 
 def _evidence_array(values, n_rows: int, what: str, arrow_type: pa.DataType) -> pa.Array:
