@@ -59,3 +59,24 @@ def top_candidates(query_keys: list[int], query_weights: list[float],
         scored.append((name, 2.0 * overlap / (total + name_weight[name])))
     scored.sort(key=lambda item: (-item[1], item[0]))
     return scored[:k]
+
+
+def query_key_ids(text: str, gram_dict: list[int], token_dict: list[int],
+                  key_idf: list[float], unseen_weight: float
+                  ) -> tuple[list[tuple[int, float]], list[float]]:
+    """Distinct keys of one text as ``(key id, weight)``, and the weight of every token.
+
+    Grams come first, ascending by packed gram, then tokens ascending by hash. Key ids are
+    ranks in the sorted dictionaries, tokens shifted past the grams; a key the index lacks
+    is ``-1`` with ``unseen_weight`` (a gram) or 0 (a token). Token weights follow the
+    text's tokens in order, repeats kept, ``unseen_weight`` for an unseen token.
+    """
+    gram_rank = {key: rank for rank, key in enumerate(gram_dict)}
+    token_rank = {key: len(gram_dict) + rank for rank, key in enumerate(token_dict)}
+    keys = [(gram_rank.get(g, -1), key_idf[gram_rank[g]] if g in gram_rank else unseen_weight)
+            for g in sorted(set(gram_keys(text)))]
+    keys += [(token_rank.get(t, -1), key_idf[token_rank[t]] if t in token_rank else 0.0)
+             for t in sorted(set(token_keys(text)))]
+    token_weight = [key_idf[token_rank[t]] if t in token_rank else unseen_weight
+                    for t in token_keys(text)]
+    return keys, token_weight

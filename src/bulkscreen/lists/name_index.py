@@ -196,15 +196,6 @@ def _unique_per_row(row_ptr: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, 
     return new_ptr, keys
 
 
-def _lookup(dictionary: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Dense ids of ``keys`` in the sorted ``dictionary``; -1 where absent."""
-    if dictionary.shape[0] == 0:
-        return np.full(keys.shape[0], -1, dtype=np.int64)
-    at = np.searchsorted(dictionary, keys)
-    at_clipped = np.minimum(at, dictionary.shape[0] - 1)
-    return np.where(dictionary[at_clipped] == keys, at_clipped, -1)
-
-
 @dataclass(frozen=True)
 class QueryKeys:
     """A batch of texts mapped onto an index's keys, for candidate generation and scoring."""
@@ -233,36 +224,16 @@ def text_keys(codes: np.ndarray, offsets: np.ndarray, arrays: dict[str, np.ndarr
         Unique key ids per text (``-1`` for keys the lists never use) with their weights,
         and the weight of every token in order of appearance.
     """
-    from bulkscreen_kernels.index import gram_keys, token_keys
+    from bulkscreen_kernels.index import gram_keys, query_key_ids, token_keys
 
     gram_ptr, grams = gram_keys(codes, offsets)
     token_ptr, tokens = token_keys(codes, offsets)
-    n_grams = arrays["gram_dict"].shape[0]
-    unseen = float(arrays["unseen_idf"][0])
-    token_ids = _lookup(arrays["token_dict"], tokens)
-    token_weight = np.where(token_ids >= 0, arrays["key_idf"][n_grams + token_ids], unseen)
-
-    # One key space: grams first, then tokens; unseen keys get -1 and the unseen weight.
-    gram_ids = _lookup(arrays["gram_dict"], grams)
-    n_rows = offsets.shape[0] - 1
-    rows = np.concatenate([np.repeat(np.arange(n_rows), np.diff(gram_ptr)),
-                           np.repeat(np.arange(n_rows), np.diff(token_ptr))])
-    raw = np.concatenate([grams, tokens])
-    ids = np.concatenate([gram_ids, np.where(token_ids >= 0, token_ids + n_grams, -1)])
-    is_token = np.concatenate([np.zeros(grams.shape[0], bool), np.ones(tokens.shape[0], bool)])
-    order = np.lexsort((raw, is_token, rows))
-    rows, raw, ids, is_token = rows[order], raw[order], ids[order], is_token[order]
-    keep = np.ones(rows.shape[0], dtype=bool)
-    keep[1:] = (rows[1:] != rows[:-1]) | (raw[1:] != raw[:-1]) | (is_token[1:] != is_token[:-1])
-    rows, ids, is_token = rows[keep], ids[keep], is_token[keep]
-    key_ptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n_rows), out=key_ptr[1:])
     # A token the lists never use is mostly a misspelt one: its grams speak for it, and
-    # its own weight would only push the true name under the least overlap.
-    key_weight = np.where(ids >= 0, arrays["key_idf"][np.maximum(ids, 0)],
-                          np.where(is_token, 0.0, unseen))
-    return QueryKeys(key_ptr, ids.astype(np.int64), key_weight.astype(np.float64),
-                     token_ptr, token_weight.astype(np.float64))
+    # its own weight would only push the true name under the least overlap (weight 0).
+    key_ptr, key_ids, key_weight, token_weight = query_key_ids(
+        gram_ptr, grams, token_ptr, tokens, arrays["gram_dict"], arrays["token_dict"],
+        arrays["key_idf"], float(arrays["unseen_idf"][0]))
+    return QueryKeys(key_ptr, key_ids, key_weight, token_ptr, token_weight)
 
 
 def compile_name_arrays(match_texts: Sequence[str], entry_of_name: np.ndarray
