@@ -36,6 +36,11 @@ INVISIBLE_DELETE: dict[int, None] = {
 }
 # C1 control characters read as a word break, like their C0 cousins.
 INVISIBLE_DELETE.update({code: 0x20 for code in range(0x80, 0xA0)})
+# Finds any character INVISIBLE_DELETE changes: most names hold none, and a search is
+# cheaper than a translate through a dict.
+INVISIBLE_CHARACTER = re.compile("[{}\x80-\x9f]".format("".join(
+    f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in _INVISIBLE_RANGES
+)))
 
 # Applied after transliteration, when the text is ASCII plus Han: apostrophes join the
 # letters around them (Qa'ida -> qaida), '&' reads as 'and', and every other punctuation

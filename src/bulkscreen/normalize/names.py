@@ -5,12 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import pyarrow as pa
 
 from bulkscreen.normalize.chars import ASCII_LETTER, dominant_script
 from bulkscreen.normalize.tables import StripTable, load_tables
-from bulkscreen.normalize.tokens import fold_characters, join_initials, split_tokens
+from bulkscreen.normalize.tokens import (
+    fold_characters,
+    join_initials,
+    split_ascii_names,
+    split_tokens,
+)
 
 NORMALIZATION_VERSION = "names-norm-v2"
 """Id of this normalisation; bump when any output changes (tables included)."""
@@ -129,6 +135,15 @@ class _Plan:
     last_words: frozenset[str]
     inner_words: frozenset[str]
 
+    def may_strip(self, tokens: list[str]) -> bool:
+        """Say cheaply whether any form may be stripped from these tokens."""
+        return bool(tokens) and (
+            tokens[0] in self.first_words
+            or tokens[-1] in self.last_words
+            or not self.inner_words.isdisjoint(tokens)
+            or (self.legal is not None and self.legal.may_strip_misspelt(tokens))
+        )
+
 
 @lru_cache(maxsize=4)
 def _plan(kind: str) -> _Plan:
@@ -148,32 +163,117 @@ def _plan(kind: str) -> _Plan:
     )
 
 
-@lru_cache(maxsize=1 << 17)
+_CACHE_LIMIT = 1 << 17
+# Results by text, one cache per (kind, kanji_romaji); all emptied when they hold the limit.
+_caches: dict[tuple[str, bool], dict[str, NormalizedName]] = {}
+
+
+def _cache_for(kind: str, kanji_romaji: bool) -> dict[str, NormalizedName]:
+    return _caches.setdefault((kind, kanji_romaji), {})
+
+
+def _remember(cache: dict[str, NormalizedName], new: dict[str, NormalizedName]) -> None:
+    if sum(map(len, _caches.values())) + len(new) > _CACHE_LIMIT:
+        for each in _caches.values():
+            each.clear()
+    if len(new) <= _CACHE_LIMIT:
+        cache.update(new)
+
+
 def _normalize(text: str, kind: str, kanji_romaji: bool) -> NormalizedName:
+    cache = _cache_for(kind, kanji_romaji)
+    name = cache.get(text)
+    if name is None:
+        name = _normalize_text(text, kind, kanji_romaji)
+        _remember(cache, {text: name})
+    return name
+
+
+def _normalize_distinct(
+    texts: list[str], kind: str, kanji_romaji: bool
+) -> dict[str, NormalizedName]:
+    """Normalise distinct names of one kind; those not cached, the ASCII ones as one batch."""
+    cache = _cache_for(kind, kanji_romaji)
+    found = {text: cache[text] for text in texts if text in cache} if cache else {}
+    missing = [text for text in texts if text not in found] if found else texts
+    ascii_texts = [text for text in missing if text.isascii()]
+    new = dict(zip(ascii_texts, _normalize_ascii(ascii_texts, kind), strict=True))
+    if len(ascii_texts) < len(missing):
+        new.update((text, _normalize_text(text, kind, kanji_romaji))
+                   for text in missing if not text.isascii())
+    _remember(cache, new)
+    found.update(new)
+    return found
+
+
+def _normalize_text(text: str, kind: str, kanji_romaji: bool) -> NormalizedName:
+    """Normalise one name (no cache)."""
     plan = _plan(kind)
     folded = fold_characters(text)
     if folded.isascii():
-        tokens = split_tokens(folded)
-        if not tokens or not (
-            tokens[0] in plan.first_words
-            or tokens[-1] in plan.last_words
-            or not plan.inner_words.isdisjoint(tokens)
-            or (plan.legal is not None and plan.legal.may_strip_misspelt(tokens))
-        ):
-            # The common case: plain ASCII with nothing to strip.
-            script = "Latn" if ASCII_LETTER.search(folded) else "Zyyy"
-            return _new_name(" ".join(tokens), tuple(tokens), (), script, ())
+        return _from_ascii_tokens(split_tokens(folded), folded, plan)
     legal: list[str] = []
     titles: list[str] = []
     # Stage 1: forms inside words of scripts written without spaces (株式会社, 様).
-    stripped = folded
-    if not folded.isascii():
-        stripped = _strip_unspaced(stripped, plan, legal, titles)
+    stripped = _strip_unspaced(folded, plan, legal, titles)
     tokens = split_tokens(stripped, kanji_romaji=kanji_romaji)
+    tokens = _strip_word_forms(tokens, plan, kanji_romaji, legal, titles)
+    return _new_name(
+        " ".join(tokens), tuple(tokens), tuple(legal), dominant_script(folded), tuple(titles)
+    )
+
+
+def _normalize_ascii(texts: list[str], kind: str) -> list[NormalizedName]:
+    """Normalise many ASCII names (no cache): one tokenising pass over the whole batch."""
+    plan = _plan(kind)
+    token_lists = split_ascii_names(texts)
+    if plan.legal is not None:
+        # Most names then pass the misspelt-form check with one set comparison.
+        plan.legal.remember_near_words(chain.from_iterable(token_lists))
+    # The common case inline (no form to strip); the rest as _from_ascii_tokens does it.
+    first_words, last_words, inner_words = plan.first_words, plan.last_words, plan.inner_words
+    may_strip_misspelt = plan.legal.may_strip_misspelt if plan.legal is not None else None
+    has_letter = ASCII_LETTER.search
+    names = []
+    for text, tokens in zip(texts, token_lists, strict=True):
+        if tokens and (
+            tokens[0] in first_words
+            or tokens[-1] in last_words
+            or not inner_words.isdisjoint(tokens)
+            or (may_strip_misspelt is not None and may_strip_misspelt(tokens))
+        ):
+            names.append(_stripped_ascii_name(tokens, text, plan))
+        else:
+            names.append(_new_name(" ".join(tokens), tuple(tokens), (),
+                                   "Latn" if has_letter(text) else "Zyyy", ()))
+    return names
+
+
+def _from_ascii_tokens(tokens: list[str], folded: str, plan: _Plan) -> NormalizedName:
+    """Finish a name whose folded text (or the name itself) is ASCII, from its tokens."""
+    if plan.may_strip(tokens):
+        return _stripped_ascii_name(tokens, folded, plan)
+    script = "Latn" if ASCII_LETTER.search(folded) else "Zyyy"
+    return _new_name(" ".join(tokens), tuple(tokens), (), script, ())
+
+
+def _stripped_ascii_name(tokens: list[str], folded: str, plan: _Plan) -> NormalizedName:
+    """Finish an ASCII name some form may be stripped from."""
+    legal: list[str] = []
+    titles: list[str] = []
+    tokens = _strip_word_forms(tokens, plan, False, legal, titles)
+    script = "Latn" if ASCII_LETTER.search(folded) else "Zyyy"
+    return _new_name(" ".join(tokens), tuple(tokens), tuple(legal), script, tuple(titles))
+
+
+def _strip_word_forms(
+    tokens: list[str], plan: _Plan, kanji_romaji: bool, legal: list[str], titles: list[str]
+) -> list[str]:
+    """Stage 2: strip whole-word forms, reading misspelt legal-form words first."""
     if plan.legal is not None:
         # A misspelt legal-form word ("limited liability cmpany") is read as the word.
         tokens = plan.legal.read_misspelt(tokens)
-    # Stage 2: whole-word forms; a removal can leave single letters side by side to join.
+    # A removal can leave single letters side by side to join.
     while tokens:
         count = len(tokens)
         if plan.legal is not None and plan.legal.may_strip(tokens):
@@ -188,9 +288,7 @@ def _normalize(text: str, kind: str, kanji_romaji: bool) -> NormalizedName:
             tokens = split_tokens(text_left, kanji_romaji=kanji_romaji)
         else:
             tokens = join_initials(tokens)
-    return _new_name(
-        " ".join(tokens), tuple(tokens), tuple(legal), dominant_script(folded), tuple(titles)
-    )
+    return tokens
 
 
 def _strip_unspaced(text: str, plan: _Plan, legal: list[str], titles: list[str]) -> str:
@@ -215,18 +313,16 @@ def _new_name(
     a short Latin name; filling ``__dict__`` directly gives the same object.
     """
     name = object.__new__(NormalizedName)
-    fields = name.__dict__
-    fields["text"] = text
-    fields["tokens"] = tokens
-    fields["legal_forms"] = legal_forms
-    fields["script"] = script
-    fields["honorifics"] = honorifics
+    object.__setattr__(name, "__dict__", {
+        "text": text, "tokens": tokens, "legal_forms": legal_forms, "script": script,
+        "honorifics": honorifics,
+    })
     return name
 
 
 def clear_name_cache() -> None:
     """Forget cached results (for benchmarks that time normalisation itself)."""
-    _normalize.cache_clear()
+    _caches.clear()
     load_tables().legal_forms.forget_near_words()
 
 
@@ -259,26 +355,27 @@ def normalize_names(
     """
     values = _to_list(texts)
     if entity_types is None or isinstance(entity_types, str):
-        kinds = [entity_kind(entity_types)] * len(values)
-    else:
-        type_values = _to_list(entity_types)
-        if len(type_values) != len(values):
-            raise ValueError(
-                f"entity_types has {len(type_values)} values for {len(values)} names; "
-                "give one per name, a single type, or None"
-            )
-        kinds = [entity_kind(value) for value in type_values]
-    seen: dict[tuple[str, str], NormalizedName] = {}
-    results: list[NormalizedName | None] = []
+        # One kind for all (the usual call): results are looked up by text alone.
+        found = _normalize_distinct(
+            [text for text in dict.fromkeys(values) if text is not None],
+            entity_kind(entity_types), kanji_romaji,
+        )
+        return [None if text is None else found[text] for text in values]
+    type_values = _to_list(entity_types)
+    if len(type_values) != len(values):
+        raise ValueError(
+            f"entity_types has {len(type_values)} values for {len(values)} names; "
+            "give one per name, a single type, or None"
+        )
+    kinds = [entity_kind(value) for value in type_values]
+    texts_by_kind: dict[str, dict[str, None]] = {}
     for text, kind in zip(values, kinds, strict=True):
-        if text is None:
-            results.append(None)
-            continue
-        result = seen.get((text, kind))
-        if result is None:
-            result = seen[(text, kind)] = _normalize(text, kind, kanji_romaji)
-        results.append(result)
-    return results
+        if text is not None:
+            texts_by_kind.setdefault(kind, {})[text] = None
+    found_by_kind = {kind: _normalize_distinct(list(texts), kind, kanji_romaji)
+                     for kind, texts in texts_by_kind.items()}
+    return [None if text is None else found_by_kind[kind][text]
+            for text, kind in zip(values, kinds, strict=True)]
 
 
 def _to_list(values: Sequence[str | None] | pa.Array | pa.ChunkedArray) -> list[str | None]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -47,7 +48,10 @@ _MAX_FREE_END_LENGTH = 5
 # Role bits of a misspelt token: near a word that starts a leading form, ends a trailing
 # form, or starts a form allowed anywhere.
 NEAR_LEADING, NEAR_TRAILING, NEAR_INNER = 1, 2, 4
+_NEAR_NONE: tuple[int, tuple[str, ...]] = (0, ())
 _NEAR_MEMO_LIMIT = 1 << 17
+# Edge characters compared before a token's deletions are built (see _deletion_hits).
+_EDGE_KEY_LENGTH = 3
 
 
 def _trim_silent_edges(text: str) -> str:
@@ -88,12 +92,23 @@ class StripTable:
     leading_first: set[str] = field(default_factory=set)
     trailing_last: set[str] = field(default_factory=set)
     inner_first: set[str] = field(default_factory=set)
+    # Filled by finish(): the widths (in tokens) of the forms each edge word starts or ends,
+    # widest first, so only widths that can match are tried; one search for any unspaced form.
+    _leading_widths: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    _trailing_widths: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    _inner_widths: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    _any_unspaced: re.Pattern[str] | None = None
     # Token keys of Latin-script surfaces, in row order, for the lenient compilation.
     latin_keys: list[tuple[tuple[str, ...], Form]] = field(default_factory=list)
     # Misspelt words (filled by finish(lenient=True)): vocabulary words by their one-letter
     # deletions (symmetric delete), and a memo of token -> (role bits, near words).
     near_by_deletion: dict[str, tuple[str, ...]] = field(default_factory=dict)
     vocabulary: frozenset[str] = frozenset()
+    # Token length -> (k, first k, last k, first and last k characters of the index
+    # strings one shorter).
+    _deletion_edges: dict[int, tuple[int, frozenset[str], frozenset[str], frozenset[str]]] = field(
+        default_factory=dict
+    )
     _near_memo: dict[str, tuple[int, tuple[str, ...]]] = field(default_factory=dict)
     # Tokens seen to be near no form word: one C-level issuperset clears most names.
     _far_tokens: set[str] = field(default_factory=set)
@@ -139,6 +154,13 @@ class StripTable:
         """
         # Longest first, so 股份有限公司 wins over 有限公司.
         self.unspaced.sort(key=lambda item: (-len(item[0]), item[0]))
+        if self.unspaced:
+            self._any_unspaced = re.compile(
+                "|".join(re.escape(surface) for surface, _ in self.unspaced)
+            )
+        self._leading_widths = _widths_by_word(self.leading, edge=0)
+        self._trailing_widths = _widths_by_word(self.trailing, edge=-1)
+        self._inner_widths = _widths_by_word(self.inner, edge=0)
         if not lenient:
             return
         # Forms with a word dropped are not compiled: a shortened form can match inside a
@@ -163,6 +185,7 @@ class StripTable:
         self.near_by_deletion = {
             variant: tuple(sorted(found)) for variant, found in by_deletion.items()
         }
+        self._deletion_edges = _edges_by_length(self.near_by_deletion)
         self.forget_near_words()
 
     def forget_near_words(self) -> None:
@@ -187,33 +210,87 @@ class StripTable:
         """
         memo = self._near_memo
         found = memo.get(token)
-        if found is not None:
-            return found
-        words: tuple[str, ...] = ()
-        roles = 0
-        if (
+        if found is None:
+            found = self._find_near_words(token)
+            if len(memo) >= _NEAR_MEMO_LIMIT:
+                self.forget_near_words()
+            memo[token] = found
+            if not found[1]:
+                self._far_tokens.add(token)
+        return found
+
+    def remember_near_words(self, tokens: Iterable[str]) -> None:
+        """Work out the near words of many tokens at once, for :meth:`near_words` to find.
+
+        Afterwards the checks of a name whose tokens are all near no form word end at one
+        set comparison (:meth:`may_strip_misspelt`, :meth:`read_misspelt`).
+
+        Parameters
+        ----------
+        tokens
+            Normalised tokens, repeats allowed.
+        """
+        find = self._find_near_words
+        self._memoise({token: find(token) for token in set(tokens).difference(self._near_memo)})
+
+    def _memoise(self, found: dict[str, tuple[int, tuple[str, ...]]]) -> None:
+        if len(self._near_memo) + len(found) > _NEAR_MEMO_LIMIT:
+            self.forget_near_words()
+        self._near_memo.update(found)
+        self._far_tokens.update(token for token, (_, words) in found.items() if not words)
+
+    def _find_near_words(self, token: str) -> tuple[int, tuple[str, ...]]:
+        """Work out :meth:`near_words` for one token (no memo)."""
+        if not (
             self.near_by_deletion and len(token) >= _MIN_FUZZY_LENGTH
             and token not in self.vocabulary and token.isascii() and token.isalpha()
         ):
-            # Most tokens share no deletion with a form word: look up before building sets.
-            lookup = self.near_by_deletion.get
-            found_words = [hit for hit in map(lookup, _deletions(token)) if hit]
-            if found_words:
-                candidates = set().union(*found_words)
-                words = tuple(sorted(w for w in candidates if one_edit_apart(token, w)))
-            for word in words:
-                if word in self.leading_first:
-                    roles |= NEAR_LEADING
-                if word in self.trailing_last:
-                    roles |= NEAR_TRAILING
-                if word in self.inner_first:
-                    roles |= NEAR_INNER
-        if len(memo) >= _NEAR_MEMO_LIMIT:
-            self.forget_near_words()
-        memo[token] = found = (roles, words)
-        if not words:
-            self._far_tokens.add(token)
-        return found
+            return _NEAR_NONE
+        found_words = self._deletion_hits(token)
+        if not found_words:
+            return _NEAR_NONE
+        candidates = set().union(*found_words)
+        words = tuple(sorted(w for w in candidates if one_edit_apart(token, w)))
+        roles = 0
+        for word in words:
+            if word in self.leading_first:
+                roles |= NEAR_LEADING
+            if word in self.trailing_last:
+                roles |= NEAR_TRAILING
+            if word in self.inner_first:
+                roles |= NEAR_INNER
+        return roles, words
+
+    def _deletion_hits(self, token: str) -> list[tuple[str, ...]]:
+        """Return the index entries of ``token`` and of its one-character deletions.
+
+        For a token of 4 or more characters. Deleting position i keeps the first k
+        characters when i >= k, and the last k when i < len - k (both in between). A
+        deletion is built only where the index holds a string of its length with the same
+        kept characters; for most tokens that leaves none to build.
+        """
+        lookup = self.near_by_deletion.get
+        hits = []
+        if (hit := lookup(token)) is not None:
+            hits.append(hit)
+        length = len(token)
+        edges = self._deletion_edges.get(length)
+        if edges is None:
+            return hits
+        k, heads, tails, ends = edges
+        head, tail = token[:k], token[-k:]
+        positions: list[range] = []
+        if tail in tails:
+            positions.append(range(k))
+        if head + tail in ends:
+            positions.append(range(k, length - k))
+        if head in heads:
+            positions.append(range(length - k, length))
+        for span in positions:
+            for position in span:
+                if (hit := lookup(token[:position] + token[position + 1:])) is not None:
+                    hits.append(hit)
+        return hits
 
     def may_strip_misspelt(self, tokens: list[str]) -> bool:
         """Say cheaply whether reading a misspelt token could let a form be stripped.
@@ -329,6 +406,8 @@ class StripTable:
             The text with each form replaced by a space (so no new form can appear by
             joining its neighbours).
         """
+        if self._any_unspaced is None or not self._any_unspaced.search(text):
+            return text
         for surface, form in self.unspaced:
             if surface not in text:
                 continue
@@ -373,13 +452,15 @@ class StripTable:
         changed = True
         while changed:
             changed = False
-            if tokens[-1] in self.trailing_last:
-                width, form = _longest(self.trailing, tokens, self.max_tokens, from_end=True)
+            widths = self._trailing_widths.get(tokens[-1])
+            if widths is not None:
+                width, form = _longest(self.trailing, tokens, widths, from_end=True)
                 if form is not None and width < len(tokens):
                     found.append(form.canonical)
                     tokens, changed = tokens[:-width], True
-            if tokens[0] in self.leading_first:
-                width, form = _longest(self.leading, tokens, self.max_tokens, from_end=False)
+            widths = self._leading_widths.get(tokens[0])
+            if widths is not None:
+                width, form = _longest(self.leading, tokens, widths, from_end=False)
                 if form is not None and width < len(tokens):
                     found.append(form.canonical)
                     tokens, changed = tokens[width:], True
@@ -389,7 +470,10 @@ class StripTable:
         kept: list[str] = []
         index = 0
         while index < len(tokens):
-            width, form = _longest(self.inner, tokens[index:], self.max_tokens, from_end=False)
+            widths = self._inner_widths.get(tokens[index])
+            width, form = (0, None) if widths is None else _longest(
+                self.inner, tokens[index:], widths, from_end=False
+            )
             if form is not None and (kept or index + width < len(tokens)):
                 found.append(form.canonical)
                 index += width
@@ -400,10 +484,17 @@ class StripTable:
 
 
 def _longest(
-    forms: dict[tuple[str, ...], Form], tokens: list[str], max_width: int, *, from_end: bool
+    forms: dict[tuple[str, ...], Form], tokens: list[str], widths: tuple[int, ...], *,
+    from_end: bool,
 ) -> tuple[int, Form | None]:
-    """Return the widest form at the start (or end) of ``tokens`` and its width."""
-    for width in range(min(max_width, len(tokens)), 0, -1):
+    """Return the widest form at the start (or end) of ``tokens`` and its width.
+
+    ``widths`` are the widths of the forms starting (or ending) with the edge token,
+    widest first: no form of another width can match there.
+    """
+    for width in widths:
+        if width > len(tokens):
+            continue
         key = tuple(tokens[-width:]) if from_end else tuple(tokens[:width])
         form = forms.get(key)
         if form is not None:
@@ -413,6 +504,37 @@ def _longest(
 
 _MIN_LONE_READING_LENGTH = 7
 """Shortest misspelt token read as a form word that strips with no other word."""
+
+
+def _widths_by_word(forms: dict[tuple[str, ...], Form], edge: int) -> dict[str, tuple[int, ...]]:
+    """Map the word at ``edge`` (0 or -1) of each form key to its keys' widths, widest first."""
+    widths: dict[str, set[int]] = {}
+    for key in forms:
+        widths.setdefault(key[edge], set()).add(len(key))
+    return {word: tuple(sorted(found, reverse=True)) for word, found in widths.items()}
+
+
+def _edges_by_length(
+    strings: dict[str, tuple[str, ...]],
+) -> dict[int, tuple[int, frozenset[str], frozenset[str], frozenset[str]]]:
+    """Index strings by length + 1 (the length of a token whose deletions they may be).
+
+    Each entry holds k, then the first k, the last k, and the first k joined to the last
+    k characters of the strings. k is ``_EDGE_KEY_LENGTH``, or 2 for tokens shorter than
+    twice that, so that a deletion keeps its first k or its last k characters wherever it
+    is made.
+    """
+    by_length: dict[int, list[str]] = {}
+    for text in strings:
+        by_length.setdefault(len(text) + 1, []).append(text)
+    edges = {}
+    for token_length, texts in by_length.items():
+        k = _EDGE_KEY_LENGTH if token_length >= 2 * _EDGE_KEY_LENGTH else 2
+        edges[token_length] = (
+            k, frozenset(text[:k] for text in texts), frozenset(text[-k:] for text in texts),
+            frozenset(text[:k] + text[-k:] for text in texts),
+        )
+    return edges
 
 
 def _deletions(word: str) -> list[str]:

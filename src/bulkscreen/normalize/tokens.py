@@ -24,12 +24,20 @@ from bulkscreen.normalize.chars import (
     CONFUSABLE_TO_LATIN,
     CYRILLIC_OR_GREEK_LETTER,
     HAN_OR_KANA_RUNS,
+    INVISIBLE_CHARACTER,
     INVISIBLE_DELETE,
     LATIN_LETTER,
 )
 from bulkscreen.normalize.japanese import fold_long_vowels, kana_to_romaji, romanize_kanji
 
-_WORD = re.compile(r"\S+")
+# A whole word (run of non-space) holding a Cyrillic or Greek letter: the leftmost match
+# starts where such a word starts, and words without one are never matched.
+_WORD_WITH_CYRILLIC_OR_GREEK = re.compile(
+    rf"\S*{CYRILLIC_OR_GREEK_LETTER.pattern}\S*"
+)
+# Joins a batch of ASCII names: not ASCII, so in no name, and left alone by every step of
+# split_ascii_names (bytes.lower, the '&' replacement and the punctuation table).
+_BATCH_SEPARATOR = "\xff"
 _VOWELS = frozenset("aeiouy")
 
 
@@ -49,7 +57,9 @@ def fold_characters(text: str) -> str:
     """
     if text.isascii():
         return text.lower()
-    text = unicodedata.normalize("NFKC", text.translate(INVISIBLE_DELETE))
+    if INVISIBLE_CHARACTER.search(text):
+        text = text.translate(INVISIBLE_DELETE)
+    text = unicodedata.normalize("NFKC", text)
     if LATIN_LETTER.search(text) and CYRILLIC_OR_GREEK_LETTER.search(text):
         text = _fold_confusables(text)
     return text.casefold()
@@ -67,8 +77,6 @@ def _fold_confusables(text: str) -> str:
 
     def fold_word(match: re.Match[str]) -> str:
         word = match.group(0)
-        if not CYRILLIC_OR_GREEK_LETTER.search(word):
-            return word
         if LATIN_LETTER.search(word):
             return word.translate(CONFUSABLE_TO_LATIN)
         letters = [ch for ch in word if ch.isalpha()]
@@ -77,7 +85,7 @@ def _fold_confusables(text: str) -> str:
             return word.translate(CONFUSABLE_TO_LATIN)
         return word
 
-    return _WORD.sub(fold_word, text)
+    return _WORD_WITH_CYRILLIC_OR_GREEK.sub(fold_word, text)
 
 
 def transliterate(folded: str, *, kanji_romaji: bool = False) -> str:
@@ -133,6 +141,11 @@ def split_tokens(folded: str, *, kanji_romaji: bool = False) -> list[str]:
         text = text.encode().translate(ASCII_PUNCTUATION_BYTES, ASCII_DELETE_BYTES).decode()
     else:
         text = text.translate(ASCII_PUNCTUATION)
+    return _split_clean(text)
+
+
+def _split_clean(text: str) -> list[str]:
+    """Split text left with letters, digits and kanji; fold long vowels, join initials."""
     tokens = text.split()
     if "oo" in text or "ou" in text or "uu" in text:
         tokens = [fold_long_vowels(token) if _has_consonant(token) else token
@@ -140,6 +153,29 @@ def split_tokens(folded: str, *, kanji_romaji: bool = False) -> list[str]:
     if tokens and min(map(len, tokens)) == 1:
         return join_initials(tokens)
     return tokens
+
+
+def split_ascii_names(texts: list[str]) -> list[list[str]]:
+    """Split many ASCII names at once: ``split_tokens(fold_characters(text))`` for each.
+
+    Case, '&' and punctuation are handled for the whole batch in a few C-level passes over
+    the names joined by a character no ASCII name holds; then each name is split.
+
+    Parameters
+    ----------
+    texts
+        Names made of ASCII characters only.
+
+    Returns
+    -------
+    list of list of str
+        The tokens of each name, in order.
+    """
+    if not texts:
+        return []
+    joined = _BATCH_SEPARATOR.join(texts).encode("latin-1").lower().replace(b"&", b" and ")
+    cleaned = joined.translate(ASCII_PUNCTUATION_BYTES, ASCII_DELETE_BYTES).decode("latin-1")
+    return [_split_clean(text) for text in cleaned.split(_BATCH_SEPARATOR)]
 
 
 def _has_consonant(token: str) -> bool:
