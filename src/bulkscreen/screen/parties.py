@@ -10,9 +10,11 @@ HITS rows, one per (input row, name column, matched entry).
 
 from __future__ import annotations
 
+import gc
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 
 import numpy as np
@@ -194,7 +196,25 @@ def match_names(index: NameIndex, names: Sequence[str | None] | pa.Array, config
     """
     names = _as_string_array(names)
     evidence = _row_evidence(len(names), countries, birth_years, entity_types)
-    return _match_table(index, names, config, _match_pieces(index, names, config, evidence))
+    with _cyclic_gc_paused():
+        return _match_table(index, names, config, _match_pieces(index, names, config, evidence))
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one batch.
+
+    Normalising a batch allocates many small objects that reference counting frees; the
+    cyclic collector would walk every live object again and again while they are made
+    (about a fifth of a batch's time). It runs as usual once the batch is done.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _match_pieces(index: NameIndex, names: pa.Array, config: MatchConfig,
