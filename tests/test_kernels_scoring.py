@@ -48,6 +48,12 @@ def scored_pairs(draw):
                  for q in queries]
     n_weights = [draw(st.lists(weight, min_size=len(n.split(" ")), max_size=len(n.split(" "))))
                  for n in names]
+    if draw(st.booleans()):
+        # The same name on another list: same text, same weights.
+        twin = draw(st.integers(0, len(names) - 1))
+        at = draw(st.integers(0, len(names)))
+        names.insert(at, names[twin])
+        n_weights.insert(at, list(n_weights[twin]))
     return queries, q_weights, names, n_weights
 
 
@@ -60,8 +66,13 @@ def test_scores_equal_naive_features_or_stop_below_the_floor(case, floor, weight
     queries, q_weights, names, n_weights = case
     q_texts, n_texts = texts(queries, q_weights), texts(names, n_weights)
     cand = np.tile(np.arange(len(names), dtype=np.int32), (len(queries), 1))
-    scores = score_candidates(q_texts, n_texts, token_table(n_texts[0], n_texts[1]), cand,
-                              np.array(weights), keep_rules, floor, 2)
+    # Names written twice with the same weights are scored once per query.
+    first_of = {}
+    same_text = np.array([first_of.setdefault((name, tuple(w)), i)
+                          for i, (name, w) in enumerate(zip(names, n_weights, strict=True))],
+                         dtype=np.int32)
+    scores = score_candidates(q_texts, n_texts, token_table(n_texts[0], n_texts[1]), same_text,
+                              cand, np.array(weights), keep_rules, floor, 2)
     q_rows = np.repeat(np.arange(len(queries)), len(names))
     n_rows = np.tile(np.arange(len(names)), len(queries))
     full, full_scores = pair_features(q_texts, q_rows, n_texts, n_rows, np.array(weights),

@@ -494,6 +494,10 @@ def pair_features_scratch(query, query_sorted, query_token_weight, name, name_so
     # Jaro-Winkler feature at the floor: free checks first, then that feature's bound.
     one_edit = -1  # unknown until needed: 0 or 1
     jw_most = -1.0  # the Jaro-Winkler feature's character bound, once needed
+    if most >= floor:
+        # The Jaro-Winkler feature's bound too, before any token similarity.
+        jw_most = _jaro_winkler_bound(query, name)
+        most -= weights[JW] * (1.0 - jw_most)
     if most < floor:
         rule = long_names or _contained(query_most, name_most, 1.0, contain)
         if not rule:
@@ -501,15 +505,14 @@ def pair_features_scratch(query, query_sorted, query_token_weight, name, name_so
             rule = one_edit == 1
         if not rule:
             return most
-        jw_most = _jaro_winkler_bound(query, name)
+        if jw_most < 0.0:
+            jw_most = _jaro_winkler_bound(query, name)
         if jw_most < floor:
             return most
     # Exact token features next: a few token pairs cost less than two whole-name
     # Jaro-Winklers, and they settle most of the remaining candidates.
     _cover_order(query, query_token_weight, name, name_token_weight, scratch, out)
     contained = _contained(out[QUERY_COVER], out[NAME_COVER], out[TOKEN_ORDER], contain)
-    if jw_most < 0.0:
-        jw_most = _jaro_winkler_bound(query, name)
     most = 1.0 - weights[JW] * (1.0 - jw_most)
     for f in (QUERY_COVER, NAME_COVER, TOKEN_ORDER):
         most -= weights[f] * (1.0 - out[f])
@@ -613,8 +616,8 @@ def _pair_score(queries, q, names, n, weights, keep_rules, floor, scratch, out, 
 
 
 @jit_parallel
-def score_candidates(queries, names, name_tokens, cand_idx, weights, keep_rules, floor,
-                     n_chunks):
+def score_candidates(queries, names, name_tokens, same_text, cand_idx, weights, keep_rules,
+                     floor, n_chunks):
     """Combined score of every (query, candidate) pair.
 
     Parameters
@@ -623,6 +626,10 @@ def score_candidates(queries, names, name_tokens, cand_idx, weights, keep_rules,
         Texts as described in the module docstring.
     name_tokens
         :func:`token_table` of the names (built once per list index).
+    same_text
+        int32 per name: the first name with the same text and token weights (itself
+        where none comes before). A query scores such names once: the same name is often
+        on several lists.
     cand_idx
         int32 ``(n_queries, k)`` candidate name ids, ``-1`` for none.
     weights
@@ -658,6 +665,14 @@ def score_candidates(queries, names, name_tokens, cand_idx, weights, keep_rules,
                 n = cand_idx[q, c]
                 if n < 0:
                     break
+                twin = -1
+                for d in range(c):
+                    if same_text[cand_idx[q, d]] == same_text[n]:
+                        twin = d
+                        break
+                if twin >= 0:
+                    scores[q, c] = scores[q, twin]
+                    continue
                 n_n = _copy_tokens(name_tokens, n, 1, scratch)
                 score = _pair_score(queries, q, names, n, weights, keep_rules, floor,
                                     scratch, features, n_q, n_n)

@@ -131,6 +131,23 @@ class NameIndex:
             object.__setattr__(self, "_name_tokens", table)
         return table
 
+    def same_text(self) -> np.ndarray:
+        """For every name, the first name with the same match text (itself if none before).
+
+        Such names have the same codes, token-sorted form and token weights, so they score
+        alike; built on first use and kept with the index.
+        """
+        first = self.__dict__.get("_same_text")
+        if first is None:
+            import pyarrow.compute as pc
+
+            encoded = pc.dictionary_encode(self.names.column("match_text")).combine_chunks()
+            text = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+            _, first_of_text = np.unique(text, return_index=True)
+            first = first_of_text[text].astype(np.int32)
+            object.__setattr__(self, "_same_text", first)
+        return first
+
     def entry_evidence(self) -> tuple[np.ndarray, ...]:
         """Per-entry evidence tuple for ``bulkscreen_kernels.scoring.select_matches``."""
         a = self.arrays

@@ -160,7 +160,8 @@ def _score_block(index: NameIndex, texts: list[str], floor: float
         arrays["name_weight"], (CANDIDATES_PER_QUERY, MAX_POSTINGS_PER_QUERY,
                                 MIN_CANDIDATE_OVERLAP), _work_chunks())
     queries = (codes, offsets, sorted_codes, sorted_offsets, keys.token_ptr, keys.token_weight)
-    scores = score_candidates(queries, index.name_texts(), index.name_tokens(), cand_idx,
+    scores = score_candidates(queries, index.name_texts(), index.name_tokens(),
+                              index.same_text(), cand_idx,
                               np.array(FEATURE_WEIGHTS, dtype=np.float64), KEEP_RULES, floor,
                               _work_chunks())
     return cand_idx, scores, queries
