@@ -16,6 +16,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
@@ -309,11 +310,22 @@ def _score_text(value: float) -> str:
     return f"{value:.2f}"
 
 
+@lru_cache(maxsize=256)
+def _text_scalar(text: str) -> pa.StringScalar:
+    """A constant string as an Arrow scalar, made once.
+
+    Arrow converts a Python string argument on every call, and each conversion looks for an
+    optional date library; the literals of the explanation text repeat for every batch.
+    """
+    return pa.scalar(text, pa.string())
+
+
 def _join(*parts: pa.Array | str, skip_nulls: bool = False) -> pa.Array:
     """Element-wise concatenation of string arrays and strings; a null part either nulls
     the row or, with ``skip_nulls``, is left out."""
     options = pc.JoinOptions(null_handling="skip" if skip_nulls else "emit_null")
-    return pc.binary_join_element_wise(*parts, "", options=options)
+    arrow_parts = [_text_scalar(part) if isinstance(part, str) else part for part in parts]
+    return pc.binary_join_element_wise(*arrow_parts, _text_scalar(""), options=options)
 
 
 def _detail_parts(features: np.ndarray, deltas: np.ndarray
@@ -348,9 +360,9 @@ def _explanation_parts(query_values: pa.Array, matched: pa.Table, score_text: pa
     """``'query' ~ 'name' (kind) on list version entry id: score s [`` per row."""
     def text(column: str) -> pa.Array:
         # An f-string prints a missing value as None; keep that.
-        return pc.fill_null(matched.column(column).combine_chunks(), "None")
+        return pc.fill_null(matched.column(column).combine_chunks(), _text_scalar("None"))
 
-    return ["'", pc.fill_null(query_values, "None"), "' ~ '", text("name"), "' (",
+    return ["'", pc.fill_null(query_values, _text_scalar("None")), "' ~ '", text("name"), "' (",
             text("alias_kind"), ") on ", text("list_id"), " ", text("list_version"), " entry ",
             text("entry_id"), ": score ", score_text, " ["]
 
@@ -378,7 +390,8 @@ def _match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces)
         features = _pair_features_once(queries, query_ids, index, name_ids)
         deltas = row_evidence_deltas(local_rows, name_ids, index.arrays["name_entry"],
                                      row_evidence, index.entry_evidence(), EVIDENCE_WEIGHTS)
-        matched = index.names.take(pa.array(name_ids))
+        matched = index.names.select(["list_id", "list_version", "entry_id", "name",
+                                      "alias_kind"]).take(pa.array(name_ids))
         json_parts, text_parts = _detail_parts(features, deltas)
         (score_text,), score_at = _format_once(scores, _score_text)
         head = _explanation_parts(names.take(pa.array(rows)), matched,
