@@ -34,6 +34,17 @@ def test_jaro_winkler_equals_naive_and_rapidfuzz(a, b):
     assert ours == pytest.approx(JaroWinkler.similarity(a, b), abs=1e-6)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcab edé", min_size=40, max_size=70),
+       st.text(alphabet="abcab ed", min_size=40, max_size=70))
+def test_jaro_winkler_around_64_characters_equals_naive(a, b):
+    # Strings of up to 64 ASCII characters take the bit-mask path, longer ones the loop.
+    assert jaro_winkler(codes(a), codes(b), 0.1) == pytest.approx(
+        naive_strings.jaro_winkler(a, b), abs=1e-12)
+    assert jaro_winkler(codes(b), codes(a), 0.1) == pytest.approx(
+        naive_strings.jaro_winkler(b, a), abs=1e-12)
+
+
 @settings(max_examples=400, deadline=None)
 @given(TEXTS, TEXTS, st.integers(0, 40))
 def test_levenshtein_bounded_equals_naive_and_rapidfuzz(a, b, bound):

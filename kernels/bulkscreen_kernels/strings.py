@@ -35,6 +35,10 @@ def jaro_scratch(a, b, a_flags, b_flags):
     # Characters beyond the other string's reach can never match.
     a_reach = min(a_len, b_len + bound)
     b_reach = min(b_len, a_len + bound)
+    if a_len <= 64 and b_len <= 64:
+        sim = _jaro_ascii_bits(a, b, bound, a_reach, b_reach)
+        if sim >= 0.0:
+            return sim
     for i in range(a_len):
         a_flags[i] = False
     for j in range(b_len):
@@ -62,6 +66,54 @@ def jaro_scratch(a, b, a_flags, b_flags):
                 transpositions += 1
             k += 1
     transpositions //= 2
+    return (common / a_len + common / b_len + (common - transpositions) / common) / 3.0
+
+
+@jit
+def _jaro_ascii_bits(a, b, bound, a_reach, b_reach):
+    """Jaro similarity with ``b`` held as 64-bit position masks per character; -1 if ``b``
+    is not all ASCII.
+
+    The same greedy matching as :func:`jaro_scratch` (each character of ``a``, in order,
+    takes the first free equal character of ``b`` in its window), so the same value, but
+    each window is searched with a few bit operations instead of a loop.
+    """
+    positions = np.zeros(128, dtype=np.uint64)
+    one = np.uint64(1)
+    for j in range(b_reach):
+        if b[j] >= 128:
+            return -1.0
+        positions[b[j]] |= one << np.uint64(j)
+    taken = np.uint64(0)
+    a_taken = np.uint64(0)
+    common = 0
+    for i in range(a_reach):
+        if a[i] >= 128:
+            continue
+        low = max(0, i - bound)
+        high = min(i + bound + 1, b_reach)
+        if high <= low:
+            continue
+        window = ((one << np.uint64(high - low)) - one) << np.uint64(low)
+        free = positions[a[i]] & window & ~taken
+        if free:
+            taken |= free & (~free + one)
+            a_taken |= one << np.uint64(i)
+            common += 1
+    if common == 0:
+        return 0.0
+    transpositions = 0
+    k = 0
+    for i in range(a_reach):
+        if (a_taken >> np.uint64(i)) & one:
+            while not (taken >> np.uint64(k)) & one:
+                k += 1
+            if a[i] != b[k]:
+                transpositions += 1
+            k += 1
+    transpositions //= 2
+    a_len = a.shape[0]
+    b_len = b.shape[0]
     return (common / a_len + common / b_len + (common - transpositions) / common) / 3.0
 
 
