@@ -54,7 +54,7 @@ def make_queries(flat, n: int, seed: int = SEED):
     return [names[i] for i in order], [truth[i] for i in order]
 
 
-def planted_recall(found: list[set], truth: list) -> float:
+def planted_recall(found: list[set | frozenset], truth: list) -> float:
     pairs = [(f, t) for f, t in zip(found, truth, strict=True) if t is not None]
     return float(np.mean([t in f for f, t in pairs])) if pairs else float("nan")
 
@@ -65,10 +65,13 @@ def run_ours(index, names):
 
     result = match_names(index, names, MatchConfig())
     hits = result.filter(result.column("is_hit"))
-    found = [set() for _ in names]
+    nothing: frozenset = frozenset()
+    found: list[set | frozenset] = [nothing] * len(names)
     for pos, list_id, entry_id in zip(hits.column("query_pos").to_pylist(),
                                       hits.column("list_id").to_pylist(),
                                       hits.column("entry_id").to_pylist(), strict=True):
+        if found[pos] is nothing:
+            found[pos] = set()
         found[pos].add((list_id, entry_id))
     return found
 
