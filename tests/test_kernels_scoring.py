@@ -10,6 +10,7 @@ from reference import naive_scoring
 
 from bulkscreen_kernels.scoring import (
     FEATURES,
+    edit_similarities,
     pair_features,
     row_evidence_deltas,
     score_candidates,
@@ -71,12 +72,14 @@ def test_scores_equal_naive_features_or_stop_below_the_floor(case, floor, weight
     same_text = np.array([first_of.setdefault((name, tuple(w)), i)
                           for i, (name, w) in enumerate(zip(names, n_weights, strict=True))],
                          dtype=np.int32)
-    scores = score_candidates(q_texts, n_texts, token_table(n_texts[0], n_texts[1]), same_text,
-                              cand, np.array(weights), keep_rules, floor, 2)
+    scores, kept_features = score_candidates(
+        q_texts, n_texts, token_table(n_texts[0], n_texts[1]), same_text, cand,
+        np.array(weights), keep_rules, floor, 2)
     q_rows = np.repeat(np.arange(len(queries)), len(names))
     n_rows = np.tile(np.arange(len(names)), len(queries))
     full, full_scores = pair_features(q_texts, q_rows, n_texts, n_rows, np.array(weights),
                                       keep_rules)
+    assert edit_similarities(q_texts, q_rows, n_texts, n_rows).tolist() == full[:, 1].tolist()
     for p, (q, n) in enumerate(zip(q_rows, n_rows, strict=True)):
         expected = naive_scoring.features(queries[q], names[n], q_weights[q], n_weights[n])
         assert full[p].tolist() == pytest.approx([expected[f] for f in FEATURES], abs=1e-6)
@@ -84,6 +87,10 @@ def test_scores_equal_naive_features_or_stop_below_the_floor(case, floor, weight
         assert full_scores[p] == pytest.approx(exact, abs=1e-6)
         if scores[q, n] >= floor:
             assert scores[q, n] == pytest.approx(exact, abs=1e-6)
+            # Every feature but the edit similarity is kept, exactly as computed in full.
+            kept = kept_features[q, n].tolist()
+            assert kept[1] == 0.0
+            assert kept[:1] + kept[2:] == full[p].tolist()[:1] + full[p].tolist()[2:]
         else:
             assert exact < floor + 1e-6
 

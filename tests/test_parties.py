@@ -171,7 +171,7 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
     from bulkscreen_kernels.scoring import EVIDENCE, FEATURES, pair_features, row_evidence_deltas
 
     tables = []
-    for rows, rank, name_ids, scores, query_ids, local_rows, queries, row_evidence in pieces:
+    for rows, rank, name_ids, scores, query_ids, local_rows, queries, row_evidence, *_ in pieces:
         features, _ = pair_features(queries, query_ids, index.name_texts(), name_ids,
                                     np.array(FEATURE_WEIGHTS, dtype=np.float64), KEEP_RULES)
         deltas = row_evidence_deltas(local_rows, name_ids, index.arrays["name_entry"],

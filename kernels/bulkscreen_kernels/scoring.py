@@ -645,12 +645,16 @@ def score_candidates(queries, names, name_tokens, same_text, cand_idx, weights, 
 
     Returns
     -------
-    numpy.ndarray
+    scores : numpy.ndarray
         float32 ``(n_queries, k)`` scores; exact where ``>= floor``, under ``floor`` (also
         as float32) where the pair cannot reach it, ``-1`` for no candidate.
+    features : numpy.ndarray
+        float32 ``(n_queries, k, N_FEATURES)``: where the score is ``>= floor``, the exact
+        features other than ``levenshtein`` (see :func:`edit_similarities`); else 0.
     """
     n_queries, k = cand_idx.shape
     scores = np.full((n_queries, k), -1.0, dtype=np.float32)
+    pair_features_out = np.zeros((n_queries, k, N_FEATURES), dtype=np.float32)
     longest = max(_longest(queries[1]), _longest(names[1]))
     query_tokens = _most_tokens(queries[0], queries[1])
     most_name_tokens = max(1, _most_per_text(name_tokens[0]))
@@ -672,12 +676,20 @@ def score_candidates(queries, names, name_tokens, same_text, cand_idx, weights, 
                         break
                 if twin >= 0:
                     scores[q, c] = scores[q, twin]
+                    for f in range(N_FEATURES):
+                        pair_features_out[q, c, f] = pair_features_out[q, twin, f]
                     continue
                 n_n = _copy_tokens(name_tokens, n, 1, scratch)
                 score = _pair_score(queries, q, names, n, weights, keep_rules, floor,
                                     scratch, features, n_q, n_n)
-                scores[q, c] = score if score >= floor else min(score, under_floor)
-    return scores
+                if score >= floor:
+                    scores[q, c] = score
+                    # Kept for explanations, which then need only the edit similarity.
+                    for f in range(N_FEATURES):
+                        pair_features_out[q, c, f] = features[f] if f != LEV else 0.0
+                else:
+                    scores[q, c] = min(score, under_floor)
+    return scores, pair_features_out
 
 
 @jit_parallel
@@ -711,6 +723,32 @@ def pair_features(queries, query_rows, names, name_rows, weights, keep_rules):
             for f in range(N_FEATURES):
                 out[p, f] = features[f]
     return out, scores
+
+
+@jit_parallel
+def edit_similarities(queries, query_rows, names, name_rows):
+    """The exact ``levenshtein`` feature of chosen (query, name) pairs, for explanations.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 ``(n_pairs,)``.
+    """
+    n_pairs = query_rows.shape[0]
+    out = np.zeros(n_pairs, dtype=np.float32)
+    longest = max(_longest(queries[1]), _longest(names[1]))
+    n_blocks = min(n_pairs, 64)
+    for block in numba.prange(n_blocks):
+        scratch = make_scratch(longest, 1, 1)
+        for p in range(block * n_pairs // n_blocks, (block + 1) * n_pairs // n_blocks):
+            q = query_rows[p]
+            n = name_rows[p]
+            # No floor: every distance is computed in full.
+            out[p] = _levenshtein_feature(
+                _string(queries[0], queries[1], q), _string(queries[2], queries[3], q),
+                _string(names[0], names[1], n), _string(names[2], names[3], n), 1.0, 1.0,
+                -np.inf, scratch)
+    return out
 
 
 @jit

@@ -148,8 +148,9 @@ def _work_chunks() -> int:
 
 
 def _score_block(index: NameIndex, texts: list[str], floor: float
-                 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
-    """Candidates and scores of a block of distinct match texts."""
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+    """Candidates, scores and (for scores at the floor or more) features of a block of
+    distinct match texts."""
     from bulkscreen_kernels.index import top_candidates
     from bulkscreen_kernels.scoring import score_candidates
 
@@ -161,11 +162,11 @@ def _score_block(index: NameIndex, texts: list[str], floor: float
         arrays["name_weight"], (CANDIDATES_PER_QUERY, MAX_POSTINGS_PER_QUERY,
                                 MIN_CANDIDATE_OVERLAP), _work_chunks())
     queries = (codes, offsets, sorted_codes, sorted_offsets, keys.token_ptr, keys.token_weight)
-    scores = score_candidates(queries, index.name_texts(), index.name_tokens(),
+    scores, features = score_candidates(queries, index.name_texts(), index.name_tokens(),
                               index.same_text(), cand_idx,
                               np.array(FEATURE_WEIGHTS, dtype=np.float64), KEEP_RULES, floor,
                               _work_chunks())
-    return cand_idx, scores, queries
+    return cand_idx, scores, features, queries
 
 
 def match_names(index: NameIndex, names: Sequence[str | None] | pa.Array, config: MatchConfig,
@@ -232,7 +233,7 @@ def _match_pieces(index: NameIndex, names: pa.Array, config: MatchConfig,
     pieces = []
     for start in range(0, len(texts), QUERIES_PER_BLOCK):
         stop = min(start + QUERIES_PER_BLOCK, len(texts))
-        cand_idx, scores, queries = _score_block(index, texts[start:stop], floor)
+        cand_idx, scores, features, queries = _score_block(index, texts[start:stop], floor)
         rows = np.nonzero((row_text >= start) & (row_text < stop))[0]
         row_query = row_text[rows] - start
         row_evidence = tuple(e[rows] for e in evidence)
@@ -247,7 +248,7 @@ def _match_pieces(index: NameIndex, names: pa.Array, config: MatchConfig,
         local_row, rank = np.nonzero(keep)
         pieces.append((rows[local_row], rank, match_name[local_row, rank],
                        match_score[local_row, rank], row_query[local_row], local_row,
-                       queries, row_evidence))
+                       queries, row_evidence, cand_idx, features))
     return pieces
 
 
@@ -367,16 +368,22 @@ def _explanation_parts(query_values: pa.Array, matched: pa.Table, score_text: pa
             text("entry_id"), ": score ", score_text, " ["]
 
 
-def _pair_features_once(queries, query_ids: np.ndarray, index: NameIndex, name_ids: np.ndarray
-                        ) -> np.ndarray:
-    """Feature vectors of (query, name) pairs, computed once per distinct pair."""
-    from bulkscreen_kernels.scoring import pair_features
+def _pair_features_once(queries, query_ids: np.ndarray, index: NameIndex, name_ids: np.ndarray,
+                        cand_idx: np.ndarray, cand_features: np.ndarray) -> np.ndarray:
+    """Feature vectors of matched (query, name) pairs.
 
+    Scoring kept every feature of these pairs but the unweighted edit similarity, which is
+    computed here once per distinct pair.
+    """
+    from bulkscreen_kernels.scoring import FEATURES, edit_similarities
+
+    at = np.argmax(cand_idx[query_ids] == name_ids[:, None], axis=1)
+    features = cand_features[query_ids, at]
     pair_key = query_ids.astype(np.int64) * max(index.n_names, 1) + name_ids
     _, first, inverse = np.unique(pair_key, return_index=True, return_inverse=True)
-    features, _ = pair_features(queries, query_ids[first], index.name_texts(), name_ids[first],
-                                np.array(FEATURE_WEIGHTS, dtype=np.float64), KEEP_RULES)
-    return features[inverse.ravel()]
+    edit = edit_similarities(queries, query_ids[first], index.name_texts(), name_ids[first])
+    features[:, FEATURES.index("levenshtein")] = edit[inverse.ravel()]
+    return features
 
 
 def _match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces) -> pa.Table:
@@ -384,10 +391,12 @@ def _match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces)
     from bulkscreen_kernels.scoring import row_evidence_deltas
 
     tables = []
-    for rows, rank, name_ids, scores, query_ids, local_rows, queries, row_evidence in pieces:
+    for (rows, rank, name_ids, scores, query_ids, local_rows, queries, row_evidence, cand_idx,
+         cand_features) in pieces:
         if rows.shape[0] == 0:
             continue
-        features = _pair_features_once(queries, query_ids, index, name_ids)
+        features = _pair_features_once(queries, query_ids, index, name_ids, cand_idx,
+                                       cand_features)
         deltas = row_evidence_deltas(local_rows, name_ids, index.arrays["name_entry"],
                                      row_evidence, index.entry_evidence(), EVIDENCE_WEIGHTS)
         matched = index.names.select(["list_id", "list_version", "entry_id", "name",
