@@ -40,7 +40,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from bulkscreen_kernels._jit import jit, jit_parallel
+from bulkscreen_kernels._jit import jit, jit_inline, jit_parallel
 from bulkscreen_kernels.strings import (
     MAX_PREFIX,
     jaro_winkler_scratch,
@@ -139,7 +139,7 @@ def _chars_in(token, mask):
     return count
 
 
-@jit
+@jit_inline
 def _token_bound_verdict(a_len, a_mask, b_len, b_mask):
     """What lengths and character masks alone say of a token pair against the floor.
 
@@ -267,7 +267,7 @@ def token_table(codes, offsets):
     return token_ptr, starts, stops, masks
 
 
-@jit
+@jit_inline
 def _copy_tokens(table, i, side, scratch):
     """Load text ``i``'s tokens from a :func:`token_table` into the scratch; return their number."""
     token_ptr, starts, stops, masks = table
@@ -280,7 +280,7 @@ def _copy_tokens(table, i, side, scratch):
     return n
 
 
-@jit
+@jit_inline
 def _cover_bounds(query, query_token_weight, name, name_token_weight, n_q, n_n, scratch):
     """Upper bounds of ``query_cover`` and ``name_cover`` from lengths and character masks.
 
@@ -321,7 +321,7 @@ def _cover_bounds(query, query_token_weight, name, name_token_weight, n_q, n_n, 
             name_most / name_total if name_total > 0 else 0.0)
 
 
-@jit
+@jit_inline
 def _cover_order(query, query_token_weight, name, name_token_weight, scratch, out):
     """Fill ``out[QUERY_COVER]``, ``out[NAME_COVER]``, ``out[TOKEN_ORDER]``.
 
@@ -414,7 +414,7 @@ def _levenshtein_feature(query, query_sorted, name, name_sorted, weight, reachab
     return max(written, sorted_sim)
 
 
-@jit
+@jit_inline
 def _jaro_winkler_bound(a, b):
     """An upper bound of the Jaro-Winkler of ``a`` and ``b`` from character masks alone.
 
@@ -430,7 +430,7 @@ def _jaro_winkler_bound(a, b):
     return jaro + min(MAX_PREFIX, a.shape[0], b.shape[0]) * PREFIX_WEIGHT * (1.0 - jaro)
 
 
-@jit
+@jit_inline
 def _contained(query_cover, name_cover, token_order, contain):
     """One name's tokens all found, in order, in the other, which is mostly covered too."""
     most_cover, least_cover = contain
@@ -459,7 +459,7 @@ def _one_edit_apart(query, name, n_q, n_n, min_length, scratch):
     return 1 if within_one_edit(joined[0, :q_len], joined[1, :n_len]) else 0
 
 
-@jit
+@jit_inline
 def pair_features_scratch(query, query_sorted, query_token_weight, name, name_sorted,
                           name_token_weight, weights, keep_rules, floor, scratch, out,
                           n_q, n_n):
@@ -601,7 +601,7 @@ def _longest(offsets):
     return longest
 
 
-@jit
+@jit_inline
 def _pair_score(queries, q, names, n, weights, keep_rules, floor, scratch, out, n_q, n_n):
     """Score of query ``q`` against name ``n``; their ``n_q`` and ``n_n`` tokens are loaded."""
     q_codes, q_offsets, q_sorted_codes, q_sorted_offsets, q_token_ptr, q_token_weight = queries
