@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 # Zero-width, bidi and other invisible characters that can hide inside a name to split it
@@ -153,11 +154,9 @@ def dominant_script(text: str) -> str:
     """
     if text.isascii():
         return "Latn" if ASCII_LETTER.search(text) else "Zyyy"
-    counts: dict[str, int] = {}
-    for char in text:
-        script = script_of(char)
-        if script is not None:
-            counts[script] = counts.get(script, 0) + 1
+    # Counted in C; a Counter keeps the order scripts are first seen in, as ties need.
+    counts: dict[str, int] = Counter(map(script_of, text))
+    counts.pop(None, None)  # type: ignore[call-overload]
     if not counts:
         return "Zyyy"
     if "Hira" in counts or "Kana" in counts:

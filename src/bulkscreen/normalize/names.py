@@ -10,7 +10,7 @@ from itertools import chain
 import pyarrow as pa
 
 from bulkscreen.normalize.chars import ASCII_LETTER, dominant_script
-from bulkscreen.normalize.tables import StripTable, load_tables
+from bulkscreen.normalize.tables import NEAR_INNER, NEAR_TRAILING, StripTable, load_tables
 from bulkscreen.normalize.tokens import (
     fold_characters,
     join_initials,
@@ -127,7 +127,12 @@ def normalize_name(
 
 @dataclass(frozen=True)
 class _Plan:
-    """What one entity kind strips, with the words that can start or end a strippable form."""
+    """What one entity kind strips, with the tokens that can start or end a strippable form.
+
+    ``first_words`` and ``inner_words`` include the misspellings of legal-form words that
+    may be read as a word starting a form (see ``StripTable.misspelt_first_and_inner``),
+    so that only a misspelt last token needs a lookup of its own.
+    """
 
     legal: StripTable | None
     titles: StripTable | None
@@ -136,13 +141,18 @@ class _Plan:
     inner_words: frozenset[str]
 
     def may_strip(self, tokens: list[str]) -> bool:
-        """Say cheaply whether any form may be stripped from these tokens."""
+        """Say cheaply whether any form may be stripped from these (lower-case) tokens."""
         return bool(tokens) and (
             tokens[0] in self.first_words
             or tokens[-1] in self.last_words
             or not self.inner_words.isdisjoint(tokens)
-            or (self.legal is not None and self.legal.may_strip_misspelt(tokens))
+            or self.misspelt_last(tokens[-1])
         )
+
+    def misspelt_last(self, token: str) -> bool:
+        """Say whether a last token may be read as a word ending a form, or starting one
+        allowed anywhere."""
+        return self.legal is not None and bool(self.legal.near_words(token)[0] & _NEAR_LAST)
 
 
 @lru_cache(maxsize=4)
@@ -154,14 +164,20 @@ def _plan(kind: str) -> _Plan:
     else:
         titles = tables.honorifics_person if kind == _PERSON else tables.honorifics_any
     used = [table for table in (legal, titles) if table is not None]
+    misspelt_first, misspelt_inner = (
+        legal.misspelt_first_and_inner() if legal is not None else (frozenset(), frozenset())
+    )
     return _Plan(
         legal=legal,
         titles=titles,
-        first_words=frozenset().union(*(t.leading_first for t in used)),
+        first_words=misspelt_first.union(*(t.leading_first for t in used)),
         last_words=frozenset().union(*(t.trailing_last for t in used)),
-        inner_words=frozenset().union(*(t.inner_first for t in used)),
+        inner_words=misspelt_inner.union(*(t.inner_first for t in used)),
     )
 
+
+# Roles of a misspelt last token that may let a form be stripped.
+_NEAR_LAST = NEAR_TRAILING | NEAR_INNER
 
 _CACHE_LIMIT = 1 << 17
 # Results by text, one cache per (kind, kanji_romaji); all emptied when they hold the limit.
@@ -192,15 +208,30 @@ def _normalize(text: str, kind: str, kanji_romaji: bool) -> NormalizedName:
 def _normalize_distinct(
     texts: list[str], kind: str, kanji_romaji: bool
 ) -> dict[str, NormalizedName]:
-    """Normalise distinct names of one kind; those not cached, the ASCII ones as one batch."""
+    """Normalise distinct names of one kind; those not cached, the ASCII ones as one batch.
+
+    A name that folds to ASCII (zero-width characters, Cyrillic look-alikes in a Latin
+    name) joins the batch with its folded text, which is what ``_normalize_text`` would
+    go on with.
+    """
     cache = _cache_for(kind, kanji_romaji)
     found = {text: cache[text] for text in texts if text in cache} if cache else {}
     missing = [text for text in texts if text not in found] if found else texts
     ascii_texts = [text for text in missing if text.isascii()]
-    new = dict(zip(ascii_texts, _normalize_ascii(ascii_texts, kind), strict=True))
+    batch_texts, batch_inputs = ascii_texts, ascii_texts
+    others: list[tuple[str, str]] = []
     if len(ascii_texts) < len(missing):
-        new.update((text, _normalize_text(text, kind, kanji_romaji))
-                   for text in missing if not text.isascii())
+        batch_texts, batch_inputs = list(ascii_texts), list(ascii_texts)
+        for text in missing:
+            if not text.isascii():
+                folded = fold_characters(text)
+                if folded.isascii():
+                    batch_texts.append(text)
+                    batch_inputs.append(folded)
+                else:
+                    others.append((text, folded))
+    new = dict(zip(batch_texts, _normalize_ascii(batch_inputs, kind), strict=True))
+    new.update((text, _normalize_folded(folded, kind, kanji_romaji)) for text, folded in others)
     _remember(cache, new)
     found.update(new)
     return found
@@ -208,8 +239,12 @@ def _normalize_distinct(
 
 def _normalize_text(text: str, kind: str, kanji_romaji: bool) -> NormalizedName:
     """Normalise one name (no cache)."""
+    return _normalize_folded(fold_characters(text), kind, kanji_romaji)
+
+
+def _normalize_folded(folded: str, kind: str, kanji_romaji: bool) -> NormalizedName:
+    """Normalise one name from its folded characters (no cache)."""
     plan = _plan(kind)
-    folded = fold_characters(text)
     if folded.isascii():
         return _from_ascii_tokens(split_tokens(folded), folded, plan)
     legal: list[str] = []
@@ -217,7 +252,8 @@ def _normalize_text(text: str, kind: str, kanji_romaji: bool) -> NormalizedName:
     # Stage 1: forms inside words of scripts written without spaces (株式会社, 様).
     stripped = _strip_unspaced(folded, plan, legal, titles)
     tokens = split_tokens(stripped, kanji_romaji=kanji_romaji)
-    tokens = _strip_word_forms(tokens, plan, kanji_romaji, legal, titles)
+    if plan.may_strip(tokens):
+        tokens = _strip_word_forms(tokens, plan, kanji_romaji, legal, titles)
     return _new_name(
         " ".join(tokens), tuple(tokens), tuple(legal), dominant_script(folded), tuple(titles)
     )
@@ -227,25 +263,33 @@ def _normalize_ascii(texts: list[str], kind: str) -> list[NormalizedName]:
     """Normalise many ASCII names (no cache): one tokenising pass over the whole batch."""
     plan = _plan(kind)
     token_lists = split_ascii_names(texts)
-    if plan.legal is not None:
-        # Most names then pass the misspelt-form check with one set comparison.
-        plan.legal.remember_near_words(chain.from_iterable(token_lists))
-    # The common case inline (no form to strip); the rest as _from_ascii_tokens does it.
     first_words, last_words, inner_words = plan.first_words, plan.last_words, plan.inner_words
-    may_strip_misspelt = plan.legal.may_strip_misspelt if plan.legal is not None else None
+    if plan.legal is not None and plan.legal.near_by_deletion:
+        # The misspelt last tokens, looked up with every token of the batch at once (so
+        # that read_misspelt then settles most names with one set comparison), join the
+        # last words: the check below is then _Plan.may_strip.
+        last_words = last_words | plan.legal.tokens_near(
+            chain.from_iterable(token_lists), _NEAR_LAST
+        )
     has_letter = ASCII_LETTER.search
+    new_name = object.__new__
+    set_field = object.__setattr__
     names = []
     for text, tokens in zip(texts, token_lists, strict=True):
         if tokens and (
             tokens[0] in first_words
             or tokens[-1] in last_words
             or not inner_words.isdisjoint(tokens)
-            or (may_strip_misspelt is not None and may_strip_misspelt(tokens))
         ):
             names.append(_stripped_ascii_name(tokens, text, plan))
-        else:
-            names.append(_new_name(" ".join(tokens), tuple(tokens), (),
-                                   "Latn" if has_letter(text) else "Zyyy", ()))
+            continue
+        # The common case, no form to strip, built inline as _new_name does.
+        name = new_name(NormalizedName)
+        set_field(name, "__dict__", {
+            "text": " ".join(tokens), "tokens": tuple(tokens), "legal_forms": (),
+            "script": "Latn" if has_letter(text) else "Zyyy", "honorifics": (),
+        })
+        names.append(name)
     return names
 
 

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import groupby, pairwise
 from pathlib import Path
 
 from bulkscreen._data import datasets_dir
@@ -50,8 +51,9 @@ _MAX_FREE_END_LENGTH = 5
 NEAR_LEADING, NEAR_TRAILING, NEAR_INNER = 1, 2, 4
 _NEAR_NONE: tuple[int, tuple[str, ...]] = (0, ())
 _NEAR_MEMO_LIMIT = 1 << 17
-# Edge characters compared before a token's deletions are built (see _deletion_hits).
-_EDGE_KEY_LENGTH = 3
+# Runs of deletion positions gated together before a token's deletions are built (see
+# _deletion_hits).
+_DELETION_RUNS = 3
 
 
 def _trim_silent_edges(text: str) -> str:
@@ -104,9 +106,9 @@ class StripTable:
     # deletions (symmetric delete), and a memo of token -> (role bits, near words).
     near_by_deletion: dict[str, tuple[str, ...]] = field(default_factory=dict)
     vocabulary: frozenset[str] = frozenset()
-    # Token length -> (k, first k, last k, first and last k characters of the index
-    # strings one shorter).
-    _deletion_edges: dict[int, tuple[int, frozenset[str], frozenset[str], frozenset[str]]] = field(
+    # Token length -> (start, end, what the index strings one shorter keep around a
+    # deletion in positions start..end-1) for each run of positions.
+    _deletion_gates: dict[int, list[tuple[int, int, frozenset[str]]]] = field(
         default_factory=dict
     )
     _near_memo: dict[str, tuple[int, tuple[str, ...]]] = field(default_factory=dict)
@@ -114,6 +116,11 @@ class StripTable:
     _far_tokens: set[str] = field(default_factory=set)
     # For each vocabulary word, the other words of each form holding it.
     _partners: dict[str, list[frozenset[str]]] = field(default_factory=dict)
+    # Every lower-case token one edit from a word that starts a leading form or a form
+    # allowed anywhere, and from one that starts a form allowed anywhere (built on first
+    # use by misspelt_first_and_inner()).
+    _misspelt_first: frozenset[str] | None = None
+    _misspelt_inner: frozenset[str] | None = None
 
     def add(self, surface: str, form: Form) -> None:
         """Compile one surface into the table (the first row for a surface wins)."""
@@ -185,7 +192,7 @@ class StripTable:
         self.near_by_deletion = {
             variant: tuple(sorted(found)) for variant, found in by_deletion.items()
         }
-        self._deletion_edges = _edges_by_length(self.near_by_deletion)
+        self._deletion_gates = _gates_by_length(self.near_by_deletion)
         self.forget_near_words()
 
     def forget_near_words(self) -> None:
@@ -230,8 +237,51 @@ class StripTable:
         tokens
             Normalised tokens, repeats allowed.
         """
-        find = self._find_near_words
-        self._memoise({token: find(token) for token in set(tokens).difference(self._near_memo)})
+        new = set(tokens).difference(self._near_memo)
+        found = dict.fromkeys(new, _NEAR_NONE)
+        if self.near_by_deletion:
+            for token in self._maybe_near(new.difference(self.vocabulary)):
+                found[token] = self._find_near_words(token)
+        self._memoise(found)
+
+    def _maybe_near(self, tokens: set[str]) -> set[str]:
+        """Return the tokens :meth:`_find_near_words` may find a word for.
+
+        Those are the plain-letter tokens of 4 or more characters that are an index entry
+        or pass a gate of :meth:`_deletion_positions`. The gates are tried for all tokens of
+        one length at once, which costs far less than a call for each token.
+        """
+        index = self.near_by_deletion
+        plain = sorted((token for token in tokens if token.isascii() and token.isalpha()), key=len)
+        maybe: set[str] = set()
+        for length, same_length in groupby(plain, key=len):
+            if length < _MIN_FUZZY_LENGTH:
+                continue
+            group = list(same_length)
+            maybe.update(token for token in group if token in index)
+            for start, end, kept in self._deletion_gates.get(length, ()):
+                maybe.update(token for token in group if token[:start] + token[end:] in kept)
+        return maybe
+
+    def tokens_near(self, tokens: Iterable[str], roles: int) -> set[str]:
+        """Return the tokens whose near words have one of ``roles``, remembering them all.
+
+        Parameters
+        ----------
+        tokens
+            Normalised tokens, repeats allowed.
+        roles
+            An OR of ``NEAR_LEADING``, ``NEAR_TRAILING`` and ``NEAR_INNER``.
+
+        Returns
+        -------
+        set of str
+            The tokens ``t`` with ``near_words(t)[0] & roles``.
+        """
+        distinct = set(tokens)
+        self.remember_near_words(distinct)
+        near = self.near_words
+        return {token for token in distinct.difference(self._far_tokens) if near(token)[0] & roles}
 
     def _memoise(self, found: dict[str, tuple[int, tuple[str, ...]]]) -> None:
         if len(self._near_memo) + len(found) > _NEAR_MEMO_LIMIT:
@@ -264,33 +314,59 @@ class StripTable:
     def _deletion_hits(self, token: str) -> list[tuple[str, ...]]:
         """Return the index entries of ``token`` and of its one-character deletions.
 
-        For a token of 4 or more characters. Deleting position i keeps the first k
-        characters when i >= k, and the last k when i < len - k (both in between). A
-        deletion is built only where the index holds a string of its length with the same
-        kept characters; for most tokens that leaves none to build.
+        For a token of 4 or more characters. Deleting any position in ``start..end-1``
+        keeps the first ``start`` characters and those from ``end`` on; a deletion is built
+        only where the index holds a string of its length keeping the same characters; for
+        most tokens that leaves none to build.
         """
         lookup = self.near_by_deletion.get
         hits = []
         if (hit := lookup(token)) is not None:
             hits.append(hit)
-        length = len(token)
-        edges = self._deletion_edges.get(length)
-        if edges is None:
-            return hits
-        k, heads, tails, ends = edges
-        head, tail = token[:k], token[-k:]
-        positions: list[range] = []
-        if tail in tails:
-            positions.append(range(k))
-        if head + tail in ends:
-            positions.append(range(k, length - k))
-        if head in heads:
-            positions.append(range(length - k, length))
-        for span in positions:
+        for span in self._deletion_positions(token):
             for position in span:
                 if (hit := lookup(token[:position] + token[position + 1:])) is not None:
                     hits.append(hit)
         return hits
+
+    def _deletion_positions(self, token: str) -> list[range]:
+        """The runs of positions whose deletion from ``token`` may be in the index."""
+        gates = self._deletion_gates.get(len(token))
+        if gates is None:
+            return []
+        return [range(start, end) for start, end, kept in gates
+                if token[:start] + token[end:] in kept]
+
+    def misspelt_first_and_inner(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Return the lower-case tokens whose near words start a leading or inner form.
+
+        The first set holds every token ``t`` with ``near_words(t)[0] & (NEAR_LEADING |
+        NEAR_INNER)``, the second every token with ``near_words(t)[0] & NEAR_INNER``, for
+        tokens of lower-case ASCII letters (the tokens of an ASCII name). Only a few
+        dozen words start such forms, so all their one-edit neighbours fit in two sets,
+        and a name's first and inner tokens are then checked with no lookup of their own
+        (the last token, near any of hundreds of trailing words, still is).
+
+        Returns
+        -------
+        tuple of frozenset of str
+            The first-token set and the inner-token set.
+        """
+        if self._misspelt_first is None or self._misspelt_inner is None:
+            # A near word is one edit from the token, so the tokens sought are edits of
+            # the vocabulary words that start such forms; each edit is then checked by
+            # the same _find_near_words that answers for single tokens.
+            starting = self.vocabulary & (self.leading_first | self.inner_first)
+            edits = set().union(*map(_one_edit_variants, starting))
+            find = self._find_near_words
+            roles_of = {token: roles for token in edits if (roles := find(token)[0])}
+            self._misspelt_first = frozenset(
+                token for token, roles in roles_of.items() if roles & (NEAR_LEADING | NEAR_INNER)
+            )
+            self._misspelt_inner = frozenset(
+                token for token, roles in roles_of.items() if roles & NEAR_INNER
+            )
+        return self._misspelt_first, self._misspelt_inner
 
     def may_strip_misspelt(self, tokens: list[str]) -> bool:
         """Say cheaply whether reading a misspelt token could let a form be stripped.
@@ -514,27 +590,45 @@ def _widths_by_word(forms: dict[tuple[str, ...], Form], edge: int) -> dict[str, 
     return {word: tuple(sorted(found, reverse=True)) for word, found in widths.items()}
 
 
-def _edges_by_length(
+def _gates_by_length(
     strings: dict[str, tuple[str, ...]],
-) -> dict[int, tuple[int, frozenset[str], frozenset[str], frozenset[str]]]:
+) -> dict[int, list[tuple[int, int, frozenset[str]]]]:
     """Index strings by length + 1 (the length of a token whose deletions they may be).
 
-    Each entry holds k, then the first k, the last k, and the first k joined to the last
-    k characters of the strings. k is ``_EDGE_KEY_LENGTH``, or 2 for tokens shorter than
-    twice that, so that a deletion keeps its first k or its last k characters wherever it
-    is made.
+    The positions of such a token are cut into ``_DELETION_RUNS`` runs. Deleting a
+    position in run ``start..end-1`` leaves ``token[:start] + token[end:]`` around it, so
+    for each run the entry holds those characters of every string of the length:
+    ``text[:start] + text[end - 1:]``.
     """
     by_length: dict[int, list[str]] = {}
     for text in strings:
         by_length.setdefault(len(text) + 1, []).append(text)
-    edges = {}
+    gates = {}
     for token_length, texts in by_length.items():
-        k = _EDGE_KEY_LENGTH if token_length >= 2 * _EDGE_KEY_LENGTH else 2
-        edges[token_length] = (
-            k, frozenset(text[:k] for text in texts), frozenset(text[-k:] for text in texts),
-            frozenset(text[:k] + text[-k:] for text in texts),
-        )
-    return edges
+        cuts = sorted({token_length * run // _DELETION_RUNS for run in range(_DELETION_RUNS + 1)})
+        gates[token_length] = [
+            (start, end, frozenset(text[:start] + text[end - 1:] for text in texts))
+            for start, end in pairwise(cuts)
+        ]
+    return gates
+
+
+_LOWER_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit_variants(word: str) -> set[str]:
+    """Every string of lower-case letters one substitution, insertion, deletion or swap
+    of neighbours away from ``word`` (a superset of the tokens one_edit_apart allows)."""
+    variants = set()
+    for index in range(len(word) + 1):
+        head, tail = word[:index], word[index:]
+        variants.update(head + letter + tail for letter in _LOWER_LETTERS)
+        if tail:
+            variants.add(head + tail[1:])
+            variants.update(head + letter + tail[1:] for letter in _LOWER_LETTERS)
+        if len(tail) > 1:
+            variants.add(head + tail[1] + tail[0] + tail[2:])
+    return variants
 
 
 def _deletions(word: str) -> list[str]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from itertools import accumulate
 
 from anyascii import anyascii
 
@@ -39,6 +41,10 @@ _WORD_WITH_CYRILLIC_OR_GREEK = re.compile(
 # split_ascii_names (bytes.lower, the '&' replacement and the punctuation table).
 _BATCH_SEPARATOR = "\xff"
 _VOWELS = frozenset("aeiouy")
+# Every letter and digit as "a", every other byte (space, separator) as a space.
+_TOKEN_SHAPE = bytes(
+    ord("a") if chr(code).isascii() and chr(code).isalnum() else ord(" ") for code in range(256)
+)
 
 
 def fold_characters(text: str) -> str:
@@ -174,8 +180,42 @@ def split_ascii_names(texts: list[str]) -> list[list[str]]:
     if not texts:
         return []
     joined = _BATCH_SEPARATOR.join(texts).encode("latin-1").lower().replace(b"&", b" and ")
-    cleaned = joined.translate(ASCII_PUNCTUATION_BYTES, ASCII_DELETE_BYTES).decode("latin-1")
-    return [_split_clean(text) for text in cleaned.split(_BATCH_SEPARATOR)]
+    cleaned = joined.translate(ASCII_PUNCTUATION_BYTES, ASCII_DELETE_BYTES)
+    pieces = cleaned.decode("latin-1").split(_BATCH_SEPARATOR)
+    token_lists = [piece.split() for piece in pieces]
+    # Only names with a long vowel or a single-character token need more than a split.
+    positions = _long_vowels_and_single_characters(cleaned)
+    if positions:
+        starts = list(accumulate((len(piece) + 1 for piece in pieces), initial=0))
+        for index in {bisect_right(starts, position) - 1 for position in positions}:
+            token_lists[index] = _split_clean(pieces[index])
+    return token_lists
+
+
+def _long_vowels_and_single_characters(cleaned: bytes) -> list[int]:
+    """Positions of long vowels and of single-character tokens in a joined batch.
+
+    ``cleaned`` holds letters, digits, spaces and separators only. Substring searches
+    (run in C) find both: single characters as " a " once every letter and digit reads
+    "a" and every separator a space.
+    """
+    positions = [
+        position for vowels in (b"oo", b"ou", b"uu") for position in _find_all(cleaned, vowels)
+    ]
+    shape = b" " + cleaned.translate(_TOKEN_SHAPE) + b" "
+    # A match's start in the padded shape is the character's index in cleaned.
+    positions.extend(_find_all(shape, b" a "))
+    return positions
+
+
+def _find_all(text: bytes, part: bytes) -> list[int]:
+    """Every start of ``part`` in ``text``, overlapping ones included."""
+    found = []
+    position = text.find(part)
+    while position >= 0:
+        found.append(position)
+        position = text.find(part, position + 1)
+    return found
 
 
 def _has_consonant(token: str) -> bool:
