@@ -77,9 +77,9 @@ def _distinct_queries(names: pa.Array) -> tuple[list[str], np.ndarray, list[str]
     text_id: dict[str, int] = {}
     raw_to_text = np.full(len(raw_distinct), -1, dtype=np.int64)
     for i, norm in enumerate(normalized):
-        tokens = match_tokens(norm)
-        if tokens:
-            raw_to_text[i] = text_id.setdefault(" ".join(tokens), len(text_id))
+        text = _match_text(norm)
+        if text:
+            raw_to_text[i] = text_id.setdefault(text, len(text_id))
     indices = encoded.indices.to_numpy(zero_copy_only=False)
     valid = encoded.indices.is_valid().to_numpy(zero_copy_only=False)
     # A sentinel slot keeps the lookup valid when every name is null (empty dictionary).
@@ -87,6 +87,18 @@ def _distinct_queries(names: pa.Array) -> tuple[list[str], np.ndarray, list[str]
     safe = np.where(valid, indices, len(raw_to_text)).astype(np.int64)
     row_text = np.where(valid, lookup[safe], -1)
     return list(text_id), row_text.astype(np.int64), raw_distinct
+
+
+def _match_text(normalized) -> str:
+    """``" ".join(match_tokens(normalized))``, taking the normalised text as it is when its
+    tokens are all non-empty and space-free (nearly always)."""
+    if normalized is None:
+        return ""
+    tokens = normalized.tokens
+    text = normalized.text
+    if tokens and text.count(" ") == len(tokens) - 1 and "" not in tokens:
+        return text
+    return " ".join(match_tokens(normalized))
 
 
 def _query_texts(texts: list[str]) -> tuple[np.ndarray, ...]:
