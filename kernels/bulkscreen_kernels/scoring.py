@@ -585,15 +585,6 @@ def _float32_under(value):
 
 
 @jit
-def _most_per_text(ptr):
-    """Largest row of a CSR pointer."""
-    most = 0
-    for i in range(ptr.shape[0] - 1):
-        most = max(most, ptr[i + 1] - ptr[i])
-    return most
-
-
-@jit
 def _longest(offsets):
     longest = 1
     for i in range(offsets.shape[0] - 1):
@@ -657,7 +648,7 @@ def score_candidates(queries, names, name_tokens, same_text, cand_idx, weights, 
     pair_features_out = np.zeros((n_queries, k, N_FEATURES), dtype=np.float32)
     longest = max(_longest(queries[1]), _longest(names[1]))
     query_tokens = _most_tokens(queries[0], queries[1])
-    most_name_tokens = max(1, _most_per_text(name_tokens[0]))
+    most_name_tokens = _longest(name_tokens[0])  # the most tokens of any name
     under_floor = _float32_under(floor)
     n_chunks = min(n_queries, max(1, n_chunks))
     for chunk in numba.prange(n_chunks):
