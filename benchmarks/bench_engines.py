@@ -35,8 +35,8 @@ SEED = 8
 
 @pytest.fixture(scope="module")
 def shipments_file(tmp_path_factory) -> Path:
-    from bulkscreen.generate.listnames import load_list_names
-    from bulkscreen.generate.shipments import generate_shipments
+    from bulkscreen.tools.generate.listnames import load_list_names
+    from bulkscreen.tools.generate.shipments import generate_shipments
 
     path = tmp_path_factory.mktemp("bench-engines") / "shipments.parquet"
     generate_shipments(ROWS, SEED, path, load_list_names(as_of=AS_OF), listed_rate=0.01,
@@ -47,8 +47,8 @@ def shipments_file(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def job_and_config():
     from bulkscreen.config import RunConfig
-    from bulkscreen.screen.context import load_screening_data
-    from bulkscreen.screen.jobs import shipments_job
+    from bulkscreen.run.data import load_screening_data
+    from bulkscreen.run.jobs import shipments_job
 
     config = RunConfig(batch_size=BATCH_SIZE)
     data = load_screening_data(config, AS_OF, with_rules=True)

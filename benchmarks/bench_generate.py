@@ -25,9 +25,9 @@ CHILD = """
 import json, resource, sys, time
 from datetime import date
 from pathlib import Path
-from bulkscreen.generate.listnames import load_list_names
-from bulkscreen.generate.persons import generate_persons
-from bulkscreen.generate.shipments import generate_shipments
+from bulkscreen.tools.generate.listnames import load_list_names
+from bulkscreen.tools.generate.persons import generate_persons
+from bulkscreen.tools.generate.shipments import generate_shipments
 
 kind, rows, out = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
 names = load_list_names()

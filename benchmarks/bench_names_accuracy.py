@@ -83,7 +83,7 @@ def alias_pair_queries(flat: pa.Table, n: int, rng: np.random.Generator,
 def our_scores(index, names: list[str], truth: list) -> tuple[np.ndarray, np.ndarray, float]:
     """Best score of the true entry and of anything, per query; and the seconds taken."""
     from bulkscreen.config import MatchConfig
-    from bulkscreen.screen.parties import match_names
+    from bulkscreen.matching.match import match_names
 
     config = MatchConfig(hit_threshold=0.9, review_threshold=float(THRESHOLDS[0]), top_k=50)
     started = time.perf_counter()

@@ -42,16 +42,15 @@ def candidate_features(index, names: list[str], truth: list):
     whether the pair is one edit apart with spaces removed."""
     from rapidfuzz.distance import OSA, JaroWinkler
 
-    from bulkscreen.lists.name_index import (
+    from bulkscreen.lists.name_index import match_tokens, text_keys
+    from bulkscreen.matching.algorithm import (
         CANDIDATES_PER_QUERY,
         FEATURE_WEIGHTS,
         MAX_POSTINGS_PER_QUERY,
         MIN_CANDIDATE_OVERLAP,
-        match_tokens,
-        text_keys,
     )
+    from bulkscreen.matching.match import _query_texts
     from bulkscreen.normalize import normalize_names
-    from bulkscreen.screen.parties import _query_texts
     from bulkscreen_kernels.index import top_candidates
     from bulkscreen_kernels.scoring import pair_features
 
@@ -101,7 +100,7 @@ def best_per_query(scores: np.ndarray, query: np.ndarray, mask: np.ndarray, n: i
 
 def keep_rules(data: dict, scores: np.ndarray, jw_length: int) -> np.ndarray:
     """The kernel's keep rules (``KEEP_RULES``) with the long-name length ``jw_length``."""
-    from bulkscreen.lists.name_index import CONTAIN_COVERS, ONE_EDIT_MIN_LENGTH
+    from bulkscreen.matching.algorithm import CONTAIN_COVERS, ONE_EDIT_MIN_LENGTH
 
     features = data["features"]
     keep = np.where(data["min_length"] >= jw_length, data["jw"], 0.0)
@@ -196,7 +195,7 @@ def fit(sets: dict, baseline: dict, start: np.ndarray, samples: int, seed: int =
 
 
 def main() -> None:
-    from bulkscreen.lists.name_index import FEATURE_WEIGHTS, JW_MIN_LENGTH
+    from bulkscreen.matching.algorithm import FEATURE_WEIGHTS, JW_MIN_LENGTH
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=1500)

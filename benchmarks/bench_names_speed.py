@@ -43,8 +43,8 @@ RESULTS: dict[str, dict] = {}
 
 def make_queries(flat, n: int, seed: int = SEED):
     """``n`` names: 90% generated unlisted names drawn with repeats, 10% planted variants."""
-    from bulkscreen.generate.geography import ALL_CODES
-    from bulkscreen.generate.names import company_name_pools, person_name_pools
+    from bulkscreen.tools.generate.geography import ALL_CODES
+    from bulkscreen.tools.generate.names import company_name_pools, person_name_pools
 
     rng = np.random.default_rng(seed)
     planted = variant_queries(flat, max(1, n // 60), rng)
@@ -64,7 +64,7 @@ def planted_recall(found: list[set | frozenset], truth: list) -> float:
 
 def run_ours(index, names):
     from bulkscreen.config import MatchConfig
-    from bulkscreen.screen.parties import match_names
+    from bulkscreen.matching.match import match_names
 
     result = match_names(index, names, MatchConfig())
     hits = result.filter(result.column("is_hit"))
@@ -271,7 +271,7 @@ def scale_run(total: int, shipments: str | None = None, batch: int = 1_000_000) 
     from bulkscreen.config import MatchConfig
     from bulkscreen.lists import load_snapshots
     from bulkscreen.lists.name_index import build_name_index
-    from bulkscreen.screen.parties import match_names
+    from bulkscreen.matching.match import match_names
 
     index = build_name_index(load_snapshots())
     print(f"index: {index.n_names} names, {index.build_seconds:.2f} s "

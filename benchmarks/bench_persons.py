@@ -32,7 +32,8 @@ from bulkscreen import columns
 from bulkscreen.config import RunConfig
 from bulkscreen.lists import load_snapshots
 from bulkscreen.lists.name_index import build_name_index
-from bulkscreen.pipeline import run_pipeline
+from bulkscreen.engines import LocalEngine
+from bulkscreen.run import RunSpec
 from bulkscreen.rescreen import rescreen_persons
 from bulkscreen.rules.deemed import load_deemed_rules
 from bulkscreen.screen.persons import list_entry_notes, screen_persons_batch
@@ -53,8 +54,9 @@ for label, as_of in (("previous", dt.date(2024, 6, 1)), ("current", dt.date(2025
         return screen_persons_batch(batch, index, config, as_of, rules, entry_notes=notes)
 
     start = time.perf_counter()
-    summary = run_pipeline(source, columns.PERSONS, screen, work / label, config,
-                           progress=False, overwrite=True)
+    summary = LocalEngine().run(
+        RunSpec(source, work / label, config, columns.PERSONS, progress=False, overwrite=True),
+        screen)
     timings[f"screen_{label}_seconds"] = time.perf_counter() - start
     summaries[label] = {"rows": summary.result_rows, "hits": summary.hit_rows,
                         "decisions": summary.decisions}
@@ -69,8 +71,8 @@ print(json.dumps({"timings": timings, "runs": summaries, "changes": report.summa
 
 @pytest.fixture(scope="module")
 def persons_file(tmp_path_factory) -> Path:
-    from bulkscreen.generate.listnames import load_list_names
-    from bulkscreen.generate.persons import generate_persons
+    from bulkscreen.tools.generate.listnames import load_list_names
+    from bulkscreen.tools.generate.persons import generate_persons
 
     path = tmp_path_factory.mktemp("persons") / "persons.parquet"
     generate_persons(PERSONS, SEED, path, load_list_names())

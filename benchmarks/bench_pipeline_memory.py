@@ -33,7 +33,8 @@ from pathlib import Path
 import pyarrow as pa
 from bulkscreen.columns import HITS, RESULTS, SHIPMENTS
 from bulkscreen.config import RunConfig
-from bulkscreen.pipeline import run_pipeline
+from bulkscreen.engines import LocalEngine
+from bulkscreen.run import RunSpec
 
 def clear_all(batch):
     n = batch.num_rows
@@ -48,8 +49,9 @@ def clear_all(batch):
 NO_HITS = pa.RecordBatch.from_pylist([], schema=HITS.arrow_schema())
 
 start = time.perf_counter()
-summary = run_pipeline(Path(sys.argv[1]), SHIPMENTS, clear_all, Path(sys.argv[2]),
-                       RunConfig(), progress=False, overwrite=True)
+summary = LocalEngine().run(
+    RunSpec(Path(sys.argv[1]), Path(sys.argv[2]), RunConfig(), SHIPMENTS, progress=False,
+            overwrite=True), clear_all)
 print(json.dumps({"input_rows": summary.input_rows, "result_rows": summary.result_rows,
                   "quarantined_rows": summary.quarantined_rows,
                   "seconds": time.perf_counter() - start}))

@@ -51,10 +51,10 @@ def unlisted_names(n: int, rng: np.random.Generator, listed_texts: set[str]) -> 
     "KARIMI, Ali"); those collisions (the same tokens in any order) are real matches, not
     false positives, and are left out.
     """
-    from bulkscreen.generate.geography import ALL_CODES
-    from bulkscreen.generate.names import company_name_pools, person_name_pools
     from bulkscreen.lists.name_index import match_tokens
     from bulkscreen.normalize import normalize_names
+    from bulkscreen.tools.generate.geography import ALL_CODES
+    from bulkscreen.tools.generate.names import company_name_pools, person_name_pools
 
     listed_token_sets = {" ".join(sorted(text.split())) for text in listed_texts}
     out: list[str] = []
@@ -78,7 +78,7 @@ def variant_queries(flat: pa.Table, per_kind: int, rng: np.random.Generator,
 
     With ``split`` (``train`` or ``test``), only names of that half of the entries are used.
     """
-    from bulkscreen.generate.variants import VARIANT_KINDS, make_variant
+    from bulkscreen.tools.generate.variants import VARIANT_KINDS, make_variant
 
     rows = flat.select(["list_id", "entry_id", "entity_type", "name"]).to_pylist()
     if split is not None:

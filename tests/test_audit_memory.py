@@ -54,7 +54,8 @@ def test_parquet_reader_does_not_run_ahead_of_a_slow_consumer(tmp_path):
 @pytest.mark.slow  # compiles one name index per list epoch first
 def test_audit_job_memory_does_not_grow_with_batches():
     from bulkscreen.config import RunConfig
-    from bulkscreen.screen.audit import audit_job, load_audit_data
+    from bulkscreen.run.data import load_audit_data
+    from bulkscreen.run.jobs import audit_job
 
     config = RunConfig(batch_size=40)
     data = load_audit_data(config, dt.date(2026, 1, 15))

@@ -13,7 +13,10 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from bulkscreen.bench.accuracy import (
+from bulkscreen.cli import cli
+from bulkscreen.columns import LABELLED_PAIRS, LIST_ENTRIES
+from bulkscreen.errors import InputError, InputSchemaError
+from bulkscreen.tools.bench.accuracy import (
     THRESHOLDS,
     average_precision,
     best_operating_point,
@@ -25,11 +28,8 @@ from bulkscreen.bench.accuracy import (
     threshold_sweep,
     write_report,
 )
-from bulkscreen.bench.pairs import PairQuotas, build_labelled_pairs, shipped_pairs_path
-from bulkscreen.bench.scorers import OURS, party_names_scores, rapidfuzz_scores
-from bulkscreen.cli import cli
-from bulkscreen.columns import LABELLED_PAIRS, LIST_ENTRIES
-from bulkscreen.errors import InputError, InputSchemaError
+from bulkscreen.tools.bench.pairs import PairQuotas, build_labelled_pairs, shipped_pairs_path
+from bulkscreen.tools.bench.scorers import OURS, party_names_scores, rapidfuzz_scores
 
 # Five pairs: three matches (0.95, 0.90, 0.60) and two non-matches (0.85, 0.30).
 SCORES = np.array([0.95, 0.90, 0.85, 0.60, 0.30], dtype=np.float32)
@@ -195,7 +195,7 @@ def _tiny_index(tmp_path):
 
 def test_our_pair_scores_equal_the_matcher_scores(tmp_path):
     from bulkscreen.config import MatchConfig
-    from bulkscreen.screen.parties import match_names
+    from bulkscreen.matching.match import match_names
 
     index = _tiny_index(tmp_path)
     queries = ["Rosoboronexprot", "Admirality Shipyards", "Ivan Ivanov"]

@@ -23,9 +23,9 @@ from bulkscreen.columns import SHIPMENTS
 from bulkscreen.config import RunConfig
 from bulkscreen.engines import LocalEngine, open_engine
 from bulkscreen.errors import ConfigError, EngineError
-from bulkscreen.pipeline import run_pipeline
-from bulkscreen.screen.context import load_screening_data
-from bulkscreen.screen.jobs import shipments_job
+from bulkscreen.run import RunSpec
+from bulkscreen.run.data import load_screening_data
+from bulkscreen.run.jobs import shipments_job
 
 distributed = pytest.importorskip("distributed")
 
@@ -59,8 +59,8 @@ def job(config):
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory):
     """A generated Parquet file and a CSV with a listed name and an unparseable line."""
-    from bulkscreen.generate.listnames import load_list_names
-    from bulkscreen.generate.shipments import generate_shipments
+    from bulkscreen.tools.generate.listnames import load_list_names
+    from bulkscreen.tools.generate.shipments import generate_shipments
 
     folder = tmp_path_factory.mktemp("inputs")
     names = load_list_names(LISTS, as_of=AS_OF)
@@ -93,7 +93,8 @@ def small_input(inputs, tmp_path_factory):
 def reference(inputs, job, config, tmp_path_factory):
     """Outputs of the plain batch loop, per input format."""
     out = tmp_path_factory.mktemp("reference")
-    return {fmt: run_pipeline(path, SHIPMENTS, job, out / fmt, config, progress=False)
+    return {fmt: LocalEngine().run(RunSpec(path, out / fmt, config, SHIPMENTS, progress=False),
+                                   job)
             for fmt, path in inputs.items()}
 
 
@@ -133,7 +134,8 @@ def assert_every_row_once(summary) -> None:
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_engine_gives_the_rows_of_the_batch_loop(engine, fmt, inputs, job, config, reference,
                                                  tmp_path):
-    summary = engine.run(inputs[fmt], SHIPMENTS, job, tmp_path / "out", config, progress=False)
+    summary = engine.run(
+        RunSpec(inputs[fmt], tmp_path / "out", config, SHIPMENTS, progress=False), job)
 
     assert_same_outputs(summary, reference[fmt])
     assert_every_row_once(summary)
@@ -191,8 +193,9 @@ def test_killed_worker_is_rerun_without_losing_or_duplicating_rows(dask_client, 
                                                                    tmp_path):
     marker = tmp_path / "killed-once"
     engine = DaskEngine(dask_client, fragment_rows=FRAGMENT_ROWS)
-    summary = engine.run(inputs["parquet"], SHIPMENTS, ExitOnce(job, 650, marker),
-                         tmp_path / "out", config, progress=False)
+    summary = engine.run(
+        RunSpec(inputs["parquet"], tmp_path / "out", config, SHIPMENTS, progress=False),
+        ExitOnce(job, 650, marker))
 
     assert marker.exists()
     assert_same_outputs(summary, reference["parquet"])
@@ -204,8 +207,8 @@ def test_fragment_failing_every_attempt_stops_the_run_with_no_outputs(dask_clien
                                                                      job, config, tmp_path):
     engine = DaskEngine(dask_client, fragment_rows=20, retries=1)
     with pytest.raises(EngineError) as caught:
-        engine.run(small_input, SHIPMENTS, FailAt(job, 45), tmp_path / "out", config,
-                   progress=False)
+        engine.run(RunSpec(small_input, tmp_path / "out", config, SHIPMENTS, progress=False),
+                   FailAt(job, 45))
 
     message = str(caught.value)
     assert "fragment 2 (input rows 41-60)" in message
@@ -216,8 +219,8 @@ def test_fragment_failing_every_attempt_stops_the_run_with_no_outputs(dask_clien
 def test_job_losing_rows_is_refused(dask_client, small_input, job, config, tmp_path):
     engine = DaskEngine(dask_client, fragment_rows=20)
     with pytest.raises(EngineError, match="result rows for"):
-        engine.run(small_input, SHIPMENTS, DropRow(job), tmp_path / "out", config,
-                   progress=False)
+        engine.run(RunSpec(small_input, tmp_path / "out", config, SHIPMENTS, progress=False),
+                   DropRow(job))
     assert list((tmp_path / "out").iterdir()) == []
 
 
@@ -228,7 +231,7 @@ def test_missing_column_is_reported_before_any_task(dask_client, job, config, tm
     path.write_text("shipment_id,shipment_date\nS1,2025-01-01\n", encoding="utf-8")
     engine = DaskEngine(dask_client)
     with pytest.raises(InputSchemaError):
-        engine.run(path, SHIPMENTS, job, tmp_path / "out", config, progress=False)
+        engine.run(RunSpec(path, tmp_path / "out", config, SHIPMENTS, progress=False), job)
     assert not (tmp_path / "out" / "run.json").exists()
 
 

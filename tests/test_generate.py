@@ -14,19 +14,19 @@ import pytest
 
 from bulkscreen.columns import PERSONS, SHIPMENTS
 from bulkscreen.errors import OutputError
-from bulkscreen.generate.geography import code_index, codes_arrow
-from bulkscreen.generate.items import (
+from bulkscreen.tools.generate.geography import code_index, codes_arrow
+from bulkscreen.tools.generate.items import (
     CONTROLLED_ITEMS,
     ItemCatalog,
     round_significant,
     spread_around,
 )
-from bulkscreen.generate.listnames import ListName, list_names_from_table
-from bulkscreen.generate.names import company_name_pools, person_name_pools
-from bulkscreen.generate.persons import generate_persons
-from bulkscreen.generate.sampling import WeightedChoice
-from bulkscreen.generate.shipments import generate_shipments
-from bulkscreen.generate.textforms import column_text
+from bulkscreen.tools.generate.listnames import ListName, list_names_from_table
+from bulkscreen.tools.generate.names import company_name_pools, person_name_pools
+from bulkscreen.tools.generate.persons import generate_persons
+from bulkscreen.tools.generate.sampling import WeightedChoice
+from bulkscreen.tools.generate.shipments import generate_shipments
+from bulkscreen.tools.generate.textforms import column_text
 
 END = date(2025, 6, 30)
 LIST_NAMES = [

@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 from click.testing import CliRunner
 
 from bulkscreen.cli import cli
-from bulkscreen.generate.listnames import load_list_names
+from bulkscreen.tools.generate.listnames import load_list_names
 
 
 def _generate(tmp_path, kind: str, out: str, *extra: str):

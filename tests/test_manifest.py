@@ -12,8 +12,9 @@ from test_pipeline import _input, clear_all
 from bulkscreen import _data
 from bulkscreen.columns import SHIPMENTS
 from bulkscreen.config import RunConfig
+from bulkscreen.engines import LocalEngine
 from bulkscreen.manifest import fingerprint_file
-from bulkscreen.pipeline import run_pipeline
+from bulkscreen.run import RunSpec
 
 
 @pytest.fixture(scope="module")
@@ -22,24 +23,25 @@ def manifest_schema():
 
 
 def test_run_json_validates_against_the_schema(tmp_path, manifest_schema):
-    extra = {"algorithms": {"party_names": "party-names-v1"},
-             "lists": [{"id": "jp-meti-eul", "version": "2025-09-29", "sha256": "0" * 64}],
-             "note": "test"}
-    summary = run_pipeline(_input(tmp_path), SHIPMENTS, clear_all, tmp_path / "out",
-                           RunConfig(), manifest_extra=extra, progress=False)
+    spec = RunSpec(_input(tmp_path), tmp_path / "out", RunConfig(), SHIPMENTS,
+                   algorithms={"party_names": "party-names-v1"},
+                   lists=({"id": "jp-meti-eul", "version": "2025-09-29", "sha256": "0" * 64},),
+                   extra={"note": "test"}, progress=False)
+    summary = LocalEngine().run(spec, clear_all)
     manifest = json.loads(summary.manifest_path.read_text())
     jsonschema.validate(manifest, manifest_schema)
     assert manifest["algorithms"] == {"party_names": "party-names-v1"}
     assert manifest["data"]["lists"][0]["id"] == "jp-meti-eul"
-    assert manifest["extra"] == {"note": "test"}
+    assert manifest["extra"] == {"note": "test", "engine": {"name": "local"}}
     assert manifest["libraries"]["pyarrow"]
     assert set(manifest["timings"]) >= {"read", "screen", "write", "total"}
     assert manifest["reading"]["encoding"] == "utf-8"
 
 
 def test_schema_rejects_a_manifest_without_counts(tmp_path, manifest_schema):
-    summary = run_pipeline(_input(tmp_path), SHIPMENTS, clear_all, tmp_path / "out",
-                           RunConfig(), progress=False)
+    summary = LocalEngine().run(
+        RunSpec(_input(tmp_path), tmp_path / "out", RunConfig(), SHIPMENTS, progress=False),
+        clear_all)
     broken = dict(summary.manifest)
     del broken["counts"]
     with pytest.raises(jsonschema.ValidationError):

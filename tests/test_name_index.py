@@ -9,13 +9,13 @@ import pytest
 
 from bulkscreen.lists import load_snapshots
 from bulkscreen.lists.name_index import (
-    ALGORITHM_ID,
     NameIndex,
     birth_year,
     build_name_index,
     content_key,
     country_code,
 )
+from bulkscreen.matching.algorithm import ALGORITHM_ID
 
 LISTS = ["jp-meti-by-tokutei", "us-csl-sample"]
 

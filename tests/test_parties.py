@@ -17,7 +17,8 @@ from bulkscreen.config import MatchConfig, RunConfig
 from bulkscreen.errors import InputSchemaError
 from bulkscreen.lists import load_snapshots
 from bulkscreen.lists.name_index import build_name_index
-from bulkscreen.screen.parties import MATCH_SCHEMA, match_names, screen_parties_batch
+from bulkscreen.matching.match import MATCH_SCHEMA, match_names
+from bulkscreen.screen.parties import screen_parties_batch
 
 CONFIG = MatchConfig(hit_threshold=0.90, review_threshold=0.80, top_k=3)
 
@@ -167,7 +168,7 @@ def test_features_and_explanation_text_is_pinned_on_real_names(index):
 
 def per_row_table(index, names, config, pieces) -> pa.Table:
     """The per-row assembly the vectorised one replaced: the reference for its output."""
-    from bulkscreen.lists.name_index import EVIDENCE_WEIGHTS, FEATURE_WEIGHTS, KEEP_RULES
+    from bulkscreen.matching.algorithm import EVIDENCE_WEIGHTS, FEATURE_WEIGHTS, KEEP_RULES
     from bulkscreen_kernels.scoring import EVIDENCE, FEATURES, pair_features, row_evidence_deltas
 
     tables = []
@@ -221,7 +222,8 @@ def mixed_queries(index, n_listed: int, seed: int) -> list[str]:
 
 
 def test_vectorised_assembly_equals_the_per_row_formulation(index):
-    from bulkscreen.screen.parties import _match_pieces, _match_table, _row_evidence
+    from bulkscreen.matching.explain import match_table as _match_table
+    from bulkscreen.matching.match import _match_pieces, _row_evidence
 
     names = pa.array(mixed_queries(index, 120, seed=7), pa.string())
     rng = np.random.default_rng(8)
@@ -246,7 +248,7 @@ def test_vectorised_assembly_equals_the_per_row_formulation(index):
     st.lists(st.sampled_from([0.0, 0.02, -0.05, 0.03, -0.1, -0.15, 0.05]) | st.floats(
         -0.25, 0.25, width=32), min_size=3, max_size=3)), min_size=1, max_size=40))
 def test_detail_text_matches_json_dumps_of_rounded_values(rows):
-    from bulkscreen.screen.parties import _detail_parts, _join
+    from bulkscreen.matching.explain import _detail_parts, _join
     from bulkscreen_kernels.scoring import EVIDENCE, FEATURES
 
     features = np.array([r[0] for r in rows], dtype=np.float32)

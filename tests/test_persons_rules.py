@@ -13,10 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bulkscreen import columns
+from bulkscreen.columns import DECISION_SEVERITY as SEVERITY
 from bulkscreen.config import RunConfig
 from bulkscreen.errors import RuleDataError
 from bulkscreen.rules import deemed
-from bulkscreen.screen.persons import SEVERITY, screen_persons_batch
+from bulkscreen.screen.persons import screen_persons_batch
 
 
 def naive_add_months(day: dt.date, months: int) -> dt.date:

@@ -12,9 +12,10 @@ import pytest
 
 from bulkscreen.columns import HITS, RESULTS, SHIPMENTS
 from bulkscreen.config import RunConfig
+from bulkscreen.engines import LocalEngine
 from bulkscreen.errors import EngineError, InputSchemaError, OutputError
 from bulkscreen.manifest import FOOTER_KEY
-from bulkscreen.pipeline import run_pipeline
+from bulkscreen.run import RunSpec
 
 HEADER = ("shipment_id,shipment_date,consignee_name,consignee_country,destination_country,"
           "value_jpy")
@@ -61,8 +62,9 @@ def _input(tmp_path, n=50, bad_every=10):
 
 def test_run_writes_all_outputs_and_keeps_every_row(tmp_path):
     out = tmp_path / "out"
-    summary = run_pipeline(_input(tmp_path), SHIPMENTS, clear_all, out,
-                           RunConfig(batch_size=8), progress=False)
+    summary = LocalEngine().run(
+        RunSpec(_input(tmp_path), out, RunConfig(batch_size=8), SHIPMENTS, progress=False),
+        clear_all)
     assert summary.input_rows == 50
     assert summary.quarantined_rows == 5
     assert summary.result_rows == 45 == pq.read_table(summary.results_path).num_rows
@@ -91,8 +93,9 @@ def test_exception_mid_run_leaves_no_outputs(tmp_path):
     source = tmp_path / "shipments.parquet"
     pq.write_table(pacsv.read_csv(_input(tmp_path)), source)  # Parquet batches are exact
     with pytest.raises(KeyboardInterrupt):
-        run_pipeline(source, SHIPMENTS, fails_on_third_batch, out,
-                     RunConfig(batch_size=5), progress=False)
+        LocalEngine().run(
+            RunSpec(source, out, RunConfig(batch_size=5), SHIPMENTS, progress=False),
+            fails_on_third_batch)
     assert len(calls) == 3
     assert sorted(p.name for p in out.iterdir()) == []
 
@@ -104,19 +107,19 @@ def test_screening_that_drops_rows_fails_the_run(tmp_path):
 
     out = tmp_path / "out"
     with pytest.raises(EngineError, match="one result row per input row"):
-        run_pipeline(_input(tmp_path), SHIPMENTS, drops_one, out, RunConfig(),
-                     progress=False)
+        LocalEngine().run(
+            RunSpec(_input(tmp_path), out, RunConfig(), SHIPMENTS, progress=False), drops_one)
     assert list(out.iterdir()) == []
 
 
 def test_finished_run_is_not_overwritten_without_consent(tmp_path):
     out = tmp_path / "out"
     path = _input(tmp_path)
-    run_pipeline(path, SHIPMENTS, clear_all, out, RunConfig(), progress=False)
+    LocalEngine().run(RunSpec(path, out, RunConfig(), SHIPMENTS, progress=False), clear_all)
     with pytest.raises(OutputError, match="already holds a run"):
-        run_pipeline(path, SHIPMENTS, clear_all, out, RunConfig(), progress=False)
-    summary = run_pipeline(path, SHIPMENTS, clear_all, out, RunConfig(), progress=False,
-                           overwrite=True)
+        LocalEngine().run(RunSpec(path, out, RunConfig(), SHIPMENTS, progress=False), clear_all)
+    summary = LocalEngine().run(
+        RunSpec(path, out, RunConfig(), SHIPMENTS, progress=False, overwrite=True), clear_all)
     assert summary.result_rows == 45
 
 
@@ -125,16 +128,15 @@ def test_missing_column_fails_before_writing(tmp_path):
     path.write_text(HEADER.replace("destination_country", "destination") + "\n")
     out = tmp_path / "out"
     with pytest.raises(InputSchemaError, match="did you mean 'destination'"):
-        run_pipeline(path, SHIPMENTS, clear_all, out, RunConfig(), progress=False)
+        LocalEngine().run(RunSpec(path, out, RunConfig(), SHIPMENTS, progress=False), clear_all)
     assert list(out.iterdir()) == []
 
 
 def test_row_check_refuses_a_run_whose_counts_do_not_add_up(tmp_path):
-    from bulkscreen.pipeline import BatchTally, seal_run
+    from bulkscreen.io.outdir import seal_run
 
     path = _input(tmp_path)
     counts = {"input_rows": 50, "result_rows": 44, "quarantined_rows": 5, "hit_rows": 0}
     with pytest.raises(EngineError, match="rows lost: 50 read, 44 results \\+ 5 quarantined"):
         seal_run([], out_dir=tmp_path, input_path=path, table=SHIPMENTS, config=RunConfig(),
-                 counts=counts, tally=BatchTally(), reading={}, manifest_extra=None,
-                 started=0.0)
+                 counts=counts, decisions={}, timings={}, reading={}, manifest_extra={})

@@ -14,6 +14,7 @@ import pytest
 
 from bulkscreen import columns
 from bulkscreen.config import RunConfig
+from bulkscreen.decide import CLEAR_TEXT
 from bulkscreen.screen.persons import screen_persons_batch
 
 D = dt.date
@@ -194,7 +195,7 @@ def test_scenario(overrides, as_of, decision, present, absent):
     assert set(present) <= set(row["reason_codes"]), row
     assert not set(absent) & set(row["reason_codes"]), row
     if decision == "CLEAR":
-        assert row["reason_codes"] == [] and row["explanation"] == ""
+        assert row["reason_codes"] == [] and row["explanation"] == CLEAR_TEXT
     else:
         assert row["explanation"]
         assert hits.num_rows == row["n_hits"] > 0

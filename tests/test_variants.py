@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bulkscreen.generate import variants
-from bulkscreen.generate.variants import VARIANT_KINDS, make_variant
+from bulkscreen.tools.generate import variants
+from bulkscreen.tools.generate.variants import VARIANT_KINDS, make_variant
 
 NAMES = [
     ("ROSOBORONEXPORT JSC", "organisation"),

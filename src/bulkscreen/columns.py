@@ -29,6 +29,9 @@ AFFILIATION_KINDS = ("employment", "concurrent_appointment", "contract")
 ALIAS_KINDS = ("primary", "aka", "fka", "weak", "original_script")
 ENTITY_TYPES = ("person", "organisation", "vessel", "aircraft", "unknown")
 DECISIONS = ("CLEAR", "REVIEW", "LICENSE_REQUIRED", "PROHIBITED")
+"""Every decision a row can get, least severe first."""
+DECISION_SEVERITY = {decision: rank for rank, decision in enumerate(DECISIONS)}
+"""Decision -> severity: a row gets the most severe decision among its findings."""
 
 
 @dataclass(frozen=True)

@@ -32,10 +32,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from bulkscreen import columns
+from bulkscreen.columns import DECISION_SEVERITY, DECISIONS
+from bulkscreen.decide import FINDING_SEPARATOR, order_reason_codes
 from bulkscreen.errors import InputError, InputSchemaError, Location, OutputError
+from bulkscreen.io.outdir import HITS_FILE, RESULTS_FILE
 
-RESULTS_FILE = "results.parquet"
-HITS_FILE = "hits.parquet"
 REVIEWED_RESULTS_FILE = "results.reviewed.parquet"
 REVIEWED_HITS_FILE = "hits.reviewed.parquet"
 CHANGES_FILE = "changes.parquet"
@@ -45,8 +46,6 @@ REVIEW_DECISIONS = ("true_match", "false_positive")
 # Accepted in a filled-in review queue but not a decision yet: the match stays open.
 UNDECIDED_REVIEWS = ("escalate",)
 DECISION_COLUMNS = ("record_id", "list_id", "entry_id", "review_decision")
-SEVERITY = {"CLEAR": 0, "REVIEW": 1, "LICENSE_REQUIRED": 2, "PROHIBITED": 3}
-DECISION_BY_SEVERITY = {v: k for k, v in SEVERITY.items()}
 PARTY_CODES = ("PARTY_HIT", "PARTY_NEAR_MATCH")
 
 # Person findings whose appearance or disappearance is reported, with the change names.
@@ -382,12 +381,11 @@ def _redecide(results: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
     remaining = hits.filter(pl.col("record_id").is_in(affected.implode()) & ~cleared)
     n_cleared = hits.filter(cleared).group_by("record_id").agg(pl.len().alias("_cleared"))
     per_record = remaining.group_by("record_id", maintain_order=True).agg(
-        pl.col("decision").replace_strict(SEVERITY, return_dtype=pl.Int8).max()
+        pl.col("decision").replace_strict(DECISION_SEVERITY, return_dtype=pl.Int8).max()
         .alias("_severity"),
         pl.col("reason_code").unique(maintain_order=True).alias("_codes"),
-        pl.col("explanation").str.join(" | ").alias("_explanation"),
+        pl.col("explanation").str.join(FINDING_SEPARATOR).alias("_explanation"),
     )
-    from bulkscreen.screen.persons import reason_codes_in_order
 
     indexed = results.with_row_index("_pos")
     merged = indexed.join(n_cleared, on="record_id", how="inner").join(
@@ -401,9 +399,9 @@ def _redecide(results: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
         note = f"{row['_cleared']} name match(es) cleared as false positive in an earlier review"
         explanation = row["_explanation"] or ""
         row.update(
-            decision=DECISION_BY_SEVERITY[severity],
-            reason_codes=reason_codes_in_order(codes) if severity else [],
-            explanation=f"{explanation}{' | ' if explanation else ''}{note}",
+            decision=DECISIONS[severity],
+            reason_codes=order_reason_codes(codes) if severity else [],
+            explanation=f"{explanation}{FINDING_SEPARATOR if explanation else ''}{note}",
         )
         rows.append(row)
     updated = pl.DataFrame(rows, schema=merged.schema).select(indexed.columns)

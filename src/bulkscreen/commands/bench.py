@@ -19,7 +19,7 @@ def bench_group() -> None:
               help="Random seed [default: the seed of the shipped pairs].")
 def pairs(out: Path, seed: int | None) -> None:
     """Rebuild the labelled pairs from the bundled lists (deterministic for a seed)."""
-    from bulkscreen.bench.pairs import (
+    from bulkscreen.tools.bench.pairs import (
         DEFAULT_SEED,
         build_labelled_pairs,
         kind_counts,
@@ -54,12 +54,12 @@ def accuracy(pairs_path: Path | None, out_dir: Path | None, html: bool,
     """
     from rich.console import Console
 
-    from bulkscreen.bench.accuracy import evaluate, print_report, read_pairs, write_report
-    from bulkscreen.bench.pairs import shipped_pairs_path
-    from bulkscreen.bench.scorers import all_scorers
     from bulkscreen.config import load_config
     from bulkscreen.lists import load_snapshots
     from bulkscreen.lists.name_index import build_name_index
+    from bulkscreen.tools.bench.accuracy import evaluate, print_report, read_pairs, write_report
+    from bulkscreen.tools.bench.pairs import shipped_pairs_path
+    from bulkscreen.tools.bench.scorers import all_scorers
 
     config = load_config(config_path)
     path = pairs_path or shipped_pairs_path()

@@ -25,7 +25,7 @@ import click
 def demo(out_dir: Path, n_shipments: int, n_persons: int, seed: int,
          as_of: dt.datetime | None) -> None:
     """Screen generated shipments and persons against the bundled real lists."""
-    from bulkscreen.demo import run_demo
+    from bulkscreen.tools.demo import run_demo
 
     run_demo(out_dir, n_shipments, n_persons, seed, as_of.date() if as_of else dt.date.today())
 

@@ -46,12 +46,12 @@ def _run(kind: str, rows: int, seed: int, out: Path, fmt: str | None, listed_rat
          list_ids: str | None) -> None:
     import time
 
-    from bulkscreen.generate.listnames import load_list_names
+    from bulkscreen.tools.generate.listnames import load_list_names
 
     if kind == "shipments":
-        from bulkscreen.generate.shipments import generate_shipments as generate
+        from bulkscreen.tools.generate.shipments import generate_shipments as generate
     else:
-        from bulkscreen.generate.persons import generate_persons as generate
+        from bulkscreen.tools.generate.persons import generate_persons as generate
 
     fmt = fmt or ("csv" if out.suffix.lower() == ".csv" else "parquet")
     names = None

@@ -1,7 +1,7 @@
 """``bulkscreen screen`` and ``bulkscreen audit``: screen parties, shipments and persons.
 
 The commands are thin: they build the configuration, load the compiled data, and hand a pure
-per-batch function (from ``bulkscreen.screen.jobs``) to the engine ``--engine`` names.
+per-batch job (from ``bulkscreen.run.screening``) to the engine ``--engine`` names.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class RunOptions:
     fmt: str | None
 
     def job_options(self) -> dict[str, Any]:
-        """Keyword arguments of the ``bulkscreen.screen`` runners (``run_shipments``...)."""
+        """Keyword arguments of the ``bulkscreen.run.screening`` runners (``run_shipments``...)."""
         return {"overwrite": self.overwrite, "progress": not self.quiet, "fmt": self.fmt}
 
     def screen(self, run_job: Callable[..., Any], input_path: Path, *args: Any) -> Any:
@@ -144,7 +144,7 @@ def screen_parties(input_path: Path, name_columns: tuple[str, ...], id_column: s
                    country_pairs: tuple[str, ...], as_of: dt.datetime | None,
                    run: RunOptions) -> None:
     """Screen the names in any columns of INPUT_PATH against the lists."""
-    from bulkscreen.screen.jobs import run_parties
+    from bulkscreen.run.screening import run_parties
 
     countries = _parse_map(country_pairs)
     run.finish(run.screen(run_parties, input_path, list(name_columns), id_column, countries,
@@ -158,7 +158,7 @@ def screen_parties(input_path: Path, name_columns: tuple[str, ...], id_column: s
 @run_options
 def screen_shipments(input_path: Path, as_of: dt.datetime | None, run: RunOptions) -> None:
     """Screen shipment lines: parties, items, destinations and country measures."""
-    from bulkscreen.screen.jobs import run_shipments
+    from bulkscreen.run.screening import run_shipments
 
     run.finish(run.screen(run_shipments, input_path, _as_of(as_of)))
 
@@ -170,7 +170,7 @@ def screen_shipments(input_path: Path, as_of: dt.datetime | None, run: RunOption
 @run_options
 def screen_persons(input_path: Path, as_of: dt.datetime | None, run: RunOptions) -> None:
     """Screen visitors, students and staff for deemed-export control."""
-    from bulkscreen.screen.jobs import run_persons
+    from bulkscreen.run.screening import run_persons
 
     run.finish(run.screen(run_persons, input_path, _as_of(as_of)))
 
@@ -191,7 +191,7 @@ def audit_shipments(input_path: Path, today: dt.datetime | None, run: RunOptions
     results.parquet has both decisions per line and ``decision_changed``; hits.parquet has the
     findings of both judgements (told apart by ``as_of_date``).
     """
-    from bulkscreen.screen.audit import run_audit
+    from bulkscreen.run.screening import run_audit
 
     summary = run.screen(run_audit, input_path, _as_of(today))
     if not run.quiet:
@@ -230,7 +230,7 @@ def rescreen_persons_command(input_path: Path, previous_dir: Path, decisions_fil
     import json
 
     from bulkscreen.rescreen import rescreen_persons
-    from bulkscreen.screen.jobs import run_persons
+    from bulkscreen.run.screening import run_persons
 
     # Screening runs on the engine asked for; carrying reviews forward reads its merged
     # outputs, which are the same files on every engine.

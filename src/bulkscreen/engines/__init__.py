@@ -1,8 +1,9 @@
 """Engines: where the pure per-batch screening functions run.
 
-Every engine has ``run(input_path, table, screen_batch, out_dir, config, ...) -> RunSummary``
-with the arguments and outputs of :func:`bulkscreen.pipeline.run_pipeline`, and gives the
-same result rows. :class:`LocalEngine` runs the batch loop in this process;
+Every engine has ``run(spec, job) -> RunSummary``: it reads ``spec.input_path``, runs the pure
+per-batch ``job`` on every validated batch and writes the output folder of
+:mod:`bulkscreen.io.outdir`, with the same result rows whatever the engine.
+:class:`LocalEngine` runs the batch loop in this process;
 :class:`~bulkscreen.engines.dask.DaskEngine` runs it on Parquet fragments with a Dask cluster
 whose client the caller passes in. The engine is always passed in, never picked inside.
 """
@@ -11,28 +12,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bulkscreen.engines.local import LocalEngine
 from bulkscreen.errors import ConfigError
 
 if TYPE_CHECKING:
-    from bulkscreen.columns import Table
     from bulkscreen.config import RunConfig
-    from bulkscreen.pipeline import RunSummary, ScreenBatch
+    from bulkscreen.run.spec import RunSpec, RunSummary, ScreenBatch
 
 
 class Engine(Protocol):
-    """Runs a per-batch screening function over one input and writes the run's outputs."""
+    """Runs a per-batch screening job over one input and writes the run's outputs."""
 
     name: str
 
-    def run(self, input_path: Path, table: Table, screen_batch: ScreenBatch, out_dir: Path,
-            config: RunConfig, manifest_extra: dict[str, Any] | None = None,
-            progress: bool = True, overwrite: bool = False, fmt: str | None = None,
-            results_table: Table = ...) -> RunSummary:
-        """Screen ``input_path`` and write results, hits, quarantine and run.json."""
+    def run(self, spec: RunSpec, job: ScreenBatch) -> RunSummary:
+        """Screen ``spec.input_path`` and write results, hits, quarantine and run.json."""
         ...
 
 

@@ -28,23 +28,20 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from bulkscreen.columns import HITS, QUARANTINE, RESULTS, Table
-from bulkscreen.config import RunConfig
 from bulkscreen.engines.fragments import Fragment, InputPlan, plan_input
+from bulkscreen.engines.local import BatchTally
 from bulkscreen.engines.merge import append_parts
 from bulkscreen.engines.tasks import FragmentOutcome, FragmentTask, screen_fragment
 from bulkscreen.errors import ConfigError, EngineError, Location
-from bulkscreen.io.writers import ParquetStreamWriter
-from bulkscreen.pipeline import (
-    BatchTally,
-    RunSummary,
-    ScreenBatch,
-    _prepare_out_dir,
-    output_paths,
+from bulkscreen.io.outdir import (
+    OutputPaths,
+    open_writers,
+    prepare_out_dir,
     publish_run,
     seal_run,
 )
 from bulkscreen.progress import row_progress
+from bulkscreen.run.spec import RunSpec, RunSummary, ScreenBatch
 
 try:
     import distributed
@@ -175,23 +172,11 @@ class DaskEngine:
         self.worker_timeout = worker_timeout
         self._code: dict[str, str] = {}
 
-    def run(
-        self,
-        input_path: Path,
-        table: Table,
-        screen_batch: ScreenBatch,
-        out_dir: Path,
-        config: RunConfig,
-        manifest_extra: dict[str, Any] | None = None,
-        progress: bool = True,
-        overwrite: bool = False,
-        fmt: str | None = None,
-        results_table: Table = RESULTS,
-    ) -> RunSummary:
+    def run(self, spec: RunSpec, job: ScreenBatch) -> RunSummary:
         """Screen one input on the cluster; same arguments and outputs as
-        :func:`bulkscreen.pipeline.run_pipeline`.
+        :meth:`bulkscreen.engines.LocalEngine.run`.
 
-        ``screen_batch`` must be picklable (a module-level function, or one bound with
+        ``job`` must be picklable (a module-level function, or one bound with
         :func:`functools.partial`): it is sent to every worker once.
 
         Returns
@@ -209,24 +194,24 @@ class DaskEngine:
             no finished outputs are left.
         """
         started = time.perf_counter()
-        input_path, out_dir = Path(input_path), Path(out_dir)
-        _prepare_out_dir(out_dir, overwrite)
+        input_path, out_dir, config = Path(spec.input_path), Path(spec.out_dir), spec.config
+        prepare_out_dir(out_dir, spec.overwrite)
         work_dir = out_dir / f"{WORK_DIR_PREFIX}{uuid.uuid4().hex[:12]}"
         parts_dir = work_dir / "parts"
         try:
             tick = time.perf_counter()
-            plan = plan_input(input_path, table, config.column_map, config.encoding, fmt,
-                              self.fragment_rows, work_dir / "staging")
+            plan = plan_input(input_path, spec.table, config.column_map, config.encoding,
+                              spec.fmt, self.fragment_rows, work_dir / "staging")
             plan_seconds = time.perf_counter() - tick
             parts_dir.mkdir(parents=True, exist_ok=True)
-            tasks = [FragmentTask(fragment=f, table=table, results_table=results_table,
+            tasks = [FragmentTask(fragment=f, table=spec.table,
+                                  results_table=spec.results_table,
                                   match=plan.match, header=tuple(plan.reading["header"]),
                                   fmt=plan.reading["format"], batch_size=config.batch_size,
                                   input_name=str(input_path), parts_dir=str(parts_dir))
                      for f in plan.fragments]
-            outcomes = self._screen(screen_batch, tasks, plan, input_path, progress)
-            return self._finish(plan, outcomes, parts_dir, input_path, table, out_dir, config,
-                                manifest_extra, results_table, started, plan_seconds)
+            outcomes = self._screen(job, tasks, plan, input_path, spec.progress)
+            return self._finish(spec, plan, outcomes, parts_dir, started, plan_seconds)
         finally:
             shutil.rmtree(work_dir, ignore_errors=True)
 
@@ -270,12 +255,10 @@ class DaskEngine:
                               "report this as a bug; no outputs were kept")
         return [outcomes[t.fragment.index] for t in tasks]
 
-    def _finish(self, plan: InputPlan, outcomes: list[FragmentOutcome], parts_dir: Path,
-                input_path: Path, table: Table, out_dir: Path, config: RunConfig,
-                manifest_extra: dict[str, Any] | None, results_table: Table, started: float,
-                plan_seconds: float) -> RunSummary:
+    def _finish(self, spec: RunSpec, plan: InputPlan, outcomes: list[FragmentOutcome],
+                parts_dir: Path, started: float, plan_seconds: float) -> RunSummary:
         """Merge the parts in input order, check the row invariant, write the manifest."""
-        paths = output_paths(out_dir)
+        out_dir = Path(spec.out_dir)
         tally = BatchTally(timings={name: sum(o.timings.get(name, 0.0) for o in outcomes)
                                     for name in ("read", "screen", "write")})
         for outcome in outcomes:
@@ -283,34 +266,32 @@ class DaskEngine:
         rejected = [(plan.reject_part, plan.rejected_rows)] if plan.reject_part else []
         tick = time.perf_counter()
         with ExitStack() as stack:
-            writers = {
-                "results": stack.enter_context(ParquetStreamWriter(
-                    paths["results"], results_table.arrow_schema())),
-                "hits": stack.enter_context(ParquetStreamWriter(paths["hits"],
-                                                                HITS.arrow_schema())),
-                "quarantine": stack.enter_context(ParquetStreamWriter(
-                    paths["quarantine"], QUARANTINE.arrow_schema())),
-            }
-            append_parts(writers["results"], [(parts_dir / o.parts["results"], o.result_rows)
-                                              for o in outcomes])
-            append_parts(writers["hits"], [(parts_dir / o.parts["hits"], o.hit_rows)
+            writers = open_writers(stack, OutputPaths.of_folder(out_dir), spec.results_table,
+                                   raw_quarantine=True)
+            append_parts(writers.results, [(parts_dir / o.parts["results"], o.result_rows)
                                            for o in outcomes])
-            append_parts(writers["quarantine"], rejected + [
+            append_parts(writers.hits, [(parts_dir / o.parts["hits"], o.hit_rows)
+                                        for o in outcomes])
+            append_parts(writers.quarantine, rejected + [
                 (parts_dir / o.parts["quarantine"], o.quarantined_rows) for o in outcomes])
             counts = {"input_rows": plan.rejected_rows + sum(o.rows_read for o in outcomes),
-                      "result_rows": writers["results"].rows,
-                      "quarantined_rows": writers["quarantine"].rows,
-                      "hit_rows": writers["hits"].rows}
-            tally.timings |= {"plan": plan_seconds, "merge": time.perf_counter() - tick}
+                      "result_rows": writers.results.rows,
+                      "quarantined_rows": writers.quarantine.rows,
+                      "hit_rows": writers.hits.rows}
+            tally.timings |= {"plan": plan_seconds, "merge": time.perf_counter() - tick,
+                              "total": time.perf_counter() - started}
             engine = {"name": self.name, "scheduler": self.client.scheduler.address,
                       "workers": len(self.client.scheduler_info()["workers"]),
                       "fragments": len(outcomes), "fragment_rows": self.fragment_rows,
                       "code_sha256": self._code.get("code_sha256")}
             manifest = seal_run(
-                writers.values(), out_dir=out_dir, input_path=input_path, table=table,
-                config=config, counts=counts, tally=tally, reading=plan.reading,
-                manifest_extra=manifest_extra, started=started, engine=engine)
-        return publish_run(out_dir, counts, manifest, started)
+                writers.all(), out_dir=out_dir, input_path=Path(spec.input_path),
+                table=spec.table, config=spec.config, counts=counts,
+                decisions=tally.decisions, timings=tally.timings, reading=plan.reading,
+                manifest_extra=spec.manifest_extra() | {"engine": engine})
+        manifest_path = publish_run(out_dir, manifest)
+        return RunSummary.of_run(out_dir, counts, manifest, manifest_path,
+                                 time.perf_counter() - started)
 
 
 def installed_versions() -> dict[str, str]:

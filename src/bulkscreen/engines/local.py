@@ -1,13 +1,45 @@
-"""The local engine: the batch loop of :mod:`bulkscreen.pipeline`, in this process."""
+"""The local engine: the batch loop, in this process.
+
+Read and validate a batch, run the job on it, stream its rows out, repeat; then seal the run
+(check ``input rows = results + quarantined``, manifest in every footer) and publish it
+(``run.json`` last). The loop knows nothing of screening: it calls the job, a pure function of
+one validated batch, so the Dask engine runs the same job on fragments elsewhere and shares
+:func:`screen_batches` with this loop.
+"""
 
 from __future__ import annotations
 
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from bulkscreen.columns import RESULTS, Table
-from bulkscreen.config import RunConfig
-from bulkscreen.pipeline import RunSummary, ScreenBatch, run_pipeline
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bulkscreen.errors import EngineError, Location
+from bulkscreen.io.outdir import (
+    OutputPaths,
+    open_writers,
+    prepare_out_dir,
+    publish_run,
+    seal_run,
+)
+from bulkscreen.io.readers import open_batches
+from bulkscreen.io.writers import ParquetStreamWriter
+from bulkscreen.progress import row_progress
+from bulkscreen.run.spec import RunSpec, RunSummary, ScreenBatch
+
+
+@dataclass
+class BatchTally:
+    """Running totals of a batch loop: seconds per stage and result rows per decision."""
+
+    timings: dict[str, float] = field(
+        default_factory=lambda: {"read": 0.0, "screen": 0.0, "write": 0.0})
+    decisions: Counter[str] = field(default_factory=Counter)
 
 
 class LocalEngine:
@@ -15,22 +47,117 @@ class LocalEngine:
 
     name = "local"
 
-    def run(
-        self,
-        input_path: Path,
-        table: Table,
-        screen_batch: ScreenBatch,
-        out_dir: Path,
-        config: RunConfig,
-        manifest_extra: dict[str, Any] | None = None,
-        progress: bool = True,
-        overwrite: bool = False,
-        fmt: str | None = None,
-        results_table: Table = RESULTS,
-    ) -> RunSummary:
-        """Run :func:`bulkscreen.pipeline.run_pipeline`; the manifest names the engine."""
-        extra = dict(manifest_extra or {})
-        extra["engine"] = {"name": self.name}
-        return run_pipeline(input_path, table, screen_batch, out_dir, config,
-                            manifest_extra=extra, progress=progress, overwrite=overwrite,
-                            fmt=fmt, results_table=results_table)
+    def run(self, spec: RunSpec, job: ScreenBatch) -> RunSummary:
+        """Screen ``spec.input_path`` with ``job``; write results, hits, quarantine, run.json.
+
+        Parameters
+        ----------
+        spec
+            What to read and write, and what the manifest records.
+        job
+            Pure function: validated batch -> (RESULTS rows, HITS rows). It must return
+            exactly one RESULTS row per input row.
+
+        Returns
+        -------
+        RunSummary
+
+        Raises
+        ------
+        InputError
+            The input cannot be read (nothing is written).
+        OutputError
+            ``out_dir`` holds a finished run and ``spec.overwrite`` is False.
+        EngineError
+            ``job`` lost or invented rows; no outputs are left.
+        """
+        started = time.perf_counter()
+        out_dir = Path(spec.out_dir)
+        prepare_out_dir(out_dir, spec.overwrite)
+        tally = BatchTally()
+        config = spec.config
+        with ExitStack() as stack:
+            writers = open_writers(stack, OutputPaths.of_folder(out_dir), spec.results_table)
+            stream = open_batches(spec.input_path, spec.table, config.column_map,
+                                  config.encoding, config.batch_size, writers.quarantine,
+                                  spec.fmt)
+            bar = stack.enter_context(row_progress(Path(spec.input_path).name,
+                                                   stream.total_rows, spec.progress))
+            rows_shown = 0
+
+            def show_progress() -> None:
+                nonlocal rows_shown
+                bar.advance(stream.rows_read - rows_shown)
+                rows_shown = stream.rows_read
+
+            screen_batches(stream, job, writers.results, writers.hits, tally,
+                           str(spec.input_path), on_batch=show_progress)
+            counts = {"input_rows": stream.rows_read, "result_rows": writers.results.rows,
+                      "quarantined_rows": writers.quarantine.rows,
+                      "hit_rows": writers.hits.rows}
+            tally.timings["total"] = time.perf_counter() - started
+            manifest = seal_run(
+                writers.all(), out_dir=out_dir, input_path=Path(spec.input_path),
+                table=spec.table, config=config, counts=counts, decisions=tally.decisions,
+                timings=tally.timings,
+                reading={"format": stream.format, "encoding": stream.encoding,
+                         "header": stream.header, "sources": stream.sources,
+                         "ignored_columns": stream.ignored_columns},
+                manifest_extra=spec.manifest_extra() | {"engine": {"name": self.name}})
+        manifest_path = publish_run(out_dir, manifest)
+        return RunSummary.of_run(out_dir, counts, manifest, manifest_path,
+                                 time.perf_counter() - started)
+
+
+def screen_batches(stream: Iterator[pa.RecordBatch], job: ScreenBatch,
+                   results: ParquetStreamWriter, hits: ParquetStreamWriter, tally: BatchTally,
+                   input_name: str, where: str = "",
+                   on_batch: Callable[[], None] | None = None) -> None:
+    """Read, screen and write every batch of ``stream``, checking one result row per input row.
+
+    Parameters
+    ----------
+    stream
+        Validated input batches (rejected rows already went to the quarantine).
+    job
+        The pure per-batch screening job.
+    results, hits
+        Open writers for the RESULTS and HITS rows.
+    tally
+        Totals to add this stream's timings and decisions to.
+    input_name
+        The input file, for errors.
+    where
+        Appended to the error message, e.g. ``" in fragment 3"``.
+    on_batch
+        Called after each batch is written (progress).
+
+    Raises
+    ------
+    EngineError
+        ``job`` returned a different number of result rows than it was given.
+    """
+    timings = tally.timings
+    while True:
+        tick = time.perf_counter()
+        batch = next(stream, None)
+        timings["read"] += time.perf_counter() - tick
+        if batch is None:
+            return
+        tick = time.perf_counter()
+        result_rows, hit_rows = job(batch)
+        timings["screen"] += time.perf_counter() - tick
+        if result_rows.num_rows != batch.num_rows:
+            raise EngineError(
+                f"screening returned {result_rows.num_rows} result rows for "
+                f"{batch.num_rows} input rows{where}", Location(file=input_name),
+                "the screening function must return one result row per input row")
+        tick = time.perf_counter()
+        results.write_batch(result_rows)
+        hits.write_batch(hit_rows)
+        counts = pc.value_counts(result_rows.column("decision"))
+        tally.decisions.update({str(v["values"]): int(v["counts"])
+                                for v in counts.to_pylist()})
+        timings["write"] += time.perf_counter() - tick
+        if on_batch is not None:
+            on_batch()

@@ -14,14 +14,14 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bulkscreen.columns import HITS, Table
+from bulkscreen.columns import Table
 from bulkscreen.engines.fragments import Fragment, FragmentSource
+from bulkscreen.engines.local import BatchTally, screen_batches
 from bulkscreen.errors import BulkscreenError
 from bulkscreen.io.headers import HeaderMatch
-from bulkscreen.io.quarantine import QuarantineSink
+from bulkscreen.io.outdir import OutputPaths, open_writers
 from bulkscreen.io.readers import BatchStream
-from bulkscreen.io.writers import ParquetStreamWriter
-from bulkscreen.pipeline import BatchTally, ScreenBatch, screen_batches
+from bulkscreen.run.spec import ScreenBatch
 
 PART_KINDS = ("results", "hits", "quarantine")
 
@@ -99,19 +99,17 @@ def _screen(job: ScreenBatch, task: FragmentTask) -> FragmentOutcome:
     attempt = uuid.uuid4().hex[:12]
     parts = {kind: f"{kind}-{fragment.index:05d}-{attempt}.parquet" for kind in PART_KINDS}
     folder = Path(task.parts_dir)
+    paths = OutputPaths(**{kind: folder / name for kind, name in parts.items()})
     tally = BatchTally()
     with ExitStack() as stack:
-        quarantine = stack.enter_context(QuarantineSink(folder / parts["quarantine"]))
+        writers = open_writers(stack, paths, task.results_table)
         source = FragmentSource(fragment, list(task.header), task.batch_size, task.input_name)
         stream = BatchStream(Path(task.input_name), task.table, task.fmt, source, task.match,
-                             quarantine)
-        results = stack.enter_context(ParquetStreamWriter(
-            folder / parts["results"], task.results_table.arrow_schema()))
-        hits = stack.enter_context(ParquetStreamWriter(folder / parts["hits"],
-                                                       HITS.arrow_schema()))
-        screen_batches(stream, job, results, hits, tally, task.input_name,
+                             writers.quarantine)
+        screen_batches(stream, job, writers.results, writers.hits, tally, task.input_name,
                        where=f" in {fragment.describe()}")
     return FragmentOutcome(index=fragment.index, rows_read=stream.rows_read,
-                           result_rows=results.rows, quarantined_rows=quarantine.rows,
-                           hit_rows=hits.rows, decisions=dict(tally.decisions), parts=parts,
-                           timings=tally.timings)
+                           result_rows=writers.results.rows,
+                           quarantined_rows=writers.quarantine.rows,
+                           hit_rows=writers.hits.rows, decisions=dict(tally.decisions),
+                           parts=parts, timings=tally.timings)

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table as RichTable
 
-DECISION_ORDER = ("PROHIBITED", "LICENSE_REQUIRED", "REVIEW", "CLEAR")
+from bulkscreen.columns import DECISIONS
+
+if TYPE_CHECKING:
+    from bulkscreen.run.spec import RunSummary
+
+DECISION_ORDER = tuple(reversed(DECISIONS))
 
 
-def print_summary(summary: Any, console: Console | None = None) -> None:
+def print_summary(summary: RunSummary, console: Console | None = None) -> None:
     """Print a run's decision counts, row accounting and output paths.
 
     Parameters
     ----------
     summary
-        A :class:`bulkscreen.pipeline.RunSummary`.
+        A :class:`bulkscreen.run.RunSummary`.
     console
         Where to print (default: stdout).
     """

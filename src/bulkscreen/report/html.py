@@ -24,17 +24,14 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from bulkscreen.columns import DECISION_SEVERITY, DECISIONS
 from bulkscreen.errors import InputError, InputSchemaError, Location, OutputError
+from bulkscreen.io.outdir import HITS_FILE, MANIFEST_FILE, QUARANTINE_FILE, RESULTS_FILE
 
-RESULTS_FILE = "results.parquet"
-HITS_FILE = "hits.parquet"
-QUARANTINE_FILE = "quarantine.parquet"
-MANIFEST_FILE = "run.json"
 DEFAULT_REPORT = "report.html"
 
-DECISION_ORDER = ("PROHIBITED", "LICENSE_REQUIRED", "REVIEW", "CLEAR")
+DECISION_ORDER = tuple(reversed(DECISIONS))
 DECISION_COLOURS = ("#b2182b", "#ef8a62", "#fddb6d", "#9ecae1")
-SEVERITY = {d: len(DECISION_ORDER) - i for i, d in enumerate(DECISION_ORDER)}
 TOP_HITS = 100
 TOP_COUNTRIES = 25
 CHART_WIDTH = 520
@@ -217,7 +214,7 @@ def decision_chart(results: pl.DataFrame) -> Any:
 
 
 def _with_severity(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.with_columns(pl.col("decision").replace_strict(SEVERITY, default=0)
+    return frame.with_columns(pl.col("decision").replace_strict(DECISION_SEVERITY, default=0)
                               .alias("severity"))
 
 

@@ -24,28 +24,16 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bulkscreen import columns
+from bulkscreen.columns import DECISION_SEVERITY
 from bulkscreen.config import RunConfig
+from bulkscreen.decide import Findings, decide
 from bulkscreen.rules import deemed
 from bulkscreen.rules.deemed import DeemedRules
 
 ALGORITHM_ID = "persons-deemed-v1"
 
-REASON_CODES = (
-    "NON_RESIDENT",
-    "SPECIFIC_CATEGORY_1",
-    "SPECIFIC_CATEGORY_2",
-    "SPECIFIC_CATEGORY_3",
-    "TECH_ACCESS",
-    "PARTY_HIT",
-    "PARTY_NEAR_MATCH",
-    "RED_FLAG_NATIONALITY",
-    "MISSING_INFO",
-)
-_REASON_INDEX = {code: i for i, code in enumerate(REASON_CODES)}
-SEVERITY = {"CLEAR": 0, "REVIEW": 1, "LICENSE_REQUIRED": 2, "PROHIBITED": 3}
-DECISION_NAMES = np.array(list(SEVERITY), dtype=object)
-FINDING_SEPARATOR = " | "
+_REVIEW = DECISION_SEVERITY["REVIEW"]
+_LICENSE_REQUIRED = DECISION_SEVERITY["LICENSE_REQUIRED"]
 
 Matcher = Callable[..., pa.Table]
 
@@ -74,7 +62,7 @@ def screen_persons_batch(batch: pa.RecordBatch, index: Any, config: RunConfig, a
     deemed_rules
         Deemed-export rules; default the bundled version in force on ``as_of``.
     matcher
-        Name matcher with the signature of ``bulkscreen.screen.parties.match_names``; default
+        Name matcher with the signature of ``bulkscreen.matching.match.match_names``; default
         that function.
     entry_notes
         ``(list_id, entry_id) -> note`` added to a name match's explanation, e.g. the End User
@@ -86,23 +74,21 @@ def screen_persons_batch(batch: pa.RecordBatch, index: Any, config: RunConfig, a
         (RESULTS rows, one per input row in input order; HITS rows sorted by input row).
     """
     rules = deemed_rules or deemed.load_deemed_rules(as_of=as_of)
-    n = batch.num_rows
     input_row = _input_rows(batch)
     record_id = batch.column("person_id")
     facts = _judge(batch, as_of, rules)
-    findings = _Findings()
+    findings = Findings()
     _add_residency_findings(findings, facts, batch, rules)
     _add_category_findings(findings, facts, batch, rules)
     _add_red_flag_findings(findings, facts, rules)
     _add_missing_info_findings(findings, facts, batch, rules)
     if index is not None:
         if matcher is None:
-            from bulkscreen.screen.parties import match_names as matcher
+            from bulkscreen.matching.match import match_names as matcher
         _add_party_findings(findings, facts, batch, index, config, matcher, rules,
                             entry_notes or {})
-    hits = findings.to_hits(input_row, record_id, as_of, rules)
-    results = _results(hits, findings, facts.technology, input_row, record_id, as_of, n)
-    return results, hits
+    return decide(findings, input_row=input_row, record_id=record_id, as_of=as_of,
+                  extra_codes={"TECH_ACCESS": facts.technology})
 
 
 # --- facts -------------------------------------------------------------------------------------
@@ -168,89 +154,6 @@ def _input_rows(batch: pa.RecordBatch) -> np.ndarray:
 
 # --- findings ----------------------------------------------------------------------------------
 
-@dataclass
-class _Block:
-    """Findings of one kind: parallel arrays, one element per finding."""
-
-    rows: np.ndarray
-    order: int
-    sub: np.ndarray
-    finding: str
-    reason_code: str
-    severity: np.ndarray
-    field: pa.Array
-    explanation: pa.Array
-    query_value: pa.Array | None = None
-    rule_id: str | None = None
-    value: pa.Array | None = None
-    threshold: pa.Array | None = None
-    party: dict[str, pa.Array] = field(default_factory=dict)
-
-
-class _Findings:
-    """Collects finding blocks and turns them into HITS rows."""
-
-    def __init__(self) -> None:
-        self.blocks: list[_Block] = []
-
-    def add(self, block: _Block) -> None:
-        if len(block.rows):
-            self.blocks.append(block)
-
-    def to_hits(self, input_row: np.ndarray, record_id: pa.Array, as_of: dt.date,
-                rules: DeemedRules) -> pa.RecordBatch:
-        schema = columns.HITS.arrow_schema()
-        if not self.blocks:
-            return pa.RecordBatch.from_pylist([], schema=schema)
-        rows = np.concatenate([b.rows for b in self.blocks])
-        order = np.concatenate([np.full(len(b.rows), b.order) for b in self.blocks])
-        sub = np.concatenate([b.sub for b in self.blocks])
-        perm = np.lexsort((sub, order, rows))
-        self.rows = rows[perm]
-        self.severity = np.concatenate([b.severity for b in self.blocks])[perm]
-        self.codes = np.concatenate(
-            [np.full(len(b.rows), _REASON_INDEX[b.reason_code]) for b in self.blocks])[perm]
-        take = pa.array(perm)
-
-        def column(name: str, getter: Callable[[_Block], pa.Array | str | None],
-                   type_: pa.DataType = _STR) -> pa.Array:
-            parts = []
-            for b in self.blocks:
-                value = getter(b)
-                if value is None or isinstance(value, str):
-                    parts.append(pa.array(np.full(len(b.rows), value, dtype=object), type_))
-                else:
-                    parts.append(value.cast(type_))
-            return pa.concat_arrays(parts).take(take)
-
-        n_hits = len(rows)
-        arrays = {
-            "input_row": pa.array(input_row[self.rows]),
-            "record_id": record_id.take(pa.array(self.rows)),
-            "as_of_date": pa.array(np.full(n_hits, as_of), pa.date32()),
-            "finding": column("finding", lambda b: b.finding),
-            "decision": pa.array(DECISION_NAMES[self.severity].astype(str)),
-            "reason_code": pa.array(np.array(REASON_CODES)[self.codes]),
-            "field": column("field", lambda b: b.field),
-            "query_value": column("query_value", lambda b: b.query_value),
-            "list_id": column("list_id", lambda b: b.party.get("list_id")),
-            "list_version": column("list_version", lambda b: b.party.get("list_version")),
-            "entry_id": column("entry_id", lambda b: b.party.get("entry_id")),
-            "matched_name": column("matched_name", lambda b: b.party.get("matched_name")),
-            "alias_kind": column("alias_kind", lambda b: b.party.get("alias_kind")),
-            "score": column("score", lambda b: b.party.get("score"), pa.float32()),
-            "features": column("features", lambda b: b.party.get("features")),
-            "rule_id": column("rule_id", lambda b: b.rule_id),
-            "rule_version": column("rule_version", lambda b: None if b.party else
-                                   rules.rule_version),
-            "value": column("value", lambda b: b.value),
-            "threshold": column("threshold", lambda b: b.threshold),
-            "explanation": column("explanation", lambda b: b.explanation),
-            "review_decision": pa.nulls(n_hits, _STR),
-        }
-        return pa.RecordBatch.from_arrays([arrays[name] for name in schema.names], schema=schema)
-
-
 def _join(*parts: pa.Array | str) -> pa.Array:
     """Concatenate strings element-wise; a null part makes the result null."""
     return pc.binary_join_element_wise(
@@ -274,7 +177,7 @@ def _technology_clause(facts: _Facts, rows: np.ndarray, licence: str) -> tuple[p
     clause = pc.if_else(pa.array(has_tech), with_tech,
                         pa.scalar("; no listed technology declared: confirm which technology "
                                   "the person will access", _STR))
-    severity = np.where(has_tech, SEVERITY["LICENSE_REQUIRED"], SEVERITY["REVIEW"])
+    severity = np.where(has_tech, _LICENSE_REQUIRED, _REVIEW)
     return clause, severity.astype(np.int8)
 
 
@@ -285,7 +188,7 @@ def _date_text(days: np.ndarray) -> pa.Array:
     return pa.array(days.astype(np.int32)).cast(pa.date32()).cast(_STR)
 
 
-def _add_residency_findings(findings: _Findings, facts: _Facts, batch: pa.RecordBatch,
+def _add_residency_findings(findings: Findings, facts: _Facts, batch: pa.RecordBatch,
                             rules: DeemedRules) -> None:
     """NON_RESIDENT, reported where it decides a licence: the person accesses listed tech."""
     res = facts.residency
@@ -323,16 +226,17 @@ def _add_residency_findings(findings: _Findings, facts: _Facts, batch: pa.Record
         value = value_of(rows)
         threshold = threshold_of(rows)
         clause, severity = _technology_clause(facts, rows, _LICENCE)
-        findings.add(_Block(
-            rows=rows, order=_REASON_INDEX["NON_RESIDENT"], sub=np.zeros(len(rows), np.int64),
-            finding="person", reason_code="NON_RESIDENT", severity=severity,
+        findings.add(
+            rows=rows, order=np.zeros(len(rows), np.int64),
+            finding="person",
+            rule_version=rules.rule_version, reason_code="NON_RESIDENT", decision=severity,
             field=pa.array(np.full(len(rows), field_name), _STR),
             explanation=_join(explain(rows, value, threshold), clause),
             rule_id="jp-deemed:residency", value=value,
-            threshold=None if threshold is None else _join("resident from ", threshold)))
+            threshold=None if threshold is None else _join("resident from ", threshold))
 
 
-def _add_category_findings(findings: _Findings, facts: _Facts, batch: pa.RecordBatch,
+def _add_category_findings(findings: Findings, facts: _Facts, batch: pa.RecordBatch,
                            rules: DeemedRules) -> None:
     if not facts.categories_apply:
         return
@@ -344,15 +248,16 @@ def _add_category_findings(findings: _Findings, facts: _Facts, batch: pa.RecordB
         org, country, kind = (_text(a.take(take)) for a in (aff.organisation, aff.country,
                                                             aff.kind))
         clause, severity = _technology_clause(facts, rows, _LICENCE)
-        findings.add(_Block(
-            rows=rows, order=_REASON_INDEX["SPECIFIC_CATEGORY_1"], sub=aff.positions[elements],
-            finding="person", reason_code="SPECIFIC_CATEGORY_1", severity=severity,
+        findings.add(
+            rows=rows, order=aff.positions[elements],
+            finding="person",
+            rule_version=rules.rule_version, reason_code="SPECIFIC_CATEGORY_1", decision=severity,
             field=_indexed_field("affiliations", aff.positions[elements]),
             query_value=org,
             explanation=_join("specific category 1: ", kind, " with ", org, " (", country,
                               "), a foreign organisation that can bind the person to its "
                               "instructions", clause),
-            rule_id="jp-deemed:category-1", value=_join(kind, " / ", country)))
+            rule_id="jp-deemed:category-1", value=_join(kind, " / ", country))
 
     fund = facts.funding
     rows = np.flatnonzero(fund.category_2)
@@ -361,29 +266,29 @@ def _add_category_findings(findings: _Findings, facts: _Facts, batch: pa.RecordB
         share_pct = pa.array(np.round(fund.foreign_government_share[rows] * 100, 2)).cast(_STR)
         clause, severity = _technology_clause(facts, rows, _LICENCE)
         threshold_pct = f"{rules.income_share_threshold * 100:g}%"
-        findings.add(_Block(
-            rows=rows, order=_REASON_INDEX["SPECIFIC_CATEGORY_2"],
-            sub=np.zeros(len(rows), np.int64), finding="person",
-            reason_code="SPECIFIC_CATEGORY_2", severity=severity,
+        findings.add(
+            rows=rows, order=np.zeros(len(rows), np.int64), finding="person",
+            rule_version=rules.rule_version,
+            reason_code="SPECIFIC_CATEGORY_2", decision=severity,
             field=pa.array(np.full(len(rows), "funding"), _STR), query_value=payers,
             explanation=_join("specific category 2: ", share_pct, "% of annual income from "
                               "foreign government payers (", payers, "), at least ",
                               threshold_pct, clause),
             rule_id="jp-deemed:category-2",
             value=pa.array(np.round(fund.foreign_government_share[rows], 6)).cast(_STR),
-            threshold=pa.array(np.full(len(rows), f">= {rules.income_share_threshold:g}"))))
+            threshold=pa.array(np.full(len(rows), f">= {rules.income_share_threshold:g}")))
 
     rows = np.flatnonzero(facts.category_3)
     if len(rows):
         clause, severity = _technology_clause(facts, rows, _LICENCE)
-        findings.add(_Block(
-            rows=rows, order=_REASON_INDEX["SPECIFIC_CATEGORY_3"],
-            sub=np.zeros(len(rows), np.int64), finding="person",
-            reason_code="SPECIFIC_CATEGORY_3", severity=severity,
+        findings.add(
+            rows=rows, order=np.zeros(len(rows), np.int64), finding="person",
+            rule_version=rules.rule_version,
+            reason_code="SPECIFIC_CATEGORY_3", decision=severity,
             field=pa.array(np.full(len(rows), "foreign_government_instructions"), _STR),
             explanation=_join("specific category 3: declared to act in Japan under a foreign "
                               "government's instructions", clause),
-            rule_id="jp-deemed:category-3", value=pa.array(np.full(len(rows), "true"))))
+            rule_id="jp-deemed:category-3", value=pa.array(np.full(len(rows), "true")))
 
 
 def _payer_summary(fund: deemed.FundingFindings, rows: np.ndarray) -> pa.Array:
@@ -400,7 +305,7 @@ def _payer_summary(fund: deemed.FundingFindings, rows: np.ndarray) -> pa.Array:
     return pa.array([lookup.get(int(r), "") for r in rows], _STR)
 
 
-def _add_red_flag_findings(findings: _Findings, facts: _Facts, rules: DeemedRules) -> None:
+def _add_red_flag_findings(findings: Findings, facts: _Facts, rules: DeemedRules) -> None:
     flagged = rules.red_flag_countries(facts.as_of)
     if not flagged:
         return
@@ -411,31 +316,31 @@ def _add_red_flag_findings(findings: _Findings, facts: _Facts, rules: DeemedRule
         return
     code_values = codes.take(pa.array(elements))
     tables = pa.array([flagged[c].table for c in code_values.to_pylist()], _STR)
-    findings.add(_Block(
-        rows=parents[elements], order=_REASON_INDEX["RED_FLAG_NATIONALITY"],
-        sub=positions[elements], finding="person", reason_code="RED_FLAG_NATIONALITY",
-        severity=np.full(len(elements), SEVERITY["REVIEW"], np.int8),
+    findings.add(
+        rows=parents[elements], order=positions[elements], finding="person",
+        rule_version=rules.rule_version, reason_code="RED_FLAG_NATIONALITY",
+        decision=np.full(len(elements), _REVIEW, np.int8),
         field=_indexed_field("nationalities", positions[elements]), query_value=code_values,
         explanation=_join("red flag: nationality ", code_values, " is a Group D country (",
                           tables, "); review the purpose of the stay and the sending "
                           "institution"),
-        rule_id="jp-deemed:red-flags", value=code_values))
+        rule_id="jp-deemed:red-flags", value=code_values)
 
 
-def _add_missing_info_findings(findings: _Findings, facts: _Facts, batch: pa.RecordBatch,
+def _add_missing_info_findings(findings: Findings, facts: _Facts, batch: pa.RecordBatch,
                                rules: DeemedRules) -> None:
     res = facts.residency
-    review = SEVERITY["REVIEW"]
-    order = _REASON_INDEX["MISSING_INFO"]
+    review = _REVIEW
     foreign = (res.why != deemed.WHY_NO_NATIONALITY) & ~res.is_japanese
 
     def per_row(mask: np.ndarray, sub: int, field_name: str, text: str) -> None:
         rows = np.flatnonzero(mask)
-        findings.add(_Block(
-            rows=rows, order=order, sub=np.full(len(rows), sub, np.int64), finding="person",
-            reason_code="MISSING_INFO", severity=np.full(len(rows), review, np.int8),
+        findings.add(
+            rows=rows, order=np.full(len(rows), sub, np.int64), finding="person",
+            rule_version=rules.rule_version,
+            reason_code="MISSING_INFO", decision=np.full(len(rows), review, np.int8),
             field=pa.array(np.full(len(rows), field_name), _STR),
-            explanation=pa.array(np.full(len(rows), text), _STR), rule_id="jp-deemed:inputs"))
+            explanation=pa.array(np.full(len(rows), text), _STR), rule_id="jp-deemed:inputs")
 
     per_row(res.why == deemed.WHY_NO_NATIONALITY, 0, "nationalities",
             "missing information: no nationality given, so residency and red flags cannot be "
@@ -447,14 +352,15 @@ def _add_missing_info_findings(findings: _Findings, facts: _Facts, batch: pa.Rec
     rows = np.flatnonzero(facts.official_unknown)
     if len(rows):
         status = _text(facts.official_status.take(pa.array(rows)))
-        findings.add(_Block(
-            rows=rows, order=order, sub=np.full(len(rows), 2, np.int64), finding="person",
-            reason_code="MISSING_INFO", severity=np.full(len(rows), review, np.int8),
+        findings.add(
+            rows=rows, order=np.full(len(rows), 2, np.int64), finding="person",
+            rule_version=rules.rule_version,
+            reason_code="MISSING_INFO", decision=np.full(len(rows), review, np.int8),
             field=pa.array(np.full(len(rows), "official_status"), _STR), query_value=status,
             value=status,
             explanation=_join("missing information: official status '", status,
                               "' is not one of " + ", ".join(rules.official_statuses)),
-            rule_id="jp-deemed:residency"))
+            rule_id="jp-deemed:residency")
     if not facts.categories_apply:
         return
     per_row(foreign & facts.affiliations_null & facts.funding_null, 3, "affiliations, funding",
@@ -480,13 +386,13 @@ def _add_missing_info_findings(findings: _Findings, facts: _Facts, batch: pa.Rec
          "specific category 2 cannot be judged"),
     ):
         elements = np.flatnonzero(mask)
-        findings.add(_Block(
-            rows=parents[elements], order=order, sub=10 + positions[elements],
-            finding="person", reason_code="MISSING_INFO",
-            severity=np.full(len(elements), review, np.int8),
+        findings.add(
+            rows=parents[elements], order=10 + positions[elements],
+            finding="person", rule_version=rules.rule_version, reason_code="MISSING_INFO",
+            decision=np.full(len(elements), review, np.int8),
             field=_indexed_field(prefix, positions[elements], suffix),
             explanation=pa.array(np.full(len(elements), text), _STR),
-            rule_id="jp-deemed:inputs"))
+            rule_id="jp-deemed:inputs")
 
 
 # --- name matching -----------------------------------------------------------------------------
@@ -548,7 +454,7 @@ def list_entry_notes(snapshots: Sequence[pa.Table],
     return notes
 
 
-def _add_party_findings(findings: _Findings, facts: _Facts, batch: pa.RecordBatch, index: Any,
+def _add_party_findings(findings: Findings, facts: _Facts, batch: pa.RecordBatch, index: Any,
                         config: RunConfig, matcher: Matcher, rules: DeemedRules,
                         entry_notes: Mapping[tuple[str, str], str]) -> None:
     """Match full names, aliases, affiliated organisations and funders against the lists."""
@@ -610,61 +516,9 @@ def _add_party_findings(findings: _Findings, facts: _Facts, batch: pa.RecordBatc
     for code, mask in (("PARTY_HIT", is_hit), ("PARTY_NEAR_MATCH", ~is_hit)):
         sel = np.flatnonzero(mask)
         idx = pa.array(sel)
-        findings.add(_Block(
-            rows=q_rows[pos[sel]], order=_REASON_INDEX[code], sub=pos[sel], finding="party",
-            reason_code=code, severity=np.full(len(sel), SEVERITY["REVIEW"], np.int8),
+        findings.add(
+            rows=q_rows[pos[sel]], order=pos[sel], finding="party",
+            reason_code=code, decision=np.full(len(sel), _REVIEW, np.int8),
             field=field_.take(idx), query_value=q_names.take(take).take(idx),
             explanation=explanation.take(idx),
-            party={k: v.take(idx) for k, v in party.items()}))
-
-
-# --- results -----------------------------------------------------------------------------------
-
-def _results(hits: pa.RecordBatch, findings: _Findings, technology: np.ndarray,
-             input_row: np.ndarray, record_id: pa.Array, as_of: dt.date,
-             n: int) -> pa.RecordBatch:
-    severity = np.zeros(n, dtype=np.int8)
-    n_hits = np.zeros(n, dtype=np.int32)
-    top_score = np.zeros(n, dtype=np.float32)
-    code_matrix = np.zeros((n, len(REASON_CODES)), dtype=bool)
-    explanation = np.full(n, "", dtype=object)
-    if hits.num_rows:
-        rows = findings.rows
-        np.maximum.at(severity, rows, findings.severity)
-        n_hits = np.bincount(rows, minlength=n).astype(np.int32)
-        code_matrix[rows, findings.codes] = True
-        scores = np.asarray(pc.fill_null(hits.column("score"), 0.0).to_numpy(
-            zero_copy_only=False), dtype=np.float32)
-        np.maximum.at(top_score, rows, scores)
-        frame = pl.DataFrame({"row": rows,
-                              "text": pl.from_arrow(hits.column("explanation"))})
-        joined = frame.group_by("row", maintain_order=True).agg(
-            pl.col("text").str.join(FINDING_SEPARATOR))
-        explanation[joined["row"].to_numpy()] = joined["text"].to_numpy()
-    code_matrix[:, _REASON_INDEX["TECH_ACCESS"]] = technology & (severity > 0)
-    code_matrix[severity == 0] = False
-    explanation[severity == 0] = ""
-    return pa.RecordBatch.from_arrays([
-        pa.array(input_row, pa.int64()),
-        record_id.cast(_STR),
-        pa.array(np.full(n, as_of), pa.date32()),
-        pa.array(DECISION_NAMES[severity].astype(str), _STR),
-        _codes_list(code_matrix),
-        pa.array(explanation, _STR),
-        pa.array(n_hits, pa.int32()),
-        pa.array(top_score, pa.float32()),
-    ], schema=columns.RESULTS.arrow_schema())
-
-
-def _codes_list(matrix: np.ndarray) -> pa.ListArray:
-    """Boolean rows x codes matrix -> list<string> of the set codes in REASON_CODES order."""
-    offsets = np.zeros(matrix.shape[0] + 1, dtype=np.int32)
-    np.cumsum(matrix.sum(axis=1), out=offsets[1:])
-    _, code_idx = np.nonzero(matrix)
-    values = pa.array(np.array(REASON_CODES)[code_idx] if len(code_idx) else [], _STR)
-    return pa.ListArray.from_arrays(pa.array(offsets), values)
-
-
-def reason_codes_in_order(codes: Sequence[str]) -> list[str]:
-    """Sort reason codes in the stable order results use."""
-    return sorted(set(codes), key=lambda c: _REASON_INDEX.get(c, len(REASON_CODES)))
+            **{k: v.take(idx) for k, v in party.items()})

@@ -12,196 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bulkscreen.columns import RESULTS
-from bulkscreen.decide import Findings, combine, hits_batch
+from bulkscreen.decide import Findings, decide
 from bulkscreen.rules.catalog import to_day
-from bulkscreen.rules.compile import CompiledRules, normalise_entry_code
-from bulkscreen.rules.derived import DERIVED_FUNCTIONS
-from bulkscreen.rules.model import ROWS_1_TO_15
-from bulkscreen.rules.units import UnitError, format_si, input_conversion
-from bulkscreen.screen.destinations import CountryCodes, destination_groups
+from bulkscreen.rules.compile import CompiledRules
+from bulkscreen.screen.destinations import destination_groups
+from bulkscreen.screen.items import MET, UNKNOWN, LineChecks, check_lines, control_findings
+from bulkscreen.screen.shipment_batch import ShipmentBatch, day_text, read_shipment_batch
 
 EUL_LIST = "jp-meti-eul"
 ENTITY_BAN_LISTS = ("jp-meti-ru-tokutei", "jp-meti-by-tokutei", "jp-meti-third-country-tokutei")
-MET, UNKNOWN = 1, 2
-
-
-@dataclass
-class _Batch:
-    """The batch's columns as NumPy arrays, read once."""
-
-    n: int
-    input_row: np.ndarray
-    record_id: list[str]
-    days: np.ndarray
-    dest: np.ndarray
-    dest_codes: CountryCodes
-    hs: np.ndarray
-    hs_arrow: pa.Array
-    declared: list[str | None]
-    value_jpy: np.ndarray
-    quantity: np.ndarray
-    end_use: pa.Array
-    names: pa.Array
-    parameters: pa.Array
-
-
-def _read_batch(batch: pa.RecordBatch, as_of: dt.date | None) -> _Batch:
-    n = batch.num_rows
-    dest_codes = CountryCodes.encode(batch.column("destination_country"))
-    if as_of is None:
-        days = batch.column("shipment_date").cast(pa.int32()).to_numpy(zero_copy_only=False)
-    else:
-        days = np.full(n, to_day(as_of), dtype=np.int32)
-    hs_arrow = pc.fill_null(pc.replace_substring_regex(batch.column("hs_code"), r"[^0-9]", ""),
-                            "")
-    names = pc.binary_join_element_wise(
-        pc.fill_null(batch.column("consignee_name"), ""),
-        pc.fill_null(batch.column("end_user_name"), ""), " | ")
-
-    def floats(name: str) -> np.ndarray:
-        return pc.fill_null(batch.column(name).cast(pa.float64()), np.nan).to_numpy()
-
-    return _Batch(
-        n=n,
-        input_row=batch.column("input_row").cast(pa.int64()).to_numpy(),
-        record_id=batch.column("shipment_id").to_pylist(),
-        days=np.ascontiguousarray(days, dtype=np.int32),
-        dest=dest_codes.as_objects(),
-        dest_codes=dest_codes,
-        hs=np.asarray(hs_arrow.to_pylist(), dtype=object),
-        hs_arrow=hs_arrow,
-        declared=batch.column("declared_control_entry").to_pylist(),
-        value_jpy=floats("value_jpy"),
-        quantity=floats("quantity"),
-        end_use=pc.utf8_lower(pc.fill_null(batch.column("declared_end_use"), "")),
-        names=names,
-        parameters=batch.column("parameters"),
-    )
-
-
-# ---------------------------------------------------------------- parameters -> SI matrix
-def parameter_matrix(parameters: pa.Array, rules: CompiledRules, findings: Findings,
-                     rule_version: str) -> tuple[np.ndarray, np.ndarray]:
-    """Return the SI parameter matrix and its validity mask; unit problems become findings.
-
-    Conversion factors are computed once per distinct (name, unit) pair in the batch.
-    """
-    n = len(parameters)
-    n_params = len(rules.param_names)
-    values = np.zeros((n, n_params), dtype=np.float64)
-    valid = np.zeros((n, n_params), dtype=bool)
-    if n == 0 or parameters.null_count == n:
-        return values, valid
-    parents = pc.list_parent_indices(parameters).to_numpy()
-    flat = pc.list_flatten(parameters)
-    if len(flat) == 0:
-        return values, valid
-    names = pc.fill_null(pc.struct_field(flat, "name"), "")
-    units = pc.fill_null(pc.struct_field(flat, "unit"), "")
-    raw = pc.struct_field(flat, "value")
-    has_value = pc.is_valid(raw).to_numpy(zero_copy_only=False)
-    raw = pc.fill_null(raw, 0.0).to_numpy()
-    encoded = pc.binary_join_element_wise(names, units, "\x1f").dictionary_encode()
-    index = rules.param_index
-    key_param, key_scale, key_offset, key_problem = [], [], [], []
-    for key in encoded.dictionary.to_pylist():
-        name, unit = key.split("\x1f")
-        column = index.get(name, -1)
-        scale, offset, problem = 0.0, 0.0, None
-        if column >= 0:
-            try:
-                conv = input_conversion(unit, rules.param_units[column])
-                scale, offset = conv.scale, conv.offset
-            except UnitError as exc:
-                problem = str(exc)
-        key_param.append(column)
-        key_scale.append(scale)
-        key_offset.append(offset)
-        key_problem.append(problem)
-    codes = encoded.indices.to_numpy()
-    column = np.array(key_param, dtype=np.int64)[codes]
-    bad_key = np.array([p is not None for p in key_problem], dtype=bool)[codes]
-    usable = (column >= 0) & has_value & ~bad_key & np.isfinite(raw)
-    si = raw * np.array(key_scale)[codes] + np.array(key_offset)[codes]
-    values[parents[usable], column[usable]] = si[usable]
-    valid[parents[usable], column[usable]] = True
-    bad = np.nonzero(bad_key & (column >= 0))[0]
-    if len(bad):
-        name_list = names.to_pylist()
-        unit_list = units.to_pylist()
-        findings.add(
-            parents[bad], finding="item", decision="REVIEW", reason_code="UNIT_ERROR",
-            field="parameters",
-            query_value=[f"{name_list[k]}={raw[k]:g} {unit_list[k]}".strip() for k in bad],
-            value=[f"{raw[k]:g} {unit_list[k]}".strip() for k in bad],
-            rule_version=rule_version,
-            explanation=[f"parameter {name_list[k]}: {key_problem[codes[k]]}; the value was not "
-                         f"used. Fix: write it with a unit of the parameter, e.g. "
-                         f"'{name_list[k]}={raw[k]:g} {rules.param_units[column[k]]}'"
-                         for k in bad],
-        )
-    return values, valid
-
-
-def _add_derived(values: np.ndarray, valid: np.ndarray, rules: CompiledRules,
-                 b: _Batch) -> None:
-    """Fill derived parameters where they are not given directly."""
-    index = rules.param_index
-    extra = {"value_jpy": (b.value_jpy, ~np.isnan(b.value_jpy)),
-             "quantity": (b.quantity, ~np.isnan(b.quantity))}
-    for name, inputs in rules.derived:
-        columns = [extra[i] if i in extra else (values[:, index[i]], valid[:, index[i]])
-                   for i in inputs]
-        derived, ok = DERIVED_FUNCTIONS[name](*columns)
-        target = index[name]
-        fill = ok & ~valid[:, target]
-        values[fill, target] = derived[fill]
-        valid[fill, target] = True
-
-
-# ---------------------------------------------------------------- scopes
-class _HsIndex:
-    """HS code prefixes of every length the rules use, sliced once per batch."""
-
-    def __init__(self, hs: pa.Array):
-        self.hs = hs
-        self.slices: dict[int, pa.Array] = {}
-
-    def match(self, prefixes: tuple[str, ...]) -> np.ndarray:
-        out = np.zeros(len(self.hs), dtype=bool)
-        by_length: dict[int, list[str]] = {}
-        for prefix in prefixes:
-            by_length.setdefault(len(prefix), []).append(prefix)
-        for length, group in by_length.items():
-            if length not in self.slices:
-                self.slices[length] = pc.utf8_slice_codeunits(self.hs, 0, length)
-            hit = pc.is_in(self.slices[length], value_set=pa.array(group, pa.string()))
-            out |= pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
-        return out
-
-
-def _declared_mask(declared: list[str | None], rules: CompiledRules) -> np.ndarray:
-    """Return (n_rows, n_entries): the row's declared entry names the control entry."""
-    mask = np.zeros((len(declared), rules.n_entries), dtype=bool)
-    encoded = pa.array(declared, pa.string()).dictionary_encode()
-    inverse = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
-    for u_index, raw in enumerate(encoded.dictionary.to_pylist()):
-        code = normalise_entry_code(raw)
-        if not code:
-            continue
-        hits = [e for e, names in enumerate(rules.entry_declared)
-                if code in names or any(code.startswith(name + ".") for name in names)]
-        if hits:
-            rows = np.nonzero(inverse == u_index)[0]
-            mask[np.ix_(rows, hits)] = True
-    return mask
 
 
 def _keyword_mask(text: pa.Array, keywords: tuple[str, ...]) -> np.ndarray:
@@ -245,35 +69,10 @@ def screen_shipments_batch(batch: pa.RecordBatch, rules: CompiledRules, party_hi
     hits : pa.RecordBatch
         HITS rows: the re-decided party hits and every item, destination and measure finding.
     """
-    b = _read_batch(batch, as_of)
-    version = f"{rules.regime}/{rules.version}"
+    b = read_shipment_batch(batch, as_of)
     findings = Findings()
-    values, valid = parameter_matrix(b.parameters, rules, findings, version)
-    given = valid.copy()
-    _add_derived(values, valid, rules, b)
-
-    hs_index = _HsIndex(b.hs_arrow)
-    nodes = rules.nodes
-    n_trees = len(nodes.tree_ptr) - 1
-    applies = np.zeros((b.n, n_trees), dtype=bool)
-    for e, entry in enumerate(rules.entries):
-        applies[:, e] = hs_index.match(entry.hs_prefixes)
-    # An HS heading covers several products (ICs: ADCs, FPGAs, ...): a line that gives
-    # parameters is checked only against the entries whose parameters it gives; a line
-    # without parameters is checked against all, and goes to review where they matter.
-    uses_given = (given.astype(np.int32) @ rules.entry_params.T.astype(np.int32)) > 0
-    applies[:, : rules.n_entries] &= uses_given | ~given.any(axis=1)[:, None]
-    applies[:, : rules.n_entries] |= _declared_mask(b.declared, rules)
-    for m, measure in enumerate(rules.measures):
-        tree = rules.measure_tree[m]
-        if tree >= 0:
-            applies[:, tree] = hs_index.match(measure.hs_prefixes)
-
-    from bulkscreen_kernels.thresholds import evaluate_rules
-
-    status, decider = evaluate_rules(values, valid, applies, nodes.kind, nodes.param, nodes.op,
-                                     nodes.threshold, nodes.child_ptr, nodes.children,
-                                     nodes.tree_ptr)
+    checks = check_lines(b, rules, findings)
+    version = checks.version
     groups = destination_groups(rules, b.dest_codes, b.days)
     group_a = groups.get("A", np.zeros(b.n, dtype=bool))
     ca = rules.ruleset.catch_all
@@ -283,126 +82,32 @@ def screen_shipments_batch(batch: pa.RecordBatch, rules: CompiledRules, party_hi
     eul_hit = np.zeros(b.n, dtype=bool)
     eul_hit[party["rows"][party["is_eul"] & ~party["is_near"]]] = True
 
-    controlled, controlled_unknown = _control_findings(
-        findings, rules, b, status, decider, (values, valid), version, group_a,
-        wmd_use | eul_hit)
-    _measure_findings(findings, rules, b, status, decider, (values, valid), hs_index,
-                      controlled, controlled_unknown, version)
-    row16 = hs_index.match(ca.hs_chapters) & ~controlled
-    _catch_all_findings(findings, rules, b, hs_index, row16, group_a,
+    controlled, controlled_unknown = control_findings(findings, checks, group_a,
+                                                      wmd_use | eul_hit)
+    _measure_findings(findings, checks, controlled, controlled_unknown)
+    row16 = checks.hs_index.match(ca.hs_chapters) & ~controlled
+    _catch_all_findings(findings, checks, row16, group_a,
                         groups.get("TABLE_3_2", np.zeros(b.n, dtype=bool)), wmd_use,
-                        conventional_use, version)
+                        conventional_use)
     group_d = groups.get("D", np.zeros(b.n, dtype=bool))
     d_rows = np.nonzero(group_d & (row16 | controlled | controlled_unknown))[0]
     findings.add(d_rows, finding="destination", decision="REVIEW", reason_code="DEST_GROUP_D",
                  field="destination_country", query_value=b.dest[d_rows].tolist(),
                  rule_id="group-D", rule_version=version,
                  explanation=[f"{b.dest[r]} is in Group D (Appended Table 3-2 or 4) on "
-                              f"{_day_text(b.days[r])}; confirm end use and end user before "
+                              f"{day_text(b.days[r])}; confirm end use and end user before "
                               "export (catch-all)." for r in d_rows])
-    top_score = _party_findings(findings, rules, party, b, row16, group_a, version)
 
-    decisions = combine(b.n, findings)
-    results = pa.RecordBatch.from_arrays([
-        pa.array(b.input_row, pa.int64()),
-        pa.array(b.record_id, pa.string()),
-        pa.array(b.days, pa.int32()).cast(pa.date32()),
-        pa.array(decisions.decision, pa.string()),
-        pa.array(decisions.reason_codes, pa.list_(pa.string())),
-        pa.array(decisions.explanation, pa.string()),
-        pa.array(decisions.n_hits, pa.int32()),
-        pa.array(top_score, pa.float32()),
-    ], schema=RESULTS.arrow_schema())
-    hits = hits_batch(findings, decisions, b.input_row, b.record_id, b.days)
-    return results, hits
+    _party_findings(findings, checks, party, row16, group_a)
+    return decide(findings, input_row=b.input_row, record_id=b.record_id, as_of=b.days,
+                  label_reasons=True)
 
 
-def _day_text(day: int) -> str:
-    return (dt.date(1970, 1, 1) + dt.timedelta(days=int(day))).isoformat()
-
-
-def _node_explanation(rules: CompiledRules, node: int, row: int, values: np.ndarray,
-                      valid: np.ndarray) -> tuple[str, str | None, str | None]:
-    """Return (text, value, threshold) of the deciding node for one row."""
-    nodes = rules.nodes
-    param = int(nodes.param[node])
-    if param < 0:
-        return nodes.text[node], None, None
-    name = rules.param_names[param]
-    if not valid[row, param]:
-        return (f"{name} not given (needed for: {nodes.text[node]}); add it to the "
-                "parameters", None, nodes.threshold_text[node])
-    shown = format_si(values[row, param], rules.param_units[param])
-    return f"{name} = {shown} ({nodes.text[node]})", shown, nodes.threshold_text[node]
-
-
-def _control_findings(findings, rules, b, status, decider, matrix, version, group_a,
-                      concern) -> tuple[np.ndarray, np.ndarray]:
-    """Add control-entry findings; return rows meeting / possibly meeting rows 1-15 entries."""
-    sv = rules.ruleset.small_value
-    controlled = np.zeros(b.n, dtype=bool)
-    controlled_unknown = np.zeros(b.n, dtype=bool)
-    values, valid = matrix
-    exempt_ok = (
-        ~b.dest_codes.isin(sv.never_countries)
-        & (b.days >= to_day(sv.from_date))
-        & ~np.isnan(b.value_jpy)
-    )
-    if sv.not_when_concern_outside_group_a:
-        exempt_ok &= ~(concern & ~group_a)
-    for e, entry in enumerate(rules.entries):
-        met_rows = np.nonzero(status[:, e] == MET)[0]
-        unknown_rows = np.nonzero(status[:, e] == UNKNOWN)[0]
-        in_rows_1_15 = entry.row in ROWS_1_TO_15 and entry.effect == "licence"
-        if in_rows_1_15:
-            controlled[met_rows] = True
-            controlled_unknown[unknown_rows] = True
-        where = f"{entry.reference}, Appended Table 1 row {entry.row}{entry.item}"
-        if len(met_rows):
-            details = [_node_explanation(rules, int(decider[r, e]), r, values, valid)
-                       for r in met_rows]
-            if entry.effect == "review":
-                decision = ["REVIEW"] * len(met_rows)
-                reason = ["CONTROL_ENTRY_FOREIGN"] * len(met_rows)
-                text = [f"{where} ({entry.title}) is met: {d[0]}. {entry.note}".strip()
-                        for d in details]
-            else:
-                limit = (sv.table_3_3_limit_jpy if entry.row in sv.table_3_3_rows
-                         or entry.id in sv.table_3_3_entries else sv.limit_jpy)
-                exempt = (exempt_ok[met_rows] & (entry.row in sv.rows)
-                          & (b.value_jpy[met_rows] <= limit))
-                decision = np.where(exempt, "CLEAR", "LICENSE_REQUIRED").tolist()
-                reason = np.where(exempt, "SMALL_VALUE_EXEMPT", "CONTROL_ENTRY").tolist()
-                text = [
-                    (f"{where} ({entry.title}) is met: {d[0]}; value JPY "
-                     f"{b.value_jpy[r]:,.0f} <= {limit:,.0f}, so the small-value exemption "
-                     "applies (declare it to customs)") if ex else
-                    (f"{where} ({entry.title}) is met: {d[0]}; a METI export licence is "
-                     "required")
-                    for r, d, ex in zip(met_rows, details, exempt, strict=True)
-                ]
-            findings.add(met_rows, finding="item", decision=decision, reason_code=reason,
-                         field="parameters", query_value=[b.hs[r] for r in met_rows],
-                         rule_id=entry.id, rule_version=version,
-                         value=[d[1] for d in details], threshold=[d[2] for d in details],
-                         explanation=[f"{t} [rules {version}]" for t in text])
-        if len(unknown_rows):
-            details = [_node_explanation(rules, int(decider[r, e]), r, values, valid)
-                       for r in unknown_rows]
-            findings.add(unknown_rows, finding="item", decision="REVIEW",
-                         reason_code="CONTROL_UNKNOWN", field="parameters",
-                         query_value=[b.hs[r] for r in unknown_rows], rule_id=entry.id,
-                         rule_version=version, value=[d[1] for d in details],
-                         threshold=[d[2] for d in details],
-                         explanation=[f"{where} ({entry.title}) may apply and cannot be decided "
-                                      f"from the data: {d[0]} [rules {version}]"
-                                      for d in details])
-    return controlled, controlled_unknown & ~controlled
-
-
-def _measure_findings(findings, rules, b, status, decider, matrix, hs_index, controlled,
-                      controlled_unknown, version) -> None:
-    values, valid = matrix
+def _measure_findings(findings: Findings, checks: LineChecks, controlled: np.ndarray,
+                      controlled_unknown: np.ndarray) -> None:
+    """Russia/Belarus, DPR/LPR and North Korea measures in force on each line's date."""
+    rules, b, version, status = checks.rules, checks.lines, checks.version, checks.status
+    hs_index = checks.hs_index
     for m, measure in enumerate(rules.measures):
         live = _in_force(b.days, measure.from_date, measure.to_date)
         place = b.dest_codes.isin(measure.countries + measure.regions)
@@ -449,7 +154,7 @@ def _measure_findings(findings, rules, b, status, decider, matrix, hs_index, con
         for code, decision, tail in ((MET, "PROHIBITED", "banned"),
                                      (UNKNOWN, "REVIEW", "banned if the condition is met")):
             rows = np.nonzero(scope & (status[:, tree] == code))[0]
-            details = [_node_explanation(rules, int(decider[r, tree]), r, values, valid)
+            details = [checks.explain(tree, r)
                        for r in rows]
             findings.add(rows, finding="measure", decision=decision,
                          reason_code=measure.reason, field="hs_code",
@@ -461,8 +166,11 @@ def _measure_findings(findings, rules, b, status, decider, matrix, hs_index, con
                                                                             strict=True)])
 
 
-def _catch_all_findings(findings, rules, b, hs_index, row16, group_a, table_3_2, wmd_use,
-                        conventional_use, version) -> None:
+def _catch_all_findings(findings: Findings, checks: LineChecks, row16: np.ndarray,
+                        group_a: np.ndarray, table_3_2: np.ndarray, wmd_use: np.ndarray,
+                        conventional_use: np.ndarray) -> None:
+    """Catch-all requirements for row 16 goods: end use, UN arms embargo destinations."""
+    rules, b, version, hs_index = checks.rules, checks.lines, checks.version, checks.hs_index
     ca = rules.ruleset.catch_all
     row16_1 = hs_index.match(ca.row16_1_prefixes)
     triggered = {"wmd_end_use": wmd_use, "conventional_end_use": conventional_use}
@@ -485,7 +193,7 @@ def _catch_all_findings(findings, rules, b, hs_index, row16, group_a, table_3_2,
                                   f"goods). [rules {version}]" for r in rows])
 
 
-def _party_rows(party_hits: pa.Table, b: _Batch) -> dict[str, np.ndarray]:
+def _party_rows(party_hits: pa.Table, b: ShipmentBatch) -> dict[str, np.ndarray]:
     """Map party hits to batch positions; hits for rows outside the batch are dropped."""
     if party_hits is None or party_hits.num_rows == 0:
         empty = np.empty(0, dtype=np.int64)
@@ -506,12 +214,13 @@ def _party_rows(party_hits: pa.Table, b: _Batch) -> dict[str, np.ndarray]:
             "is_near": reasons == "PARTY_NEAR_MATCH", "table": party_hits}
 
 
-def _party_findings(findings, rules, party, b, row16, group_a, version) -> np.ndarray:
-    """Re-decide the party hits by list; return the best party score per row."""
-    top = np.zeros(b.n, dtype=np.float32)
+def _party_findings(findings: Findings, checks: LineChecks, party: dict[str, np.ndarray],
+                    row16: np.ndarray, group_a: np.ndarray) -> None:
+    """Re-decide the party hits by list."""
+    rules, b, version = checks.rules, checks.lines, checks.version
     table = party["table"]
     if table is None or len(party["rows"]) == 0:
-        return top
+        return
     idx = party["hit_index"]
     rows = party["rows"]
     taken = table.select(["field", "query_value", "list_id", "list_version", "entry_id",
@@ -519,7 +228,6 @@ def _party_findings(findings, rules, party, b, row16, group_a, version) -> np.nd
                          ).take(pa.array(np.asarray(idx, dtype=np.int64)))
     col = {name: taken.column(name).to_pylist() for name in taken.column_names}
     scores = np.array([s if s is not None else 0.0 for s in col["score"]], dtype=np.float32)
-    np.maximum.at(top, rows, scores)
     requirement = next((r for r in rules.ruleset.catch_all.requirements
                         if r.trigger == "end_user_list"), None)
     decision, reason, text = [], [], []
@@ -551,4 +259,3 @@ def _party_findings(findings, rules, party, b, row16, group_a, version) -> np.nd
                  matched_name=col["matched_name"], alias_kind=col["alias_kind"],
                  score=scores.tolist(), features=[f or json.dumps({}) for f in col["features"]],
                  rule_version=version, explanation=[f"{t} [rules {version}]" for t in text])
-    return top

@@ -13,7 +13,7 @@ from datetime import date
 import numpy as np
 import pyarrow as pa
 
-from bulkscreen.generate.sampling import WeightedChoice
+from bulkscreen.tools.generate.sampling import WeightedChoice
 
 RUSSIA_BAN_DATE = date(2022, 3, 18)
 

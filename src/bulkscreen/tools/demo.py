@@ -36,10 +36,10 @@ def run_demo(out_dir: Path, n_shipments: int, n_persons: int, seed: int, as_of: 
     console
         Where to print (default stdout).
     """
-    from bulkscreen.generate.listnames import load_list_names
-    from bulkscreen.generate.persons import generate_persons
-    from bulkscreen.generate.shipments import generate_shipments
-    from bulkscreen.screen.jobs import run_persons, run_shipments
+    from bulkscreen.run.screening import run_persons, run_shipments
+    from bulkscreen.tools.generate.listnames import load_list_names
+    from bulkscreen.tools.generate.persons import generate_persons
+    from bulkscreen.tools.generate.shipments import generate_shipments
 
     console = console or Console()
     out_dir = Path(out_dir)

@@ -1,8 +1,9 @@
 """The compiled data a screening run needs, loaded once: lists in force, name index, rules.
 
 A run loads its lists (the versions in force on its date), compiles the name index (cached on
-disk by content hash) and the rules, then passes this bundle to the pure per-batch functions.
-The bundle also describes itself for the manifest: every list and rule version with its sha256.
+disk by content hash) and the rules, then passes this bundle to the pure per-batch jobs. The
+bundle also describes itself for the run's spec and manifest: every list and rule version with
+its sha256. An audit loads one bundle per list epoch, plus today's (:class:`AuditData`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from bulkscreen.config import RunConfig
 from bulkscreen.errors import ConfigError
+from bulkscreen.lists.name_index import NameIndex
+from bulkscreen.rules.compile import CompiledRules
+
+_EPOCH = dt.date(1970, 1, 1)
 
 
 @dataclass
@@ -24,22 +30,36 @@ class ScreeningData:
 
     as_of: dt.date
     list_versions: list[dict[str, Any]]
-    index: Any
-    rules: Any = None
+    index: NameIndex
+    rules: CompiledRules | None = None
     rule_versions: list[dict[str, Any]] = field(default_factory=list)
     algorithms: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     entry_notes: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def manifest_extra(self) -> dict[str, Any]:
-        """Return the manifest sections this data contributes (lists, rules, algorithms)."""
-        return {
-            "algorithms": dict(self.algorithms),
-            "lists": list(self.list_versions),
-            "rules": list(self.rule_versions),
-            "as_of": self.as_of.isoformat(),
-            "compile_seconds": dict(self.timings),
-        }
+    def spec_fields(self) -> dict[str, Any]:
+        """The :class:`~bulkscreen.run.spec.RunSpec` fields this data decides: the date, the
+        list and rule versions, the algorithms and the compile timings."""
+        return {"as_of": self.as_of, "lists": tuple(self.list_versions),
+                "rules": tuple(self.rule_versions), "algorithms": dict(self.algorithms),
+                "extra": {"compile_seconds": dict(self.timings)}}
+
+
+@dataclass
+class AuditData:
+    """Compiled data of an audit: one screening bundle per list epoch, plus today's."""
+
+    today: ScreeningData
+    epoch_starts: np.ndarray
+    epochs: list[ScreeningData]
+
+    def spec_fields(self) -> dict[str, Any]:
+        """Today's spec fields, and every epoch's list versions under ``extra``."""
+        fields = self.today.spec_fields()
+        fields["extra"]["audit_epochs"] = [
+            {"from": epoch.as_of.isoformat(), "lists": epoch.list_versions}
+            for epoch in self.epochs]
+        return fields
 
 
 def _list_versions(snapshots: list[pa.Table]) -> list[dict[str, Any]]:
@@ -90,7 +110,8 @@ def load_screening_data(config: RunConfig, as_of: dt.date, with_rules: bool = Fa
     ScreeningData
     """
     from bulkscreen.lists import load_snapshots
-    from bulkscreen.lists.name_index import ALGORITHM_ID, build_name_index
+    from bulkscreen.lists.name_index import build_name_index
+    from bulkscreen.matching import ALGORITHM_ID
     from bulkscreen.normalize import NORMALIZATION_VERSION
 
     timings: dict[str, float] = {}
@@ -122,6 +143,30 @@ def load_screening_data(config: RunConfig, as_of: dt.date, with_rules: bool = Fa
         data.rule_versions = [_describe(v) for v in rules_catalog()]
         timings["compile_rules"] = time.perf_counter() - tick
     return data
+
+
+def list_epoch_starts(config: RunConfig) -> list[dt.date]:
+    """Return the days on which the set of list versions in force changes."""
+    from bulkscreen.lists import bundled_catalog
+
+    catalog = bundled_catalog()
+    list_ids = config.lists or catalog.default_list_ids()
+    days = {version.effective_date for list_id in list_ids
+            for version in catalog.versions(list_id)}
+    return sorted(days)
+
+
+def load_audit_data(config: RunConfig, today: dt.date) -> AuditData:
+    """Compile today's lists and rules and one name index per list epoch."""
+    today_data = load_screening_data(config, today, with_rules=True)
+    starts = [day for day in list_epoch_starts(config) if day <= today]
+    epochs = []
+    for start in starts:
+        epoch = load_screening_data(config, start)
+        epoch.rules = today_data.rules
+        epochs.append(epoch)
+    start_days = np.array([(d - _EPOCH).days for d in starts], dtype=np.int32)
+    return AuditData(today=today_data, epoch_starts=start_days, epochs=epochs)
 
 
 def _describe(version: Any) -> dict[str, Any]:

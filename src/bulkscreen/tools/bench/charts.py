@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 if TYPE_CHECKING:
-    from bulkscreen.bench.accuracy import AccuracyReport
+    from bulkscreen.tools.bench.accuracy import AccuracyReport
 
 CHART_WIDTH = 460
 
 
 def _curve_frame(report: AccuracyReport) -> pl.DataFrame:
-    from bulkscreen.bench.accuracy import precision_recall_curve
+    from bulkscreen.tools.bench.accuracy import precision_recall_curve
 
     frames = []
     for result in report.results:

@@ -2,7 +2,7 @@
 
 Each scorer maps two equal-length sequences of names to a float32 array of similarities in
 [0, 1], one per pair. ``party_names_scores`` is our full feature set (the same normalisation,
-token weights and kernel features that ``bulkscreen.screen.parties.match_names`` combines),
+token weights and kernel features that ``bulkscreen.matching.match.match_names`` combines),
 applied to a given pair: it measures scoring, not candidate retrieval, and adds no secondary
 evidence (country, birth year, entity type), since a labelled pair carries none.
 """
@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from bulkscreen.lists.name_index import ALGORITHM_ID, NameIndex
+from bulkscreen.lists.name_index import NameIndex
+from bulkscreen.matching.algorithm import ALGORITHM_ID
 
 PairScorer = Callable[[Sequence[str], Sequence[str]], np.ndarray]
 
@@ -58,7 +59,7 @@ def party_names_scores(names_a: Sequence[str], names_b: Sequence[str],
     numpy.ndarray
         float32 scores in [0, 1]; 0 where either name normalises to nothing.
     """
-    from bulkscreen.lists.name_index import FEATURE_WEIGHTS, KEEP_RULES
+    from bulkscreen.matching.algorithm import FEATURE_WEIGHTS, KEEP_RULES
     from bulkscreen_kernels.scoring import pair_features
 
     if len(names_a) != len(names_b):

@@ -12,10 +12,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bulkscreen.generate.dirty import DIRTY_SCHEMA, DirtyColumns, inject_dirty
-from bulkscreen.generate.planting import TRUTH_DICTIONARY_COLUMNS, truth_schema
-from bulkscreen.generate.sink import FORMATS, BatchSink, nullable, text_schema
-from bulkscreen.generate.textforms import table_text
+from bulkscreen.tools.generate.dirty import DIRTY_SCHEMA, DirtyColumns, inject_dirty
+from bulkscreen.tools.generate.planting import TRUTH_DICTIONARY_COLUMNS, truth_schema
+from bulkscreen.tools.generate.sink import FORMATS, BatchSink, nullable, text_schema
+from bulkscreen.tools.generate.textforms import table_text
 
 EPOCH = date(1970, 1, 1)
 FIRST_DATE = date(2010, 1, 1)

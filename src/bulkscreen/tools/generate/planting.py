@@ -13,8 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bulkscreen.generate.listnames import ListName
-from bulkscreen.generate.variants import VARIANT_KINDS, make_variant
+from bulkscreen.tools.generate.listnames import ListName
+from bulkscreen.tools.generate.variants import VARIANT_KINDS, make_variant
 
 VARIANT_RATE = 0.5
 """Share of planted names written as a variant; the rest are the list name exactly."""

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from bulkscreen.columns import PARAMETER_TYPE
-from bulkscreen.generate.sampling import WeightedChoice
+from bulkscreen.tools.generate.sampling import WeightedChoice
 
 SHARE_AT_THRESHOLD = 0.2
 SHARE_BELOW = 0.4

@@ -18,8 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bulkscreen._data import datasets_dir
-from bulkscreen.generate.geography import ALL_CODES, code_index
-from bulkscreen.generate.sampling import WeightedChoice
+from bulkscreen.tools.generate.geography import ALL_CODES, code_index
+from bulkscreen.tools.generate.sampling import WeightedChoice
 
 FORM_TABLE_SIZE = 1024
 

@@ -6,7 +6,7 @@ Four sources of pairs, all from pinned list versions so a rebuild is byte-identi
   (an alias against another alias or the primary name; across scripts where the list gives
   an original-script name). Weak aliases (the UN's "low quality" a.k.a.) are left out.
 - one kind per ``VARIANT_KINDS`` (match): a list name against a variant of it made by
-  :func:`bulkscreen.generate.variants.make_variant`.
+  :func:`bulkscreen.tools.generate.variants.make_variant`.
 - ``hard_negative`` (no match): a list name against the most similar name of a *different*
   entry of the same list (cosine of character 3-gram TF-IDF vectors, a measure none of the
   benchmarked scorers uses). Pairs whose names are equal but for case, spaces and
@@ -128,7 +128,7 @@ def _alias_pairs(names: list[_Name], quota: int, rng: np.random.Generator
 
 def _variant_pairs(names: list[_Name], kind: str, quota: int, rng: np.random.Generator
                    ) -> list[tuple[str, str]]:
-    from bulkscreen.generate.variants import make_variant
+    from bulkscreen.tools.generate.variants import make_variant
 
     pairs: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
@@ -220,7 +220,7 @@ def build_labelled_pairs(seed: int = DEFAULT_SEED, quotas: PairQuotas | None = N
         ``LABELLED_PAIRS`` schema (name_a is the query, name_b the list name), ordered by
         kind in a fixed order, then by list group.
     """
-    from bulkscreen.generate.variants import VARIANT_KINDS
+    from bulkscreen.tools.generate.variants import VARIANT_KINDS
 
     quotas = quotas or PairQuotas()
     groups = groups or LIST_GROUPS
@@ -280,7 +280,7 @@ def write_labelled_pairs(table: pa.Table, out: Path, seed: int,
                   "schema": f"labelled_pairs.v{LABELLED_PAIRS.version}.json",
                   "rows": table.num_rows, "sha256": _sha256(out)},
         "built_by": {"command": f"bulkscreen bench pairs --out {out.name} --seed {seed}",
-                     "module": "bulkscreen.bench.pairs", "seed": seed},
+                     "module": "bulkscreen.tools.bench.pairs", "seed": seed},
         "lists": {lid: version for versions in (groups or LIST_GROUPS).values()
                   for lid, version in versions.items()},
         "counts": counts,
@@ -290,7 +290,7 @@ def write_labelled_pairs(table: pa.Table, out: Path, seed: int,
             "list_alias": "two names of the same list entry, both as published (weak "
                           "aliases and names equal but for case and punctuation left out)",
             "variants": "typo, token_order, dropped_part, transliteration, legal_form, "
-                        "homoglyph: bulkscreen.generate.variants.make_variant of a list name",
+                        "homoglyph: bulkscreen.tools.generate.variants.make_variant of a list name",
             "hard_negative": "a list name and the most similar name (character 3-gram "
                              "TF-IDF cosine) of another entry of the same list; names "
                              "equal but for case, spaces and punctuation left out",

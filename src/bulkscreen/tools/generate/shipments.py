@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bulkscreen.columns import SHIPMENTS
-from bulkscreen.generate.common import (
+from bulkscreen.tools.generate.common import (
     FIRST_DATE,
     GenerationSummary,
     batch_rng,
@@ -25,8 +25,8 @@ from bulkscreen.generate.common import (
     to_dates,
     write_generated,
 )
-from bulkscreen.generate.dirty import DirtyColumns
-from bulkscreen.generate.geography import (
+from bulkscreen.tools.generate.dirty import DirtyColumns
+from bulkscreen.tools.generate.geography import (
     DESTINATIONS_AFTER_BAN,
     DESTINATIONS_BEFORE_BAN,
     RUSSIA_BAN_DATE,
@@ -35,11 +35,11 @@ from bulkscreen.generate.geography import (
     code_index,
     codes_arrow,
 )
-from bulkscreen.generate.items import ItemCatalog, build_parameters
-from bulkscreen.generate.listnames import ListName
-from bulkscreen.generate.names import CompanyNamePools, company_name_pools
-from bulkscreen.generate.planting import Plant, plant_names, truth_table
-from bulkscreen.generate.sampling import WeightedChoice
+from bulkscreen.tools.generate.items import ItemCatalog, build_parameters
+from bulkscreen.tools.generate.listnames import ListName
+from bulkscreen.tools.generate.names import CompanyNamePools, company_name_pools
+from bulkscreen.tools.generate.planting import Plant, plant_names, truth_table
+from bulkscreen.tools.generate.sampling import WeightedChoice
 
 TRANSIT_RATE = 0.08  # consignee in a hub country, goods going on to the destination
 END_USER_RATE = 0.35  # an end user named besides the consignee (always when in transit)

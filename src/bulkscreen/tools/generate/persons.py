@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 import pycountry
 
 from bulkscreen.columns import AFFILIATION_KINDS, AFFILIATION_TYPE, FUNDING_TYPE, PERSONS
-from bulkscreen.generate.common import (
+from bulkscreen.tools.generate.common import (
     GenerationSummary,
     batch_rng,
     day_number,
@@ -26,8 +26,8 @@ from bulkscreen.generate.common import (
     to_dates,
     write_generated,
 )
-from bulkscreen.generate.dirty import DirtyColumns
-from bulkscreen.generate.geography import (
+from bulkscreen.tools.generate.dirty import DirtyColumns
+from bulkscreen.tools.generate.geography import (
     ALL_CODES,
     NATIONALITIES,
     SECOND_NATIONALITIES,
@@ -35,15 +35,15 @@ from bulkscreen.generate.geography import (
     code_index,
     codes_arrow,
 )
-from bulkscreen.generate.listnames import ListName
-from bulkscreen.generate.names import (
+from bulkscreen.tools.generate.listnames import ListName
+from bulkscreen.tools.generate.names import (
     Organisation,
     company_name_pools,
     load_organisations,
     person_name_pools,
 )
-from bulkscreen.generate.planting import Plant, plant_names, truth_table
-from bulkscreen.generate.sampling import WeightedChoice
+from bulkscreen.tools.generate.planting import Plant, plant_names, truth_table
+from bulkscreen.tools.generate.sampling import WeightedChoice
 
 FIRST_VISIT = date(2015, 1, 1)
 DUAL_NATIONALITY_RATE = 0.03

@@ -320,7 +320,7 @@ def evaluate(pairs: pa.Table, scorers: Mapping[str, Any], hit_threshold: float,
     pairs
         ``LABELLED_PAIRS`` rows.
     scorers
-        Name -> ``(names_a, names_b) -> float32 scores`` (see ``bulkscreen.bench.scorers``).
+        Name -> ``(names_a, names_b) -> float32 scores`` (see ``bulkscreen.tools.bench.scorers``).
     hit_threshold, review_threshold
         The configured thresholds, reported for every scorer.
     pairs_file
@@ -375,7 +375,7 @@ def write_report(report: AccuracyReport, out_dir: Path, html: bool = True) -> di
     paths["summary"].write_text(json.dumps(report.summary(), indent=2, ensure_ascii=False)
                                 + "\n", encoding="utf-8")
     if html:
-        from bulkscreen.bench.charts import write_accuracy_html
+        from bulkscreen.tools.bench.charts import write_accuracy_html
 
         paths["html"] = write_accuracy_html(report, out_dir / "accuracy.html")
     return paths

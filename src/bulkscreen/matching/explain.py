@@ -1,0 +1,180 @@
+"""Features and explanations of the matches a batch returns, built column-wise.
+
+Numbers are formatted once per distinct value with the same Python formatting a per-row loop
+would use, and the strings are joined by Arrow, so the text is exact and costs little.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from functools import lru_cache
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bulkscreen.config import MatchConfig
+from bulkscreen.lists.name_index import NameIndex
+from bulkscreen.matching.algorithm import EVIDENCE_WEIGHTS
+
+MATCH_SCHEMA = pa.schema([
+    ("query_pos", pa.int32()), ("list_id", pa.string()), ("list_version", pa.string()),
+    ("entry_id", pa.string()), ("matched_name", pa.string()), ("alias_kind", pa.string()),
+    ("score", pa.float32()), ("features", pa.string()), ("is_hit", pa.bool_()),
+    ("explanation", pa.string()),
+])
+
+def _format_once(values: np.ndarray, *formats: Callable[[float], str]
+                 ) -> tuple[list[pa.Array], np.ndarray]:
+    """Python's formatting of float values, computed once per distinct value.
+
+    Going through the same Python functions as a per-row loop keeps the text identical to
+    it, while the calls are bounded by the distinct values (scores and features repeat).
+
+    Returns
+    -------
+    texts : list of pyarrow.Array
+        Per format, the string of every distinct value.
+    positions : numpy.ndarray
+        Index into ``texts`` of every value, shaped like ``values``.
+    """
+    # Distinct by bit pattern: -0.0 and 0.0 compare equal but print differently.
+    values = np.ascontiguousarray(values)
+    distinct, inverse = np.unique(values.view(f"u{values.dtype.itemsize}"), return_inverse=True)
+    python_values = distinct.view(values.dtype).tolist()
+    texts = [pa.array([fmt(v) for v in python_values], pa.string()) for fmt in formats]
+    return texts, inverse.reshape(values.shape)
+
+
+def _json_number(value: float) -> str:
+    """``json.dumps`` of ``round(value, 4)`` (a finite float prints as its repr)."""
+    rounded = round(value, 4)
+    return repr(rounded) if math.isfinite(rounded) else json.dumps(rounded)
+
+
+def _fixed(value: float) -> str:
+    return f"{round(value, 4):.2f}"
+
+
+def _signed(value: float) -> str:
+    return f"{round(value, 4):+.2f}"
+
+
+def _score_text(value: float) -> str:
+    return f"{value:.2f}"
+
+
+@lru_cache(maxsize=256)
+def _text_scalar(text: str) -> pa.StringScalar:
+    """A constant string as an Arrow scalar, made once.
+
+    Arrow converts a Python string argument on every call, and each conversion looks for an
+    optional date library; the literals of the explanation text repeat for every batch.
+    """
+    return pa.scalar(text, pa.string())
+
+
+def _join(*parts: pa.Array | str, skip_nulls: bool = False) -> pa.Array:
+    """Element-wise concatenation of string arrays and strings; a null part either nulls
+    the row or, with ``skip_nulls``, is left out."""
+    options = pc.JoinOptions(null_handling="skip" if skip_nulls else "emit_null")
+    arrow_parts = [_text_scalar(part) if isinstance(part, str) else part for part in parts]
+    return pc.binary_join_element_wise(*arrow_parts, _text_scalar(""), options=options)
+
+
+def _detail_parts(features: np.ndarray, deltas: np.ndarray
+                  ) -> tuple[list[pa.Array | str], list[pa.Array | str]]:
+    """Parts of the ``features`` JSON and of an explanation's bracketed list.
+
+    The text is what ``json.dumps`` prints for a dict of ``round(x, 4)`` values (features
+    in order, then the non-zero evidence deltas) and ``f"{v:.2f}"`` / ``f"{v:+.2f}"`` on the
+    same values. A zero delta's parts are null, so a join skipping nulls leaves it out.
+    """
+    from bulkscreen_kernels.scoring import EVIDENCE, FEATURES
+
+    (feature_json, feature_text), feature_at = _format_once(features, _json_number, _fixed)
+    (delta_json, delta_text), delta_at = _format_once(deltas, _json_number, _signed)
+    json_parts: list[pa.Array | str] = ["{"]
+    text_parts: list[pa.Array | str] = []
+    for j, key in enumerate(FEATURES):
+        at = pa.array(feature_at[:, j])
+        json_parts += [("," if j else "") + f'"{key}":', feature_json.take(at)]
+        text_parts += [(", " if j else "") + f"{key} ", feature_text.take(at)]
+    null = pa.scalar(None, pa.string())
+    for j, key in enumerate(EVIDENCE):
+        at = pa.array(delta_at[:, j])
+        absent = pa.array(deltas[:, j] == 0)
+        json_parts.append(pc.if_else(absent, null, _join(f',"{key}":', delta_json.take(at))))
+        text_parts.append(pc.if_else(absent, null, _join(f", {key} ", delta_text.take(at))))
+    return [*json_parts, "}"], text_parts
+
+
+def _explanation_parts(query_values: pa.Array, matched: pa.Table, score_text: pa.Array
+                       ) -> list[pa.Array | str]:
+    """``'query' ~ 'name' (kind) on list version entry id: score s [`` per row."""
+    def text(column: str) -> pa.Array:
+        # An f-string prints a missing value as None; keep that.
+        return pc.fill_null(matched.column(column).combine_chunks(), _text_scalar("None"))
+
+    return ["'", pc.fill_null(query_values, _text_scalar("None")), "' ~ '", text("name"), "' (",
+            text("alias_kind"), ") on ", text("list_id"), " ", text("list_version"), " entry ",
+            text("entry_id"), ": score ", score_text, " ["]
+
+
+def _pair_features_once(queries, query_ids: np.ndarray, index: NameIndex, name_ids: np.ndarray,
+                        cand_idx: np.ndarray, cand_features: np.ndarray) -> np.ndarray:
+    """Feature vectors of matched (query, name) pairs.
+
+    Scoring kept every feature of these pairs but the unweighted edit similarity, which is
+    computed here once per distinct pair.
+    """
+    from bulkscreen_kernels.scoring import FEATURES, edit_similarities
+
+    at = np.argmax(cand_idx[query_ids] == name_ids[:, None], axis=1)
+    features = cand_features[query_ids, at]
+    pair_key = query_ids.astype(np.int64) * max(index.n_names, 1) + name_ids
+    _, first, inverse = np.unique(pair_key, return_index=True, return_inverse=True)
+    edit = edit_similarities(queries, query_ids[first], index.name_texts(), name_ids[first])
+    features[:, FEATURES.index("levenshtein")] = edit[inverse.ravel()]
+    return features
+
+
+def match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces) -> pa.Table:
+    """Assemble output rows column-wise; features and explanations only for these rows."""
+    from bulkscreen_kernels.scoring import row_evidence_deltas
+
+    tables = []
+    for (rows, rank, name_ids, scores, query_ids, local_rows, queries, row_evidence, cand_idx,
+         cand_features) in pieces:
+        if rows.shape[0] == 0:
+            continue
+        features = _pair_features_once(queries, query_ids, index, name_ids, cand_idx,
+                                       cand_features)
+        deltas = row_evidence_deltas(local_rows, name_ids, index.arrays["name_entry"],
+                                     row_evidence, index.entry_evidence(), EVIDENCE_WEIGHTS)
+        matched = index.names.select(["list_id", "list_version", "entry_id", "name",
+                                      "alias_kind"]).take(pa.array(name_ids))
+        json_parts, text_parts = _detail_parts(features, deltas)
+        (score_text,), score_at = _format_once(scores, _score_text)
+        head = _explanation_parts(names.take(pa.array(rows)), matched,
+                                  score_text.take(pa.array(score_at)))
+        order = np.lexsort((rank, rows))
+        tables.append(pa.table({
+            "query_pos": pa.array(rows.astype(np.int32)),
+            "list_id": matched.column("list_id"), "list_version": matched.column("list_version"),
+            "entry_id": matched.column("entry_id"), "matched_name": matched.column("name"),
+            "alias_kind": matched.column("alias_kind"),
+            "score": pa.array(scores.astype(np.float32)),
+            "features": _join(*json_parts, skip_nulls=True),
+            "is_hit": pa.array(scores >= np.float32(config.hit_threshold)),
+            "explanation": _join(*head, *text_parts, "]", skip_nulls=True),
+        }, schema=MATCH_SCHEMA).take(pa.array(order)))
+    if not tables:
+        return MATCH_SCHEMA.empty_table()
+    result = pa.concat_tables(tables)
+    # Blocks hold disjoint positions; one stable sort restores position order overall.
+    return result.take(pc.sort_indices(result, [("query_pos", "ascending")]))
+
+

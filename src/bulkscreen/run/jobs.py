@@ -1,0 +1,152 @@
+"""The per-batch job of each command: compiled data bound to the pure screening functions.
+
+A job takes one validated batch and returns (RESULTS rows, HITS rows). It is a module-level
+function bound with :func:`functools.partial`, so any engine can pickle it and run it on a
+fragment elsewhere. Jobs only combine the functions of :mod:`bulkscreen.screen` with the data of
+:mod:`bulkscreen.run.data`; every decision is made by :func:`bulkscreen.decide.decide`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bulkscreen.columns import AUDIT_RESULTS, HITS
+from bulkscreen.config import RunConfig
+from bulkscreen.decide import Findings, decide
+from bulkscreen.run.data import AuditData, ScreeningData
+
+SHIPMENT_PARTY_COLUMNS = {"consignee_name": "consignee_country",
+                          "end_user_name": "end_user_country"}
+"""Party name columns of a shipment line -> the column with that party's country."""
+
+
+def parties_job(batch: pa.RecordBatch, *, data: ScreeningData, config: RunConfig,
+                name_columns: list[str], country_columns: dict[str, str], as_of: dt.date
+                ) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+    """Screen the name columns of one batch of arbitrary rows (pure)."""
+    from bulkscreen.screen.parties import screen_parties_batch
+
+    batch = _fill_record_id(batch)
+    matches = screen_parties_batch(batch, data.index, config, name_columns, country_columns,
+                                   as_of)
+    input_row = batch.column("input_row").to_numpy(zero_copy_only=False).astype(np.int64)
+    findings = Findings()
+    findings.add_hits(matches, rows=_positions(input_row, matches))
+    return decide(findings, input_row=input_row, record_id=batch.column("record_id"),
+                  as_of=as_of)
+
+
+def shipments_job(batch: pa.RecordBatch, *, data: ScreeningData, config: RunConfig,
+                  as_of: dt.date | None) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+    """Screen one batch of shipment lines: parties first, then items, destinations, measures.
+
+    ``as_of`` None judges each line on its own shipment date.
+    """
+    from bulkscreen.screen.parties import screen_parties_batch
+    from bulkscreen.screen.shipments import screen_shipments_batch
+
+    party_date = as_of or data.as_of
+    party_hits = screen_parties_batch(batch, data.index, config, list(SHIPMENT_PARTY_COLUMNS),
+                                      SHIPMENT_PARTY_COLUMNS, party_date)
+    party_table = pa.Table.from_batches([party_hits], schema=HITS.arrow_schema())
+    return screen_shipments_batch(batch, data.rules, party_table, as_of)
+
+
+def persons_job(batch: pa.RecordBatch, *, data: ScreeningData, config: RunConfig,
+                as_of: dt.date) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+    """Screen one batch of persons for deemed-export control (pure)."""
+    from bulkscreen.screen.persons import screen_persons_batch
+
+    return screen_persons_batch(batch, data.index, config, as_of,
+                                entry_notes=data.entry_notes)
+
+
+def audit_job(batch: pa.RecordBatch, *, data: AuditData, config: RunConfig
+              ) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+    """Judge one batch on each line's own date and again today (pure)."""
+    from bulkscreen.screen.shipments import screen_shipments_batch
+
+    party_hits = _party_hits_by_epoch(batch, data, config)
+    then_results, then_hits = screen_shipments_batch(batch, data.today.rules, party_hits, None)
+    now_results, now_hits = shipments_job(batch, data=data.today, config=config,
+                                          as_of=data.today.as_of)
+    changed = pc.not_equal(then_results.column("decision"), now_results.column("decision"))
+    columns = {name: then_results.column(name) for name in then_results.schema.names}
+    columns.update({
+        "decision_today": now_results.column("decision"),
+        "reason_codes_today": now_results.column("reason_codes"),
+        "explanation_today": now_results.column("explanation"),
+        "decision_changed": changed,
+        "list_versions": _versions_text(batch, data),
+    })
+    results = pa.RecordBatch.from_pydict(columns, schema=AUDIT_RESULTS.arrow_schema())
+    hits = pa.concat_tables([pa.Table.from_batches([then_hits], schema=HITS.arrow_schema()),
+                             pa.Table.from_batches([now_hits], schema=HITS.arrow_schema())])
+    hits = hits.combine_chunks()
+    hit_batch = (hits.to_batches()[0] if hits.num_rows
+                 else pa.RecordBatch.from_pylist([], schema=HITS.arrow_schema()))
+    return results, hit_batch
+
+
+def _positions(input_row: np.ndarray, hits: pa.RecordBatch) -> np.ndarray:
+    """Batch position of each hit's input row (input rows are unique within a batch)."""
+    order = np.argsort(input_row, kind="stable")
+    hit_rows = hits.column("input_row").to_numpy(zero_copy_only=False)
+    return order[np.searchsorted(input_row[order], hit_rows)]
+
+
+def _fill_record_id(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Use the row number as the key where the input has no key column (or an empty key)."""
+    record_id = batch.column("record_id")
+    if record_id.null_count == 0:
+        return batch
+    fallback = batch.column("input_row").cast(pa.string())
+    filled = pc.if_else(pc.is_null(record_id), fallback, record_id)
+    return batch.set_column(batch.schema.get_field_index("record_id"), "record_id", filled)
+
+
+def _epoch_of_rows(batch: pa.RecordBatch, data: AuditData) -> np.ndarray:
+    """Index of the list epoch in force on each line's shipment date (-1: before the first)."""
+    from bulkscreen_kernels.asof import version_index
+
+    days = pc.cast(batch.column("shipment_date"), pa.int32()).to_numpy(zero_copy_only=False)
+    return version_index(np.ascontiguousarray(days, dtype=np.int32), data.epoch_starts)
+
+
+def _party_hits_by_epoch(batch: pa.RecordBatch, data: AuditData, config: RunConfig
+                         ) -> pa.Table:
+    """Match each row's parties against the lists in force on its shipment date."""
+    from bulkscreen.screen.parties import screen_parties_batch
+
+    epoch_of_row = _epoch_of_rows(batch, data)
+    parts = []
+    for epoch_id in np.unique(epoch_of_row):
+        if epoch_id < 0:
+            continue  # before the first bundled list version: no list applies
+        rows = np.flatnonzero(epoch_of_row == epoch_id)
+        sub = batch.take(pa.array(rows))
+        epoch = data.epochs[epoch_id]
+        hits = screen_parties_batch(sub, epoch.index, config, list(SHIPMENT_PARTY_COLUMNS),
+                                    SHIPMENT_PARTY_COLUMNS, epoch.as_of)
+        if hits.num_rows:
+            parts.append(pa.Table.from_batches([hits]))
+    if not parts:
+        return HITS.arrow_schema().empty_table()
+    hits = pa.concat_tables(parts)
+    # Each finding is dated by its row's shipment date, not by the epoch start.
+    row_dates = dict(zip(batch.column("input_row").to_pylist(),
+                         batch.column("shipment_date").to_pylist(), strict=True))
+    dates = pa.array([row_dates[r] for r in hits.column("input_row").to_pylist()], pa.date32())
+    return hits.set_column(hits.schema.get_field_index("as_of_date"), "as_of_date", dates)
+
+
+def _versions_text(batch: pa.RecordBatch, data: AuditData) -> pa.Array:
+    labels = ["(no list in force)"] + [
+        " ".join(f"{v['list_id']}@{v['version']}" for v in epoch.list_versions)
+        for epoch in data.epochs]
+    epoch_of_row = _epoch_of_rows(batch, data)
+    return pa.array(np.array(labels, dtype=object)[epoch_of_row + 1].tolist(), pa.string())

@@ -1,0 +1,96 @@
+"""The runs behind the screening commands: load the data once, bind the job, hand both to an engine.
+
+Each ``run_*`` function loads the compiled data its command needs (:mod:`bulkscreen.run.data`),
+binds it to the command's per-batch job (:mod:`bulkscreen.run.jobs`), describes the run as a
+:class:`~bulkscreen.run.spec.RunSpec` and passes spec and job to ``engine`` (the local batch
+loop by default; see :mod:`bulkscreen.engines`). The engine is passed in, never picked here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from bulkscreen.columns import AUDIT_RESULTS, PERSONS, SHIPMENTS, Column, Table
+from bulkscreen.config import RunConfig
+from bulkscreen.run import jobs
+from bulkscreen.run.data import load_audit_data, load_screening_data
+from bulkscreen.run.spec import RunSpec, RunSummary, ScreenBatch
+
+if TYPE_CHECKING:
+    from bulkscreen.engines import Engine
+
+
+def parties_table(name_columns: list[str], country_columns: dict[str, str]) -> Table:
+    """The input format of ``screen parties``: a key, the name columns and their countries."""
+    cols = [Column("record_id", pa.string(), "Key of the row (default: its row number).")]
+    cols += [Column(name, pa.string(), "Name to screen.", in_header=True)
+             for name in name_columns]
+    cols += [Column(country, pa.string(), "Country of a screened party, ISO 3166-1 alpha-2.")
+             for country in dict.fromkeys(country_columns.values())]
+    return Table(name="parties", description="Rows with names to screen.", columns=tuple(cols))
+
+
+def _run(spec: RunSpec, job: ScreenBatch, engine: Engine | None) -> RunSummary:
+    if engine is None:
+        from bulkscreen.engines import LocalEngine
+
+        engine = LocalEngine()
+    return engine.run(spec, job)
+
+
+def run_parties(input_path: Path, out_dir: Path, config: RunConfig, name_columns: list[str],
+                id_column: str | None, country_columns: dict[str, str], as_of: dt.date,
+                engine: Engine | None = None, **options: Any) -> RunSummary:
+    """Screen names in any columns of a file; see ``bulkscreen screen parties``.
+
+    ``options`` are the :class:`RunSpec` fields ``fmt``, ``overwrite`` and ``progress``.
+    """
+    if id_column:
+        config = config.model_copy(update={"column_map": {**config.column_map,
+                                                          "record_id": id_column}})
+    data = load_screening_data(config, as_of)
+    job = functools.partial(jobs.parties_job, data=data, config=config,
+                            name_columns=name_columns, country_columns=country_columns,
+                            as_of=as_of)
+    spec = RunSpec(Path(input_path), Path(out_dir), config,
+                   parties_table(name_columns, country_columns), **data.spec_fields(),
+                   **options)
+    return _run(spec, job, engine)
+
+
+def run_shipments(input_path: Path, out_dir: Path, config: RunConfig, as_of: dt.date,
+                  engine: Engine | None = None, **options: Any) -> RunSummary:
+    """Screen shipment lines as of one date; see ``bulkscreen screen shipments``."""
+    data = load_screening_data(config, as_of, with_rules=True)
+    job = functools.partial(jobs.shipments_job, data=data, config=config, as_of=as_of)
+    spec = RunSpec(Path(input_path), Path(out_dir), config, SHIPMENTS, **data.spec_fields(),
+                   **options)
+    return _run(spec, job, engine)
+
+
+def run_persons(input_path: Path, out_dir: Path, config: RunConfig, as_of: dt.date,
+                engine: Engine | None = None, **options: Any) -> RunSummary:
+    """Screen persons as of one date; see ``bulkscreen screen persons``."""
+    from bulkscreen.screen.persons import ALGORITHM_ID
+
+    data = load_screening_data(config, as_of, with_entry_notes=True)
+    data.algorithms["persons"] = ALGORITHM_ID
+    job = functools.partial(jobs.persons_job, data=data, config=config, as_of=as_of)
+    spec = RunSpec(Path(input_path), Path(out_dir), config, PERSONS, **data.spec_fields(),
+                   **options)
+    return _run(spec, job, engine)
+
+
+def run_audit(input_path: Path, out_dir: Path, config: RunConfig, today: dt.date,
+              engine: Engine | None = None, **options: Any) -> RunSummary:
+    """Audit shipment history on each line's own date and today; see ``bulkscreen audit``."""
+    data = load_audit_data(config, today)
+    job = functools.partial(jobs.audit_job, data=data, config=config)
+    spec = RunSpec(Path(input_path), Path(out_dir), config, SHIPMENTS, **data.spec_fields(),
+                   results_table=AUDIT_RESULTS, **options)
+    return _run(spec, job, engine)
