@@ -284,15 +284,16 @@ def decide(findings: Findings, *, input_row: np.ndarray, record_id: pa.Array | S
         hit_columns[name] = whole.take(take)
     schema = HITS.arrow_schema()
     hits = pa.RecordBatch.from_arrays([hit_columns[f.name] for f in schema], schema=schema)
-    results = _results(hits, rows, reason, severity_of_hit, input_row, record_id, day_of_row,
-                       label_reasons, extra_codes or {})
+    results = _results(hits, (rows, reason, severity_of_hit), input_row, record_id,
+                       day_of_row, label_reasons, extra_codes or {})
     return results, hits
 
 
-def _results(hits: pa.RecordBatch, rows: np.ndarray, reason: np.ndarray,
-             severity_of_hit: np.ndarray, input_row: np.ndarray, record_id: pa.Array,
-             day_of_row: pa.Array, label_reasons: bool,
-             extra_codes: Mapping[str, np.ndarray]) -> pa.RecordBatch:
+def _results(hits: pa.RecordBatch, sorted_findings: tuple[np.ndarray, np.ndarray, np.ndarray],
+             input_row: np.ndarray, record_id: pa.Array, day_of_row: pa.Array,
+             label_reasons: bool, extra_codes: Mapping[str, np.ndarray]) -> pa.RecordBatch:
+    """RESULTS rows from the sorted HITS rows and their (row, reason, severity) arrays."""
+    rows, reason, severity_of_hit = sorted_findings
     n = len(input_row)
     severity = np.zeros(n, dtype=np.int8)
     np.maximum.at(severity, rows, severity_of_hit)

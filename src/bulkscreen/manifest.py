@@ -75,7 +75,7 @@ def fingerprint_input(path: Path) -> list[dict[str, Any]]:
     return [fingerprint_file(path)]
 
 
-def build_manifest(
+def build_manifest(  # noqa: PLR0913 - one keyword-only argument per manifest section
     *,
     config: RunConfig,
     table: Table,

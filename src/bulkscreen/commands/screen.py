@@ -11,9 +11,13 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from bulkscreen.config import RunConfig
+    from bulkscreen.run.spec import RunSummary
 
 CONFIG_FLAGS = ("encoding", "batch_size", "fail_on_hit", "engine", "scheduler")
 """Shared options that go into the RunConfig as they are."""
@@ -33,7 +37,7 @@ def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def build_config(config_path: Path | None, list_ids: tuple[str, ...],
-                 map_pairs: tuple[str, ...], **flags: Any) -> Any:
+                 map_pairs: tuple[str, ...], **flags: Any) -> RunConfig:
     """Merge file, environment and flags into a RunConfig."""
     from bulkscreen.config import load_config
 
@@ -52,16 +56,17 @@ class RunOptions:
     """What every screening command takes besides its input: where, how, and how loudly."""
 
     out_dir: Path
-    config: Any
+    config: RunConfig
     overwrite: bool
     quiet: bool
     fmt: str | None
 
-    def job_options(self) -> dict[str, Any]:
+    def job_options(self) -> dict[str, bool | str | None]:
         """Keyword arguments of the ``bulkscreen.run.screening`` runners (``run_shipments``...)."""
         return {"overwrite": self.overwrite, "progress": not self.quiet, "fmt": self.fmt}
 
-    def screen(self, run_job: Callable[..., Any], input_path: Path, *args: Any) -> Any:
+    def screen(self, run_job: Callable[..., RunSummary], input_path: Path,
+               *args: object) -> RunSummary:
         """Call ``run_job(input_path, out_dir, config, *args, ...)`` on the engine asked for."""
         from bulkscreen.engines import open_engine
 
@@ -69,7 +74,7 @@ class RunOptions:
             return run_job(input_path, self.out_dir, self.config, *args, engine=engine,
                            **self.job_options())
 
-    def finish(self, summary: Any) -> None:
+    def finish(self, summary: RunSummary) -> None:
         """Print the run summary and exit 1 if --fail-on-hit and any row is not CLEAR."""
         import sys
 

@@ -22,13 +22,13 @@ import pyarrow.compute as pc
 from bulkscreen.errors import EngineError, Location
 from bulkscreen.io.outdir import (
     OutputPaths,
+    RunWriters,
     open_writers,
     prepare_out_dir,
     publish_run,
     seal_run,
 )
 from bulkscreen.io.readers import open_batches
-from bulkscreen.io.writers import ParquetStreamWriter
 from bulkscreen.progress import row_progress
 from bulkscreen.run.spec import RunSpec, RunSummary, ScreenBatch
 
@@ -90,8 +90,8 @@ class LocalEngine:
                 bar.advance(stream.rows_read - rows_shown)
                 rows_shown = stream.rows_read
 
-            screen_batches(stream, job, writers.results, writers.hits, tally,
-                           str(spec.input_path), on_batch=show_progress)
+            screen_batches(stream, job, writers, tally, str(spec.input_path),
+                           on_batch=show_progress)
             counts = {"input_rows": stream.rows_read, "result_rows": writers.results.rows,
                       "quarantined_rows": writers.quarantine.rows,
                       "hit_rows": writers.hits.rows}
@@ -109,9 +109,8 @@ class LocalEngine:
                                  time.perf_counter() - started)
 
 
-def screen_batches(stream: Iterator[pa.RecordBatch], job: ScreenBatch,
-                   results: ParquetStreamWriter, hits: ParquetStreamWriter, tally: BatchTally,
-                   input_name: str, where: str = "",
+def screen_batches(stream: Iterator[pa.RecordBatch], job: ScreenBatch, writers: RunWriters,
+                   tally: BatchTally, input_name: str, where: str = "",
                    on_batch: Callable[[], None] | None = None) -> None:
     """Read, screen and write every batch of ``stream``, checking one result row per input row.
 
@@ -121,8 +120,8 @@ def screen_batches(stream: Iterator[pa.RecordBatch], job: ScreenBatch,
         Validated input batches (rejected rows already went to the quarantine).
     job
         The pure per-batch screening job.
-    results, hits
-        Open writers for the RESULTS and HITS rows.
+    writers
+        The open writers; RESULTS and HITS rows go to ``writers.results`` and ``.hits``.
     tally
         Totals to add this stream's timings and decisions to.
     input_name
@@ -138,6 +137,7 @@ def screen_batches(stream: Iterator[pa.RecordBatch], job: ScreenBatch,
         ``job`` returned a different number of result rows than it was given.
     """
     timings = tally.timings
+    results, hits = writers.results, writers.hits
     while True:
         tick = time.perf_counter()
         batch = next(stream, None)

@@ -106,7 +106,7 @@ def _screen(job: ScreenBatch, task: FragmentTask) -> FragmentOutcome:
         source = FragmentSource(fragment, list(task.header), task.batch_size, task.input_name)
         stream = BatchStream(Path(task.input_name), task.table, task.fmt, source, task.match,
                              writers.quarantine)
-        screen_batches(stream, job, writers.results, writers.hits, tally, task.input_name,
+        screen_batches(stream, job, writers, tally, task.input_name,
                        where=f" in {fragment.describe()}")
     return FragmentOutcome(index=fragment.index, rows_read=stream.rows_read,
                            result_rows=writers.results.rows,

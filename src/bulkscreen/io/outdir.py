@@ -123,7 +123,8 @@ def write_json_atomically(path: Path, payload: dict[str, Any]) -> None:
     os.replace(partial, path)
 
 
-def seal_run(writers: Iterable[ParquetStreamWriter | QuarantineSink], *, out_dir: Path,
+def seal_run(  # noqa: PLR0913 - one keyword-only argument per manifest section
+        writers: Iterable[ParquetStreamWriter | QuarantineSink], *, out_dir: Path,
              input_path: Path, table: Table, config: RunConfig, counts: dict[str, int],
              decisions: dict[str, int], timings: dict[str, float], reading: dict[str, Any],
              manifest_extra: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
@@ -23,6 +23,9 @@ from bulkscreen.run.spec import RunSpec, RunSummary, ScreenBatch
 
 if TYPE_CHECKING:
     from bulkscreen.engines import Engine
+
+RunOption = bool | str | None
+"""Type of the :class:`RunSpec` options a runner passes on: ``fmt``, ``overwrite``, ``progress``."""
 
 
 def parties_table(name_columns: list[str], country_columns: dict[str, str]) -> Table:
@@ -43,9 +46,10 @@ def _run(spec: RunSpec, job: ScreenBatch, engine: Engine | None) -> RunSummary:
     return engine.run(spec, job)
 
 
-def run_parties(input_path: Path, out_dir: Path, config: RunConfig, name_columns: list[str],
-                id_column: str | None, country_columns: dict[str, str], as_of: dt.date,
-                engine: Engine | None = None, **options: Any) -> RunSummary:
+def run_parties(  # noqa: PLR0913 - the arguments of ``bulkscreen screen parties``
+        input_path: Path, out_dir: Path, config: RunConfig, name_columns: list[str],
+        id_column: str | None, country_columns: dict[str, str], as_of: dt.date,
+        engine: Engine | None = None, **options: RunOption) -> RunSummary:
     """Screen names in any columns of a file; see ``bulkscreen screen parties``.
 
     ``options`` are the :class:`RunSpec` fields ``fmt``, ``overwrite`` and ``progress``.
@@ -64,7 +68,7 @@ def run_parties(input_path: Path, out_dir: Path, config: RunConfig, name_columns
 
 
 def run_shipments(input_path: Path, out_dir: Path, config: RunConfig, as_of: dt.date,
-                  engine: Engine | None = None, **options: Any) -> RunSummary:
+                  engine: Engine | None = None, **options: RunOption) -> RunSummary:
     """Screen shipment lines as of one date; see ``bulkscreen screen shipments``."""
     data = load_screening_data(config, as_of, with_rules=True)
     job = functools.partial(jobs.shipments_job, data=data, config=config, as_of=as_of)
@@ -74,7 +78,7 @@ def run_shipments(input_path: Path, out_dir: Path, config: RunConfig, as_of: dt.
 
 
 def run_persons(input_path: Path, out_dir: Path, config: RunConfig, as_of: dt.date,
-                engine: Engine | None = None, **options: Any) -> RunSummary:
+                engine: Engine | None = None, **options: RunOption) -> RunSummary:
     """Screen persons as of one date; see ``bulkscreen screen persons``."""
     from bulkscreen.screen.persons import ALGORITHM_ID
 
@@ -87,7 +91,7 @@ def run_persons(input_path: Path, out_dir: Path, config: RunConfig, as_of: dt.da
 
 
 def run_audit(input_path: Path, out_dir: Path, config: RunConfig, today: dt.date,
-              engine: Engine | None = None, **options: Any) -> RunSummary:
+              engine: Engine | None = None, **options: RunOption) -> RunSummary:
     """Audit shipment history on each line's own date and today; see ``bulkscreen audit``."""
     data = load_audit_data(config, today)
     job = functools.partial(jobs.audit_job, data=data, config=config)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import polars as pl
@@ -27,6 +26,7 @@ import pyarrow.compute as pc
 from bulkscreen.columns import DECISION_SEVERITY
 from bulkscreen.config import RunConfig
 from bulkscreen.decide import Findings, decide
+from bulkscreen.lists.name_index import NameIndex
 from bulkscreen.rules import deemed
 from bulkscreen.rules.deemed import DeemedRules
 
@@ -40,8 +40,8 @@ Matcher = Callable[..., pa.Table]
 _STR = pa.string()
 
 
-def screen_persons_batch(batch: pa.RecordBatch, index: Any, config: RunConfig, as_of: dt.date,
-                         deemed_rules: DeemedRules | None = None,
+def screen_persons_batch(batch: pa.RecordBatch, index: NameIndex | None, config: RunConfig,
+                         as_of: dt.date, deemed_rules: DeemedRules | None = None,
                          matcher: Matcher | None = None,
                          entry_notes: Mapping[tuple[str, str], str] | None = None,
                          ) -> tuple[pa.RecordBatch, pa.RecordBatch]:
@@ -85,8 +85,13 @@ def screen_persons_batch(batch: pa.RecordBatch, index: Any, config: RunConfig, a
     if index is not None:
         if matcher is None:
             from bulkscreen.matching.match import match_names as matcher
-        _add_party_findings(findings, facts, batch, index, config, matcher, rules,
-                            entry_notes or {})
+        notes = entry_notes or {}
+
+        def note_of(list_id: str, entry_id: str) -> str:
+            return "; ".join(n for n in (rules.party_lists.get(list_id, ""),
+                                         notes.get((list_id, entry_id), "")) if n)
+
+        _add_party_findings(findings, facts, batch, index, config, matcher, note_of)
     return decide(findings, input_row=input_row, record_id=record_id, as_of=as_of,
                   extra_codes={"TECH_ACCESS": facts.technology})
 
@@ -454,10 +459,11 @@ def list_entry_notes(snapshots: Sequence[pa.Table],
     return notes
 
 
-def _add_party_findings(findings: Findings, facts: _Facts, batch: pa.RecordBatch, index: Any,
-                        config: RunConfig, matcher: Matcher, rules: DeemedRules,
-                        entry_notes: Mapping[tuple[str, str], str]) -> None:
-    """Match full names, aliases, affiliated organisations and funders against the lists."""
+def _add_party_findings(findings: Findings, facts: _Facts, batch: pa.RecordBatch,
+                        index: NameIndex, config: RunConfig, matcher: Matcher,
+                        note_of: Callable[[str, str], str]) -> None:
+    """Match full names, aliases, affiliated organisations and funders against the lists;
+    ``note_of(list_id, entry_id)`` adds what the list says of the entry to the explanation."""
     n = facts.n
     rows_all = np.arange(n, dtype=np.int64)
     nat_parents, nat_positions, nat_codes = facts.nationalities
@@ -502,10 +508,8 @@ def _add_party_findings(findings: Findings, facts: _Facts, batch: pa.RecordBatch
     is_hit = deemed.to_numpy_bool(matches.column("is_hit"))
     list_ids = matches.column("list_id").combine_chunks().to_pylist()
     entry_ids = matches.column("entry_id").combine_chunks().to_pylist()
-    notes = pa.array([
-        "; ".join(n for n in (rules.party_lists.get(lid, ""), entry_notes.get((lid, eid), ""))
-                  if n)
-        for lid, eid in zip(list_ids, entry_ids, strict=True)], _STR)
+    notes = pa.array([note_of(lid, eid) for lid, eid in zip(list_ids, entry_ids, strict=True)],
+                     _STR)
     note_clause = pc.if_else(pc.equal(notes, ""), pa.scalar("", _STR), _join(" — ", notes))
     field_ = q_fields.take(take)
     explanation = _join(field_, ": ", _text(matches.column("explanation").combine_chunks(), ""),
