@@ -169,6 +169,7 @@ def test_features_and_explanation_text_is_pinned_on_real_names(index):
 def per_row_table(index, names, config, pieces) -> pa.Table:
     """The per-row assembly the vectorised one replaced: the reference for its output."""
     from bulkscreen.matching.algorithm import EVIDENCE_WEIGHTS, FEATURE_WEIGHTS, KEEP_RULES
+    from bulkscreen.matching.explain import SHORT_OR_WEAK_NOTE
     from bulkscreen_kernels.scoring import EVIDENCE, FEATURES, pair_features, row_evidence_deltas
 
     tables = []
@@ -179,8 +180,16 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
                                      row_evidence, index.entry_evidence(), EVIDENCE_WEIGHTS)
         matched = index.names.take(pa.array(name_ids))
         query_values = names.take(pa.array(rows)).to_pylist()
-        feature_json, explanations = [], []
+        feature_json, explanations, same, hit = [], [], [], []
+        codes, offsets = queries[0], queries[1]
         for i, row in enumerate(matched.to_pylist()):
+            q = int(query_ids[i])
+            query_text = "".join(map(chr, codes[offsets[q]:offsets[q + 1]]))
+            same.append(sorted(query_text.split(" ")) == sorted(row["match_text"].split(" ")))
+            short_or_weak = len(row["match_text"].split(" ")) == 1 or row["alias_kind"] == "weak"
+            strong = bool(scores[i] >= np.float32(config.hit_threshold))
+            held_back = strong and short_or_weak and not same[-1]
+            hit.append(strong and not held_back)
             detail = {f: round(float(features[i, j]), 4) for j, f in enumerate(FEATURES)}
             detail.update({e: round(float(deltas[i, j]), 4) for j, e in enumerate(EVIDENCE)
                            if deltas[i, j] != 0})
@@ -190,7 +199,7 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
             explanations.append(
                 f"'{query_values[i]}' ~ '{row['name']}' ({row['alias_kind']}) on "
                 f"{row['list_id']} {row['list_version']} entry {row['entry_id']}: "
-                f"score {scores[i]:.2f} [{listed}]")
+                f"score {scores[i]:.2f} [{listed}]" + (SHORT_OR_WEAK_NOTE if held_back else ""))
         order = np.lexsort((rank, rows))
         tables.append(pa.table({
             "query_pos": pa.array(rows.astype(np.int32)),
@@ -199,7 +208,8 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
             "alias_kind": matched.column("alias_kind"),
             "score": pa.array(scores.astype(np.float32)),
             "features": pa.array(feature_json, pa.string()),
-            "is_hit": pa.array(scores >= np.float32(config.hit_threshold)),
+            "is_hit": pa.array(hit, pa.bool_()),
+            "same_tokens": pa.array(same, pa.bool_()),
             "explanation": pa.array(explanations, pa.string()),
         }, schema=MATCH_SCHEMA).take(pa.array(order)))
     result = pa.concat_tables(tables)
@@ -238,6 +248,7 @@ def test_vectorised_assembly_equals_the_per_row_formulation(index):
     assert expected.num_rows >= 300
     assert len(set(expected.column("features").to_pylist())) >= 100
     assert any('"country":-' in f for f in expected.column("features").to_pylist())
+    assert 0 < sum(expected.column("same_tokens").to_pylist()) < expected.num_rows
     assert _match_table(index, names, config, pieces).equals(expected)
 
 
@@ -263,3 +274,41 @@ def test_detail_text_matches_json_dumps_of_rounded_values(rows):
         assert got_json == json.dumps(detail, separators=(",", ":"))
         assert got_text == ", ".join(f"{k} {v:+.2f}" if k in EVIDENCE else f"{k} {v:.2f}"
                                      for k, v in detail.items())
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory):
+    from bulkscreen.lists.records import Entry, entries_to_table
+
+    entries = [
+        Entry("1", "PIONEER", entity_type="organisation"),
+        Entry("2", "Orion Heavy Machinery Works", entity_type="organisation",
+              aliases=[("Orion Machinery", "weak", None)]),
+        Entry("3", "Tianhe Precision Instruments", entity_type="organisation"),
+    ]
+    snapshot = entries_to_table("test-list", "2025-01-01", entries)
+    return build_name_index([snapshot], cache_dir=tmp_path_factory.mktemp("small"))
+
+
+def test_same_tokens_marks_only_matches_with_the_listed_tokens(small_index):
+    config = MatchConfig(hit_threshold=0.90, review_threshold=0.70, top_k=3)
+    queries = ["Precision Instruments Tianhe", "Tianhe Precision Instrument",
+               "TIANHE PRECISION INSTRUMENTS"]
+    result = match_names(small_index, queries, config).to_pylist()
+    by_query = {r["query_pos"]: r for r in result if r["entry_id"] == "3"}
+    assert by_query[0]["same_tokens"] and by_query[2]["same_tokens"]
+    assert not by_query[1]["same_tokens"]
+
+
+def test_one_word_names_and_weak_aliases_hit_only_when_exact(small_index):
+    config = MatchConfig(hit_threshold=0.80, review_threshold=0.50, top_k=3)
+    queries = ["Pioneer", "Pioneer Manufacturing LLC", "Orion Machinery Co",
+               "Orion Machinery Trading"]
+    result = match_names(small_index, queries, config).to_pylist()
+    found = {(r["query_pos"], r["entry_id"]): r for r in result}
+    assert found[(0, "1")]["is_hit"] and found[(0, "1")]["same_tokens"]
+    assert found[(2, "2")]["is_hit"] and found[(2, "2")]["same_tokens"]  # "Co" is a legal form
+    for key in ((1, "1"), (3, "2")):  # scores over the hit threshold, held in the review band
+        assert found[key]["score"] >= config.hit_threshold
+        assert not found[key]["is_hit"] and not found[key]["same_tokens"]
+        assert "one-word list name or a weak alias" in found[key]["explanation"]

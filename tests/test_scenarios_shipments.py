@@ -14,6 +14,7 @@ import pytest
 
 from bulkscreen.columns import HITS, RESULTS, SHIPMENTS
 from bulkscreen.rules import compile_rules, load_rules
+from bulkscreen.screen.parties import MATCH_FUZZY, MATCH_SAME_TOKENS
 from bulkscreen.screen.shipments import screen_shipments_batch
 
 D = dt.date
@@ -139,6 +140,10 @@ SCENARIOS = [
      "jp-meti-third-country-tokutei", "PROHIBITED", "RU_BY_ENTITY"),
     ("us list hit", D(2024, 1, 1), "CN", "0901", "", 5e6, 1, "", "", "us-ofac-sdn",
      "REVIEW", "PARTY_HIT"),
+    ("fuzzy russian specified entity", D(2024, 1, 1), "AE", "0901", "", 5e6, 1, "", "",
+     "fuzzy:jp-meti-ru-tokutei", "REVIEW", "PARTY_HIT"),
+    ("fuzzy end user list row 16", D(2024, 1, 1), "CN", "7307", "", 5e6, 1, "", "",
+     "fuzzy:jp-meti-eul", "REVIEW", "PARTY_HIT"),
     ("near match", D(2024, 1, 1), "CN", "7307", "", 5e6, 1, "", "", "near:jp-meti-ru-tokutei",
      "REVIEW", "PARTY_NEAR_MATCH"),
     ("food to china", D(2024, 1, 1), "CN", "0901", "", 5e6, 1, "", "", "", "CLEAR", None),
@@ -166,13 +171,15 @@ def _batch(scenarios) -> tuple[pa.RecordBatch, pa.Table]:
         })
         if party:
             near = party.startswith("near:")
+            fuzzy = near or party.startswith("fuzzy:")
             hits.append({
                 "input_row": i + 1, "record_id": name, "as_of_date": date, "finding": "party",
                 "decision": "REVIEW", "reason_code": "PARTY_NEAR_MATCH" if near else "PARTY_HIT",
                 "field": "consignee_name", "query_value": "Buyer Co",
-                "list_id": party.removeprefix("near:"), "list_version": "2025-09-12",
+                "list_id": party.split(":")[-1], "list_version": "2025-09-12",
                 "entry_id": "42", "matched_name": "Buyer Company", "alias_kind": "primary",
                 "score": 0.85 if near else 0.97, "explanation": "name match",
+                "match_basis": MATCH_FUZZY if fuzzy else MATCH_SAME_TOKENS,
             })
     table = {c.name: [r.get(c.name) for r in rows] for c in SHIPMENTS.columns}
     batch = pa.RecordBatch.from_pydict(table, schema=SHIPMENTS.arrow_schema())
@@ -198,6 +205,23 @@ def test_scenario(screened, scenario):
         assert row["reason_codes"] == [], row["explanation"]
     else:
         assert expected_reason in row["reason_codes"], row["explanation"]
+
+
+def test_a_fuzzy_match_says_what_it_would_decide_if_confirmed(screened):
+    _, hits = screened
+    rows = {s[0]: SCENARIOS.index(s) + 1 for s in SCENARIOS}
+    party = {h["input_row"]: h for h in hits.to_pylist() if h["finding"] == "party"}
+    ban = party[rows["fuzzy russian specified entity"]]
+    assert ban["decision"] == "REVIEW" and ban["match_basis"] == MATCH_FUZZY
+    assert "if confirmed: PROHIBITED (RU_BY_ENTITY, jp-meti-ru-tokutei 2025-09-12, entry 42)" \
+        in ban["explanation"]
+    eul = party[rows["fuzzy end user list row 16"]]
+    assert "if confirmed: LICENSE_REQUIRED (CATCH_ALL_END_USER, jp-meti-eul" in eul["explanation"]
+    near = party[rows["near match"]]
+    assert "if confirmed: PROHIBITED" in near["explanation"]
+    exact = party[rows["russian specified entity"]]
+    assert exact["decision"] == "PROHIBITED" and exact["match_basis"] == MATCH_SAME_TOKENS
+    assert "if confirmed" not in exact["explanation"]
 
 
 def test_outputs_follow_the_registry_and_input_order(screened):

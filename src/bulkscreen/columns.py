@@ -240,6 +240,7 @@ AUDIT_RESULTS = Table(
 HITS = Table(
     name="hits",
     description="The review queue: one row per finding, with its explanation.",
+    version=2,
     columns=(
         Column("input_row", pa.int64(), "1-based data row number in the input file.",
                required=True),
@@ -259,6 +260,9 @@ HITS = Table(
                "original_script."),
         Column("score", pa.float32(), "Combined match score in [0, 1]."),
         Column("features", _STR, "Feature scores as JSON, e.g. {\"jaro_winkler\": 0.97}."),
+        Column("match_basis", _STR, "How a party finding matched: 'same tokens' (the "
+               "normalised names have the same tokens; such a match may decide on its own) or "
+               "'fuzzy' (it decides nothing until a person confirms it)."),
         Column("rule_id", _STR, "Rule that fired (control entry, measure, category)."),
         Column("rule_version", _STR, "Version of the rule data."),
         Column("value", _STR, "Value the rule looked at, with its unit."),

@@ -23,8 +23,15 @@ MATCH_SCHEMA = pa.schema([
     ("query_pos", pa.int32()), ("list_id", pa.string()), ("list_version", pa.string()),
     ("entry_id", pa.string()), ("matched_name", pa.string()), ("alias_kind", pa.string()),
     ("score", pa.float32()), ("features", pa.string()), ("is_hit", pa.bool_()),
-    ("explanation", pa.string()),
+    ("same_tokens", pa.bool_()), ("explanation", pa.string()),
 ])
+"""One row per (query position, matched entry). ``same_tokens``: the normalised query and the
+matched name have the same tokens (in any order), the only kind of match that may decide on
+its own; ``is_hit``: the score reaches the hit threshold, and a one-word list name or a weak
+alias is the query exactly."""
+
+SHORT_OR_WEAK_NOTE = ("; a one-word list name or a weak alias is a hit only when the name is "
+                      "exactly that")
 
 def _format_once(values: np.ndarray, *formats: Callable[[float], str]
                  ) -> tuple[list[pa.Array], np.ndarray]:
@@ -141,6 +148,26 @@ def _pair_features_once(queries, query_ids: np.ndarray, index: NameIndex, name_i
     return features
 
 
+def same_tokens(queries: tuple[np.ndarray, ...], query_ids: np.ndarray, index: NameIndex,
+                name_ids: np.ndarray) -> np.ndarray:
+    """Whether each (query, list name) pair has the same normalised tokens, in any order.
+
+    Compares the token-sorted code points of both sides: equal texts mean equal token
+    multisets. Only returned matches are compared, so a loop over them costs little.
+    """
+    _, _, query_sorted, query_offsets = queries[:4]
+    name_sorted, name_offsets = index.arrays["name_sorted_codes"], \
+        index.arrays["name_sorted_offsets"]
+    query_len = query_offsets[query_ids + 1] - query_offsets[query_ids]
+    name_len = name_offsets[name_ids + 1] - name_offsets[name_ids]
+    same = query_len == name_len
+    for k in np.flatnonzero(same):
+        q, n = int(query_ids[k]), int(name_ids[k])
+        same[k] = np.array_equal(query_sorted[query_offsets[q]:query_offsets[q + 1]],
+                                 name_sorted[name_offsets[n]:name_offsets[n + 1]])
+    return same
+
+
 def match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces) -> pa.Table:
     """Assemble output rows column-wise; features and explanations only for these rows."""
     from bulkscreen_kernels.scoring import row_evidence_deltas
@@ -160,6 +187,12 @@ def match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces) 
         (score_text,), score_at = _format_once(scores, _score_text)
         head = _explanation_parts(names.take(pa.array(rows)), matched,
                                   score_text.take(pa.array(score_at)))
+        same = same_tokens(queries, query_ids, index, name_ids)
+        one_word = np.diff(index.arrays["name_token_ptr"])[name_ids] == 1
+        weak = np.asarray(pc.equal(matched.column("alias_kind"), "weak").fill_null(False)
+                          .to_numpy(zero_copy_only=False), dtype=bool)
+        strong_enough = scores >= np.float32(config.hit_threshold)
+        held_back = strong_enough & (one_word | weak) & ~same
         order = np.lexsort((rank, rows))
         tables.append(pa.table({
             "query_pos": pa.array(rows.astype(np.int32)),
@@ -168,8 +201,11 @@ def match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces) 
             "alias_kind": matched.column("alias_kind"),
             "score": pa.array(scores.astype(np.float32)),
             "features": _join(*json_parts, skip_nulls=True),
-            "is_hit": pa.array(scores >= np.float32(config.hit_threshold)),
-            "explanation": _join(*head, *text_parts, "]", skip_nulls=True),
+            "is_hit": pa.array(strong_enough & ~held_back),
+            "same_tokens": pa.array(same),
+            "explanation": _join(*head, *text_parts, "]",
+                                 pc.if_else(pa.array(held_back), _text_scalar(SHORT_OR_WEAK_NOTE),
+                                            pa.scalar(None, pa.string())), skip_nulls=True),
         }, schema=MATCH_SCHEMA).take(pa.array(order)))
     if not tables:
         return MATCH_SCHEMA.empty_table()

@@ -19,6 +19,11 @@ from bulkscreen.errors import InputSchemaError, Location
 from bulkscreen.lists.name_index import NameIndex
 from bulkscreen.matching.match import as_string_array, match_names
 
+MATCH_SAME_TOKENS = "same tokens"
+"""``match_basis`` of a party finding whose normalised names have the same tokens."""
+MATCH_FUZZY = "fuzzy"
+"""``match_basis`` of any other party finding: a person must confirm it."""
+
 RECORD_KEY_COLUMNS = ("record_id", "shipment_id", "person_id")
 
 
@@ -114,6 +119,8 @@ def screen_parties_batch(batch: pa.RecordBatch, index: NameIndex, config: RunCon
             "entry_id": matches.column("entry_id"), "matched_name": matches.column("matched_name"),
             "alias_kind": matches.column("alias_kind"), "score": matches.column("score"),
             "features": matches.column("features"),
+            "match_basis": pc.if_else(matches.column("same_tokens"), MATCH_SAME_TOKENS,
+                                      MATCH_FUZZY),
             "threshold": pc.if_else(hit, hit_threshold, review_threshold),
             "explanation": matches.column("explanation"),
             "_row": pa.array(rows), "_column": pa.repeat(pa.scalar(order, pa.int32()), n_rows),

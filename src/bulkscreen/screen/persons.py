@@ -29,6 +29,7 @@ from bulkscreen.decide import Findings, decide
 from bulkscreen.lists.name_index import NameIndex
 from bulkscreen.rules import deemed
 from bulkscreen.rules.deemed import DeemedRules
+from bulkscreen.screen.parties import MATCH_FUZZY, MATCH_SAME_TOKENS
 
 ALGORITHM_ID = "persons-deemed-v1"
 
@@ -517,6 +518,8 @@ def _add_party_findings(findings: Findings, facts: _Facts, batch: pa.RecordBatch
     party = {name: matches.column(name).combine_chunks()
              for name in ("list_id", "list_version", "entry_id", "matched_name", "alias_kind",
                           "score", "features")}
+    party["match_basis"] = pc.if_else(matches.column("same_tokens").combine_chunks(),
+                                      MATCH_SAME_TOKENS, MATCH_FUZZY)
     for code, mask in (("PARTY_HIT", is_hit), ("PARTY_NEAR_MATCH", ~is_hit)):
         sel = np.flatnonzero(mask)
         idx = pa.array(sel)

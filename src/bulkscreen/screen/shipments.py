@@ -22,6 +22,7 @@ from bulkscreen.rules.catalog import to_day
 from bulkscreen.rules.compile import CompiledRules
 from bulkscreen.screen.destinations import destination_groups
 from bulkscreen.screen.items import MET, UNKNOWN, LineChecks, check_lines, control_findings
+from bulkscreen.screen.parties import MATCH_SAME_TOKENS
 from bulkscreen.screen.shipment_batch import ShipmentBatch, day_text, read_shipment_batch
 
 EUL_LIST = "jp-meti-eul"
@@ -224,38 +225,51 @@ def _party_findings(findings: Findings, checks: LineChecks, party: dict[str, np.
     idx = party["hit_index"]
     rows = party["rows"]
     taken = table.select(["field", "query_value", "list_id", "list_version", "entry_id",
-                          "matched_name", "alias_kind", "score", "features", "explanation"]
-                         ).take(pa.array(np.asarray(idx, dtype=np.int64)))
+                          "matched_name", "alias_kind", "score", "features", "match_basis",
+                          "explanation"]).take(pa.array(np.asarray(idx, dtype=np.int64)))
     col = {name: taken.column(name).to_pylist() for name in taken.column_names}
     scores = np.array([s if s is not None else 0.0 for s in col["score"]], dtype=np.float32)
     requirement = next((r for r in rules.ruleset.catch_all.requirements
                         if r.trigger == "end_user_list"), None)
     decision, reason, text = [], [], []
     for k, row in enumerate(rows):
+        entry = f"{col['list_id'][k]} {col['list_version'][k]}, entry {col['entry_id'][k]}"
         who = (f"{col['query_value'][k]!r} matches {col['matched_name'][k]!r} "
-               f"({col['list_id'][k]} {col['list_version'][k]}, entry {col['entry_id'][k]}, "
-               f"{col['alias_kind'][k]}, score {scores[k]:.2f})")
+               f"({entry}, {col['alias_kind'][k]}, score {scores[k]:.2f})")
+        # What the match would decide if it is the listed party.
+        if party["is_ban"][k]:
+            implied = ("PROHIBITED", "RU_BY_ENTITY", "exports to METI-specified entities "
+                       "(Russia, Belarus, third countries) are banned")
+        elif (party["is_eul"][k] and requirement is not None and row16[row]
+              and not group_a[row] and b.days[row] >= to_day(requirement.from_date)):
+            implied = (requirement.decision, requirement.reason, requirement.text)
+        else:
+            implied = None
         if party["is_near"][k]:
             decision.append("REVIEW")
             reason.append("PARTY_NEAR_MATCH")
-            text.append(f"near match: {who}; confirm whether it is the listed party")
-        elif party["is_ban"][k]:
-            decision.append("PROHIBITED")
-            reason.append("RU_BY_ENTITY")
-            text.append(f"{who}: exports to METI-specified entities (Russia, Belarus, third "
-                        "countries) are banned")
-        elif (party["is_eul"][k] and requirement is not None and row16[row]
-              and not group_a[row] and b.days[row] >= to_day(requirement.from_date)):
-            decision.append(requirement.decision)
-            reason.append(requirement.reason)
-            text.append(f"{who}. {requirement.text}")
+            text.append(f"near match: {who}; confirm whether it is the listed party"
+                        + _if_confirmed(implied, entry))
+        elif implied is not None and col["match_basis"][k] == MATCH_SAME_TOKENS:
+            decision.append(implied[0])
+            reason.append(implied[1])
+            text.append(f"{who}, the same name: {implied[2]}")
         else:
+            # A fuzzy match decides nothing on its own: a person confirms it first.
             decision.append("REVIEW")
             reason.append("PARTY_HIT")
-            text.append(f"{who}; review the party before export")
+            text.append(f"{who}; review the party before export" + _if_confirmed(implied, entry))
     findings.add(rows, finding="party", decision=decision, reason_code=reason,
                  field=col["field"], query_value=col["query_value"], list_id=col["list_id"],
                  list_version=col["list_version"], entry_id=col["entry_id"],
                  matched_name=col["matched_name"], alias_kind=col["alias_kind"],
                  score=scores.tolist(), features=[f or json.dumps({}) for f in col["features"]],
+                 match_basis=col["match_basis"],
                  rule_version=version, explanation=[f"{t} [rules {version}]" for t in text])
+
+
+def _if_confirmed(implied: tuple[str, str, str] | None, entry: str) -> str:
+    """The clause saying what a party match would decide once a person confirms it."""
+    if implied is None:
+        return ""
+    return f"; if confirmed: {implied[0]} ({implied[1]}, {entry}): {implied[2]}"
