@@ -166,12 +166,34 @@ def test_features_and_explanation_text_is_pinned_on_real_names(index):
     assert re.fullmatch(r'\{("[a-z_]+":(1\.0|0\.\d{1,4}),?){5}\}', near["features"])
 
 
+def _naive_informative(query_text: str, name_text: str, uninformative) -> bool:
+    from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+    def similar(q: str, n: str) -> bool:
+        return (q == n or (min(len(q), len(n)) >= 4 and Levenshtein.distance(q, n) <= 1)
+                or JaroWinkler.similarity(q, n) >= 0.9)
+
+    query, name = query_text.split(" "), name_text.split(" ")
+    if any(similar(q, n) for q in query if q not in uninformative
+           for n in name if n not in uninformative):
+        return True
+    return (all(any(similar(q, n) for n in name) for q in query)
+            and all(any(similar(q, n) for q in query) for n in name))
+
+
 def per_row_table(index, names, config, pieces) -> pa.Table:
     """The per-row assembly the vectorised one replaced: the reference for its output."""
-    from bulkscreen.matching.algorithm import EVIDENCE_WEIGHTS, FEATURE_WEIGHTS, KEEP_RULES
-    from bulkscreen.matching.explain import SHORT_OR_WEAK_NOTE
+    from bulkscreen.matching.algorithm import (
+        EVIDENCE_WEIGHTS,
+        FEATURE_WEIGHTS,
+        KEEP_RULES,
+        UNINFORMATIVE_CAP,
+    )
+    from bulkscreen.matching.explain import SHORT_OR_WEAK_NOTE, UNINFORMATIVE_NOTE
+    from bulkscreen.matching.informative import uninformative_tokens
     from bulkscreen_kernels.scoring import EVIDENCE, FEATURES, pair_features, row_evidence_deltas
 
+    uninformative = uninformative_tokens()
     tables = []
     for rows, rank, name_ids, scores, query_ids, local_rows, queries, row_evidence, *_ in pieces:
         features, _ = pair_features(queries, query_ids, index.name_texts(), name_ids,
@@ -180,37 +202,58 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
                                      row_evidence, index.entry_evidence(), EVIDENCE_WEIGHTS)
         matched = index.names.take(pa.array(name_ids))
         query_values = names.take(pa.array(rows)).to_pylist()
-        feature_json, explanations, same, hit = [], [], [], []
         codes, offsets = queries[0], queries[1]
+        out = {key: [] for key in ("row", "rank", "name", "score", "features", "explanation",
+                                   "same", "hit")}
         for i, row in enumerate(matched.to_pylist()):
             q = int(query_ids[i])
             query_text = "".join(map(chr, codes[offsets[q]:offsets[q + 1]]))
-            same.append(sorted(query_text.split(" ")) == sorted(row["match_text"].split(" ")))
+            same = sorted(query_text.split(" ")) == sorted(row["match_text"].split(" "))
+            score = float(scores[i])
+            capped = (not same and row["entity_type"] != "person"
+                      and score > UNINFORMATIVE_CAP
+                      and not _naive_informative(query_text, row["match_text"], uninformative))
+            if capped:
+                score = float(np.float32(UNINFORMATIVE_CAP))
+            if score < np.float32(config.review_threshold):
+                continue
             short_or_weak = len(row["match_text"].split(" ")) == 1 or row["alias_kind"] == "weak"
-            strong = bool(scores[i] >= np.float32(config.hit_threshold))
-            held_back = strong and short_or_weak and not same[-1]
-            hit.append(strong and not held_back)
+            strong = bool(np.float32(score) >= np.float32(config.hit_threshold))
+            held_back = strong and short_or_weak and not same
             detail = {f: round(float(features[i, j]), 4) for j, f in enumerate(FEATURES)}
             detail.update({e: round(float(deltas[i, j]), 4) for j, e in enumerate(EVIDENCE)
                            if deltas[i, j] != 0})
-            feature_json.append(json.dumps(detail, sort_keys=False, separators=(",", ":")))
             listed = ", ".join(f"{k} {v:+.2f}" if k in EVIDENCE else f"{k} {v:.2f}"
                                for k, v in detail.items())
-            explanations.append(
+            out["explanation"].append(
                 f"'{query_values[i]}' ~ '{row['name']}' ({row['alias_kind']}) on "
                 f"{row['list_id']} {row['list_version']} entry {row['entry_id']}: "
-                f"score {scores[i]:.2f} [{listed}]" + (SHORT_OR_WEAK_NOTE if held_back else ""))
-        order = np.lexsort((rank, rows))
+                f"score {np.float32(score):.2f} [{listed}]"
+                + (UNINFORMATIVE_NOTE if capped else "")
+                + (SHORT_OR_WEAK_NOTE if held_back else ""))
+            out["features"].append(json.dumps(detail, sort_keys=False, separators=(",", ":")))
+            out["row"].append(int(rows[i]))
+            out["rank"].append(int(rank[i]))
+            out["name"].append(row)
+            out["score"].append(score)
+            out["same"].append(same)
+            out["hit"].append(strong and not held_back)
+        if not out["row"]:
+            continue
+        order = np.lexsort((np.array(out["rank"]), np.array(out["row"])))
+        kept = out["name"]
         tables.append(pa.table({
-            "query_pos": pa.array(rows.astype(np.int32)),
-            "list_id": matched.column("list_id"), "list_version": matched.column("list_version"),
-            "entry_id": matched.column("entry_id"), "matched_name": matched.column("name"),
-            "alias_kind": matched.column("alias_kind"),
-            "score": pa.array(scores.astype(np.float32)),
-            "features": pa.array(feature_json, pa.string()),
-            "is_hit": pa.array(hit, pa.bool_()),
-            "same_tokens": pa.array(same, pa.bool_()),
-            "explanation": pa.array(explanations, pa.string()),
+            "query_pos": pa.array(np.array(out["row"], dtype=np.int32)),
+            "list_id": pa.array([r["list_id"] for r in kept], pa.string()),
+            "list_version": pa.array([r["list_version"] for r in kept], pa.string()),
+            "entry_id": pa.array([r["entry_id"] for r in kept], pa.string()),
+            "matched_name": pa.array([r["name"] for r in kept], pa.string()),
+            "alias_kind": pa.array([r["alias_kind"] for r in kept], pa.string()),
+            "score": pa.array(np.array(out["score"], dtype=np.float32)),
+            "features": pa.array(out["features"], pa.string()),
+            "is_hit": pa.array(out["hit"], pa.bool_()),
+            "same_tokens": pa.array(out["same"], pa.bool_()),
+            "explanation": pa.array(out["explanation"], pa.string()),
         }, schema=MATCH_SCHEMA).take(pa.array(order)))
     result = pa.concat_tables(tables)
     return result.take(pa.compute.sort_indices(result, [("query_pos", "ascending")]))
@@ -226,7 +269,8 @@ def mixed_queries(index, n_listed: int, seed: int) -> list[str]:
         tokens = name.split()
         cut = int(rng.integers(0, len(name)))
         variants += [" ".join(tokens[::-1]), name[:cut] + name[cut + 1:]]
-    unlisted = ["Kyoto Precision Optics", "Hanami Trading KK", "Maria Garcia Lopez", None, ""]
+    unlisted = ["Kyoto Precision Optics", "Hanami Trading KK", "Maria Garcia Lopez", None, "",
+                "Minsk Industrial Trading Works", "Belarus National Technology Group"]
     queries = picked + variants + unlisted
     return queries + [queries[i] for i in rng.integers(0, len(queries), len(queries) // 4)]
 
@@ -249,6 +293,8 @@ def test_vectorised_assembly_equals_the_per_row_formulation(index):
     assert len(set(expected.column("features").to_pylist())) >= 100
     assert any('"country":-' in f for f in expected.column("features").to_pylist())
     assert 0 < sum(expected.column("same_tokens").to_pylist()) < expected.num_rows
+    assert any("only generic words or place names" in e
+               for e in expected.column("explanation").to_pylist())
     assert _match_table(index, names, config, pieces).equals(expected)
 
 

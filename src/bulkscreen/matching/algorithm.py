@@ -6,7 +6,7 @@ needs a new id, which also invalidates compiled name indexes cached under the ol
 
 from __future__ import annotations
 
-ALGORITHM_ID = "party-names-v3"
+ALGORITHM_ID = "party-names-v4"
 """Versioned id of the matching algorithm; any change to scores needs a new id."""
 
 FEATURE_WEIGHTS = (0.49, 0.0, 0.28, 0.15, 0.08)
@@ -40,3 +40,7 @@ MAX_POSTINGS_PER_QUERY = 5_000
 
 MIN_CANDIDATE_OVERLAP = 0.2
 """Least share of a query's key weight a candidate must share to be scored at all."""
+
+UNINFORMATIVE_CAP = 0.80
+"""Highest score of an organisation match that shares only generic words or place names with
+the list name (and not all its tokens): under the default review threshold (0.85)."""

@@ -17,7 +17,8 @@ import pyarrow.compute as pc
 
 from bulkscreen.config import MatchConfig
 from bulkscreen.lists.name_index import NameIndex
-from bulkscreen.matching.algorithm import EVIDENCE_WEIGHTS
+from bulkscreen.matching.algorithm import EVIDENCE_WEIGHTS, UNINFORMATIVE_CAP
+from bulkscreen.matching.informative import informative_matches
 
 MATCH_SCHEMA = pa.schema([
     ("query_pos", pa.int32()), ("list_id", pa.string()), ("list_version", pa.string()),
@@ -30,6 +31,8 @@ matched name have the same tokens (in any order), the only kind of match that ma
 its own; ``is_hit``: the score reaches the hit threshold, and a one-word list name or a weak
 alias is the query exactly."""
 
+UNINFORMATIVE_NOTE = (f"; only generic words or place names in common with the list name, so "
+                      f"the score is capped at {UNINFORMATIVE_CAP:.2f}")
 SHORT_OR_WEAK_NOTE = ("; a one-word list name or a weak alias is a hit only when the name is "
                       "exactly that")
 
@@ -148,6 +151,35 @@ def _pair_features_once(queries, query_ids: np.ndarray, index: NameIndex, name_i
     return features
 
 
+def _note_where(mask: np.ndarray, note: str) -> pa.Array:
+    """``note`` on the rows of ``mask``, null (left out of a join) elsewhere."""
+    return pc.if_else(pa.array(mask), _text_scalar(note), pa.scalar(None, pa.string()))
+
+
+def _decode(codes: np.ndarray, offsets: np.ndarray, ids: np.ndarray) -> list[str]:
+    """Texts ``ids`` of a (code points, offsets) pair."""
+    return [codes[offsets[i]:offsets[i + 1]].astype("<u4").tobytes().decode("utf-32-le")
+            for i in ids.tolist()]
+
+
+def _cap_uninformative(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
+                       index: NameIndex, name_ids: np.ndarray, scores: np.ndarray,
+                       same: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cap the scores of organisation matches that share no informative token.
+
+    Returns the scores and the mask of capped rows (see :mod:`bulkscreen.matching.informative`).
+    """
+    entity = index.names.column("entity_type").take(pa.array(name_ids)).to_pylist()
+    checked = ~same & np.array([e != "person" for e in entity], dtype=bool)
+    if not checked.any():
+        return scores, np.zeros(len(scores), dtype=bool)
+    name_texts = index.names.column("match_text").take(pa.array(name_ids)).to_pylist()
+    query_texts = _decode(queries[0], queries[1], query_ids)
+    capped = ~informative_matches(query_texts, name_texts, checked)
+    capped &= scores > np.float32(UNINFORMATIVE_CAP)
+    return np.where(capped, np.float32(UNINFORMATIVE_CAP), scores).astype(np.float32), capped
+
+
 def same_tokens(queries: tuple[np.ndarray, ...], query_ids: np.ndarray, index: NameIndex,
                 name_ids: np.ndarray) -> np.ndarray:
     """Whether each (query, list name) pair has the same normalised tokens, in any order.
@@ -177,6 +209,15 @@ def match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces) 
          cand_features) in pieces:
         if rows.shape[0] == 0:
             continue
+        same = same_tokens(queries, query_ids, index, name_ids)
+        scores, capped = _cap_uninformative(queries, query_ids, index, name_ids, scores, same)
+        keep = scores >= np.float32(config.review_threshold)
+        if not keep.all():
+            rows, rank, name_ids, scores, query_ids, local_rows, same, capped = (
+                a[keep] for a in (rows, rank, name_ids, scores, query_ids, local_rows, same,
+                                  capped))
+            if rows.shape[0] == 0:
+                continue
         features = _pair_features_once(queries, query_ids, index, name_ids, cand_idx,
                                        cand_features)
         deltas = row_evidence_deltas(local_rows, name_ids, index.arrays["name_entry"],
@@ -187,7 +228,6 @@ def match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces) 
         (score_text,), score_at = _format_once(scores, _score_text)
         head = _explanation_parts(names.take(pa.array(rows)), matched,
                                   score_text.take(pa.array(score_at)))
-        same = same_tokens(queries, query_ids, index, name_ids)
         one_word = np.diff(index.arrays["name_token_ptr"])[name_ids] == 1
         weak = np.asarray(pc.equal(matched.column("alias_kind"), "weak").fill_null(False)
                           .to_numpy(zero_copy_only=False), dtype=bool)
@@ -204,8 +244,8 @@ def match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces) 
             "is_hit": pa.array(strong_enough & ~held_back),
             "same_tokens": pa.array(same),
             "explanation": _join(*head, *text_parts, "]",
-                                 pc.if_else(pa.array(held_back), _text_scalar(SHORT_OR_WEAK_NOTE),
-                                            pa.scalar(None, pa.string())), skip_nulls=True),
+                                 _note_where(capped, UNINFORMATIVE_NOTE),
+                                 _note_where(held_back, SHORT_OR_WEAK_NOTE), skip_nulls=True),
         }, schema=MATCH_SCHEMA).take(pa.array(order)))
     if not tables:
         return MATCH_SCHEMA.empty_table()
