@@ -95,16 +95,16 @@ def phase_timer() -> Iterator[dict[str, float]]:
     """
     import bulkscreen_kernels.index as kernel_index
     import bulkscreen_kernels.scoring as kernel_scoring
-    from bulkscreen.screen import parties
+    from bulkscreen.matching import match
 
     spent: dict[str, float] = defaultdict(float)
-    phases = [(parties, "_distinct_queries", "normalise+dedupe"),
-              (parties, "_query_texts", "normalise+dedupe"),
-              (parties, "text_keys", "candidates"),
+    phases = [(match, "_distinct_queries", "normalise+dedupe"),
+              (match, "_query_texts", "normalise+dedupe"),
+              (match, "text_keys", "candidates"),
               (kernel_index, "top_candidates", "candidates"),
               (kernel_scoring, "score_candidates", "scoring"),
               (kernel_scoring, "select_matches", "selection"),
-              (parties, "_match_table", "output assembly")]
+              (match, "match_table", "output assembly")]
     originals = [(module, name, getattr(module, name)) for module, name, _ in phases]
 
     def timed(function, phase):
