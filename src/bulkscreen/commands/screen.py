@@ -112,6 +112,9 @@ def run_options(func: Any) -> Any:
     def command(*, out_dir: Path, config_path: Path | None, list_ids: tuple[str, ...],
                 map_pairs: tuple[str, ...], overwrite: bool, quiet: bool, fmt: str | None,
                 **kwargs: Any) -> Any:
+        from bulkscreen.io.paths import check_output_dir
+
+        check_output_dir(out_dir, kwargs.get("input_path"))
         flags = {name: kwargs.pop(name) for name in CONFIG_FLAGS}
         config = build_config(config_path, list_ids, map_pairs, **flags)
         return func(**kwargs, run=RunOptions(out_dir, config, overwrite, quiet, fmt))
