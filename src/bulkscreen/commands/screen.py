@@ -147,9 +147,15 @@ def screen_parties(input_path: Path, name_columns: tuple[str, ...], id_column: s
                    country_pairs: tuple[str, ...], as_of: dt.datetime | None,
                    run: RunOptions) -> None:
     """Screen the names in any columns of INPUT_PATH against the lists."""
+    from bulkscreen.errors import ConfigError
     from bulkscreen.screen.jobs import run_parties
 
     countries = _parse_map(country_pairs)
+    unpaired = [name for name in countries if name not in name_columns]
+    if unpaired:
+        raise ConfigError(f"--country names {unpaired[0]!r}, which is not a --name column",
+                          hint="write --country NAME_COLUMN=COUNTRY_COLUMN with a column "
+                          "also given as --name: " + ", ".join(name_columns))
     run.finish(run.screen(run_parties, input_path, list(name_columns), id_column, countries,
                           _as_of(as_of)))
 

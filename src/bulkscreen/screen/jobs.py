@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from bulkscreen.columns import HITS, RESULTS, Column, Table
 from bulkscreen.config import RunConfig
+from bulkscreen.io.validate import COUNTRY_TEXT_FORM, NAME_TEXT_FORM
 from bulkscreen.screen.context import ScreeningData, load_screening_data
 
 SEVERITY = {"CLEAR": 0, "REVIEW": 1, "LICENSE_REQUIRED": 2, "PROHIBITED": 3}
@@ -131,9 +132,11 @@ def _fill_record_id(batch: pa.RecordBatch) -> pa.RecordBatch:
 def parties_table(name_columns: list[str], country_columns: dict[str, str]) -> Table:
     """The input format of ``screen parties``: a key, the name columns and their countries."""
     cols = [Column("record_id", pa.string(), "Key of the row (default: its row number).")]
-    cols += [Column(name, pa.string(), "Name to screen.", in_header=True)
+    cols += [Column(name, pa.string(), "Name to screen.", in_header=True,
+                    text_form=NAME_TEXT_FORM)
              for name in name_columns]
-    cols += [Column(country, pa.string(), "Country of a screened party, ISO 3166-1 alpha-2.")
+    cols += [Column(country, pa.string(), "Country of a screened party, ISO 3166-1 alpha-2.",
+                    text_form=COUNTRY_TEXT_FORM)
              for country in dict.fromkeys(country_columns.values())]
     return Table(name="parties", description="Rows with names to screen.", columns=tuple(cols))
 

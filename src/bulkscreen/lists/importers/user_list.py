@@ -105,6 +105,9 @@ def read_user_entries(path: Path, column_map: Mapping[str, str]) -> list[Entry]:
             raise ListDataError("empty name", Location(file=str(path), row=number,
                                                        column=column_map["primary_name"]),
                                 hint="fill in the name or delete the row")
+        for target, values in (("primary_name", [name]), ("aliases", many("aliases"))):
+            for value in values:
+                _check_name(value, path, number, column_map[target])
         entry = Entry(entry_id=get("entry_id") or str(number), primary_name=name,
                       entity_type=_TYPES.get(get("entity_type").lower(), "unknown"),
                       addresses=many("addresses"), birth_dates=many("birth_dates"),
@@ -123,7 +126,44 @@ def read_user_entries(path: Path, column_map: Mapping[str, str]) -> list[Entry]:
             if get(target):
                 setattr(entry, target, _date(get(target), path, number, column_map[target]))
         entries.append(entry)
+    _refuse_duplicate_ids(entries, path, column_map.get("entry_id"))
     return entries
+
+
+def _check_name(value: str, path: Path, row: int, column: str) -> None:
+    """Refuse a list name that screening could never match (the rule inputs follow too)."""
+    import polars as pl
+
+    from bulkscreen.io.validate import check_names
+
+    reason = check_names(pl.Series([value], dtype=pl.String))[0]
+    if reason is not None:
+        raise ListDataError(f"the name {reason}", Location(file=str(path), row=row,
+                                                         column=column),
+                            hint="correct the name, or delete the row")
+
+
+def _refuse_duplicate_ids(entries: list[Entry], path: Path, column: str | None) -> None:
+    """Refuse two rows under one entry id: their hits could not be told apart.
+
+    Without a mapped id column every row's id is its row number, so none repeat.
+    """
+    rows: dict[str, list[int]] = {}
+    for number, entry in enumerate(entries, 1):
+        rows.setdefault(entry.entry_id, []).append(number)
+    repeated = {entry_id: numbers for entry_id, numbers in rows.items() if len(numbers) > 1}
+    if not repeated:
+        return
+    entry_id, numbers = next(iter(repeated.items()))
+    more = f" ({len(repeated) - 1} more ids repeat too)" if len(repeated) > 1 else ""
+    rows_text = ", ".join(str(n) for n in numbers)
+    if path.suffix.lower() != ".parquet":  # a header line comes first
+        rows_text += f" (file lines {', '.join(str(n + 1) for n in numbers)})"
+    raise ListDataError(
+        f"entry id {entry_id!r} is used by rows {rows_text}{more}",
+        Location(file=str(path), row=numbers[1], column=column),
+        hint="give each party its own id; if the rows are one party, make them one row with "
+        "the other names as aliases separated by '|'")
 
 
 def read(version: ListVersion, catalog: Catalog) -> Iterable[Entry]:
