@@ -207,8 +207,28 @@ class ParquetSource:
         if not files:
             raise InputError("the folder holds no Parquet files", Location(file=str(path)),
                              "point at a Parquet file or a folder of them")
+        import pyarrow.parquet as pq
+
+        schemas = []
         for file in files:
             _require_content(file)
+            # Each part's footer is read on its own, so the error names the bad part.
+            try:
+                schemas.append(pq.read_schema(file))
+            except (pa.ArrowInvalid, OSError) as exc:
+                raise InputError(f"not a readable Parquet file ({exc})",
+                                 Location(file=str(file)),
+                                 "the file is truncated or not Parquet; copy or export it "
+                                 "again" + (", or move it out of the folder"
+                                            if path.is_dir() else "")) from None
+        first = schemas[0]
+        for file, schema in zip(files, schemas, strict=True):
+            if not _same_columns(schema, first):
+                raise InputError(
+                    f"the parts of the folder have different columns or types: {file.name} "
+                    f"has {_schema_text(schema)}, {files[0].name} has {_schema_text(first)}",
+                    Location(file=str(file)),
+                    "write every part with the same columns and types") from None
         try:
             self.dataset = ds.dataset([str(f) for f in files], format="parquet")
             self.total_rows = self.dataset.count_rows()
@@ -217,6 +237,7 @@ class ParquetSource:
                              "the file is truncated or not Parquet; copy or export it "
                              "again") from None
         self.columns = self.dataset.schema.names
+        self.schema = self.dataset.schema
 
     def __iter__(self) -> Iterator[RawBatch]:
         import pyarrow.dataset as ds
@@ -245,6 +266,18 @@ class ParquetSource:
             rows = np.arange(next_row, next_row + batch.num_rows, dtype=np.int64)
             next_row += batch.num_rows
             yield RawBatch(pl.from_arrow(batch), rows)
+
+
+def _same_columns(a: pa.Schema, b: pa.Schema) -> bool:
+    """Same column names and types; an all-null column fits any type."""
+    if a.names != b.names:
+        return False
+    return all(x.type.equals(y.type) or pa.types.is_null(x.type) or pa.types.is_null(y.type)
+               for x, y in zip(a, b, strict=True))
+
+
+def _schema_text(schema: pa.Schema) -> str:
+    return ", ".join(f"{f.name}: {f.type}" for f in schema)
 
 
 def _json_text(value: object) -> str | None:
@@ -333,6 +366,7 @@ class ExcelSource:
         _require_content(path)
         self.path = path
         self.batch_size = batch_size
+        _require_workbook(path)
         try:
             table = fastexcel.read_excel(str(path)).load_sheet(sheet, dtypes="string").to_arrow()
         except Exception as exc:  # fastexcel raises its own error types per failure
@@ -347,6 +381,31 @@ class ExcelSource:
         for start in range(0, max(self.frame.height, 1), self.batch_size):
             part = self.frame.slice(start, self.batch_size)
             yield RawBatch(part, np.arange(start + 1, start + 1 + part.height, dtype=np.int64))
+
+
+# Every .xlsx/.xlsm is a zip archive; every .xls an OLE2 compound document.
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def _require_workbook(path: Path) -> None:
+    """Refuse a file named like a workbook that is not one, saying what it looks like."""
+    with open(path, "rb") as handle:
+        head = handle.read(512)
+    if head.startswith(_WORKBOOK_MAGIC):
+        return
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    if text.startswith((b"<html", b"<!doctype html", b"<table")):
+        looks, fmt = "an HTML page (a web export saved with an Excel name)", None
+    elif text.startswith(b"<?xml"):
+        looks, fmt = "XML (an Excel 2003 XML sheet or another XML file)", None
+    elif b"\x00" not in head and (b"," in head or b"\t" in head):
+        looks, fmt = "comma- or tab-separated text", "csv"
+    else:
+        looks, fmt = "neither a .xlsx nor a .xls workbook", None
+    hint = (f"rename it to .csv or give --format {fmt}" if fmt
+            else "open it in Excel and save it as .xlsx")
+    raise InputError(f"not an Excel workbook: the file is {looks}", Location(file=str(path)),
+                     hint)
 
 
 def open_source(path: Path, fmt: str, encoding: str | None, batch_size: int
