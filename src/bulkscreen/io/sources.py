@@ -85,8 +85,8 @@ class CsvSource:
     """CSV/TSV streamed by pyarrow in bounded blocks, every column read as text.
 
     Row numbers count records after the header; a record with the wrong number of fields is
-    rejected whole. Its row number is taken from its physical line (exact unless earlier
-    records span several lines inside quotes).
+    rejected whole. Quoted values may span lines; a quote left open that swallows the
+    records after it is rejected too (see ``_split_unclosed_quotes``).
     """
 
     def __init__(self, path: Path, encoding: str | None, batch_size: int):
@@ -114,7 +114,7 @@ class CsvSource:
     def _read_header(self) -> list[str]:
         try:
             # Bad rows are only skipped here; the full read quarantines them.
-            parse = pacsv.ParseOptions(delimiter=self.delimiter,
+            parse = pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True,
                                        invalid_row_handler=lambda row: "skip")
             reader = pacsv.open_csv(self.path, read_options=self._read_options(),
                                     parse_options=parse)
@@ -125,7 +125,9 @@ class CsvSource:
                 raise InputError("the file has no header line", Location(file=str(self.path)),
                                  "add the header line with the column names") from None
             raise InputError(f"cannot read as CSV: {exc}", Location(file=str(self.path)),
-                             "check that the file is comma- or tab-separated text") from None
+                             "check that the file is comma- or tab-separated text, and that "
+                             f"the row named has as many fields as the header and is valid "
+                             f"{self.encoding} (give --encoding if it is not)") from None
         names = reader.schema.names
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
@@ -146,7 +148,7 @@ class CsvSource:
     def __iter__(self) -> Iterator[RawBatch]:
         convert = pacsv.ConvertOptions(column_types=dict.fromkeys(self.columns, pa.string()),
                                        strings_can_be_null=False, quoted_strings_can_be_null=False)
-        parse = pacsv.ParseOptions(delimiter=self.delimiter,
+        parse = pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True,
                                    invalid_row_handler=self._on_invalid_row)
         numbering = _RowNumbering()
         reader = None
@@ -165,10 +167,51 @@ class CsvSource:
                                  "fix the line named above") from None
             rejects, self._rejects = self._rejects, []
             rows = numbering.assign(batch.num_rows, [r.row for r in rejects])
-            yield RawBatch(pl.from_arrow(batch), rows, rejects)
+            frame = pl.from_arrow(batch)
+            frame, rows, swallowed = self._split_unclosed_quotes(frame, rows)
+            yield RawBatch(frame, rows, rejects + swallowed)
         if self._rejects:
             yield RawBatch(pl.DataFrame(schema=dict.fromkeys(self.columns, pl.String)),
                            np.empty(0, np.int64), self._rejects)
+
+
+    def _split_unclosed_quotes(self, frame: pl.DataFrame, rows: np.ndarray
+                               ) -> tuple[pl.DataFrame, np.ndarray, list[Reject]]:
+        """Set aside records in which a quote left open swallowed the lines after it.
+
+        Quoted values may span lines (an address typed with line breaks), but a value one of
+        whose later lines holds a whole record's worth of separators is, almost surely, a
+        stray quote that ran on: it goes to quarantine instead of being screened as one row.
+        """
+        if frame.height == 0 or len(self.columns) < 2:
+            return frame, rows, []
+        needed = len(self.columns) - 1
+        # Cheap test first: most batches hold no line break in any value at all.
+        multiline = frame.select(pl.any_horizontal(
+            pl.col(c).str.contains("\n", literal=True) for c in frame.columns
+        ).fill_null(False)).to_series()
+        if not multiline.any():
+            return frame, rows, []
+        checks = [pl.col(c).str.split("\n").list.slice(1).list.eval(
+                      pl.element().str.count_matches(self.delimiter, literal=True) >= needed
+                  ).list.any()
+                  for c in frame.columns]
+        bad = frame.select(pl.any_horizontal(checks).fill_null(False)).to_series() & multiline
+        if not bad.any():
+            return frame, rows, []
+        mask = bad.to_numpy()
+        rejects = []
+        for row, record in zip(rows[mask], frame.filter(bad).iter_rows(named=True),
+                               strict=True):
+            column = next(c for c, v in record.items() if v and "\n" in v)
+            lines = record[column].rstrip("\n").count("\n")
+            rejects.append(Reject(
+                row=int(row),
+                reason=f"a quote opened in column {column!r} is not closed where the value "
+                       f"ends: it runs on over {lines} more line(s) that look like records; "
+                       "close the quote, or double any quote inside a quoted value",
+                raw_text=self.delimiter.join("" if v is None else v for v in record.values())))
+        return frame.filter(~bad), rows[~mask], rejects
 
 
 class _RowNumbering:
