@@ -157,3 +157,24 @@ def test_output_inside_a_parquet_input_folder_is_refused(cli, tmp_path):
     ran = cli(*screen_args(folder, folder / "run"))
     assert ran.code == EXIT_INPUT and "inside the input folder" in ran.err
     assert sorted(p.name for p in folder.iterdir()) == ["part-0.parquet"]
+
+
+def test_list_files_named_like_the_record_or_each_other_are_refused(cli, tmp_path):
+    root = tmp_path / "lists"
+    record = tmp_path / "source.toml"
+    record.write_text("Company\nAcme\n", encoding="utf-8")
+    ran = cli("lists", "import", "--data-dir", root, "--list-id", "acme", "--version",
+              "2026-01-01", "--format", "csl-csv", record)
+    assert ran.code == EXIT_CONFIG and "may not be called source.toml" in ran.err
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    for folder in ("a", "b"):
+        (tmp_path / folder / "sdn.csv").write_text("x\n", encoding="utf-8")
+    ran = cli("lists", "import", "--data-dir", root, "--list-id", "acme", "--version",
+              "2026-01-01", "--format", "ofac-legacy-csv", tmp_path / "a" / "sdn.csv",
+              tmp_path / "b" / "sdn.csv")
+    assert ran.code == EXIT_CONFIG and "share the name 'sdn.csv'" in ran.err
+    ran = cli("lists", "import", "--data-dir", root, "--list-id", "acme", "--version",
+              "2026-01-01", "--format", "no-such-format", tmp_path / "a" / "sdn.csv")
+    assert ran.code == EXIT_CONFIG and "unknown list format" in ran.err
+    assert not root.exists()
