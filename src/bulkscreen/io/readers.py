@@ -166,16 +166,32 @@ def open_batches(
     fmt = detect_format(path, fmt)
     source = open_source(path, fmt, encoding, batch_size)
     match = match_header(list(source.columns), table, column_map, str(path))
-    _check_native_types(path, getattr(source, "schema", None), table, match)
+    check_native_types(path, getattr(source, "schema", None), table, match)
     return BatchStream(path, table, fmt, source, match, quarantine)
 
 
-def _check_native_types(path: Path, schema: pa.Schema | None, table: Table,
-                        match: HeaderMatch) -> None:
+def check_native_types(path: Path, schema: pa.Schema | None, table: Table,
+                       match: HeaderMatch) -> None:
     """Refuse a typed (Parquet) column holding lists or records where one value is expected.
 
     Such a column cannot be read row by row as the value it should hold; taking its JSON text
     as, say, a name would screen ``[1, 2]``.
+
+    Parameters
+    ----------
+    path
+        The input, for the message.
+    schema
+        The input's Arrow schema; None for text formats, which are not checked.
+    table
+        The expected format.
+    match
+        Which input column feeds each table column.
+
+    Raises
+    ------
+    InputSchemaError
+        Naming the column, its type and the fix.
     """
     if schema is None:
         return
