@@ -62,43 +62,11 @@ def publish_version(root: Path, list_id: str, version: str, files: Sequence[Path
         If the list id, version or a file name is not a plain name, or the version folder
         would lie outside ``root``; nothing is created then.
     """
-    # Every name is checked before anything is created: none may leave ``root``.
-    check_component(list_id, "list id")
-    check_component(version, "version")
-    if not _ISO_DATE.fullmatch(version):
-        raise ConfigError(f"version {version!r} is not a date", hint="name versions by "
-                          "their effective date, YYYY-MM-DD")
-    try:
-        dt.date.fromisoformat(version)
-    except ValueError as exc:
-        raise ConfigError(f"version {version!r} is not a date", hint="name versions by "
-                          "their effective date, YYYY-MM-DD") from exc
-    names = [Path(source).name for source in files]
-    for source, name in zip(files, names, strict=True):
-        check_file_name(name, "list file", Location(file=str(source)), ConfigError)
-        if name == SOURCE_FILE:
-            raise ConfigError(f"a list file may not be called {SOURCE_FILE}",
-                              Location(file=str(source)),
-                              hint="rename the file; source.toml is the version's record")
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if repeated:
-        raise ConfigError(f"two list files share the name {repeated[0]!r}",
-                          Location(file=", ".join(str(f) for f in files
-                                                  if Path(f).name == repeated[0])),
-                          hint="give every file of a version its own name")
-    if Path(root).exists() and not Path(root).is_dir():
-        raise ConfigError("the list folder is a file", Location(file=str(root)),
-                          hint="give --data-dir a folder")
-    final = within(Path(root), Path(root) / list_id / version, "list version folder")
+    final = _checked_target(Path(root), list_id, version, files, fmt)
     if final.exists() and not replace:
         raise ListDataError(f"{list_id}/{version} exists", Location(file=str(final)),
                             hint="versions are immutable: add a new version, or pass "
                             "--replace")
-    from bulkscreen.lists.importers import FORMATS
-
-    if fmt not in FORMATS:
-        raise ConfigError(f"unknown list format {fmt!r}", hint="known formats: "
-                          + ", ".join(FORMATS))
     created_parent = not final.parent.exists()
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.", suffix=".tmp", dir=final.parent))
@@ -133,6 +101,46 @@ def publish_version(root: Path, list_id: str, version: str, files: Sequence[Path
         _discard(staging, final.parent if created_parent else None)
         raise
     return final, table
+
+
+def _checked_target(root: Path, list_id: str, version: str, files: Sequence[Path],
+                    fmt: str) -> Path:
+    """Return ``<root>/<list_id>/<version>`` once every name that builds it is checked.
+
+    Nothing is created here: a name that could leave ``root`` is refused first.
+    """
+    from bulkscreen.lists.importers import FORMATS
+
+    check_component(list_id, "list id")
+    check_component(version, "version")
+    if not _ISO_DATE.fullmatch(version):
+        raise ConfigError(f"version {version!r} is not a date", hint="name versions by "
+                          "their effective date, YYYY-MM-DD")
+    try:
+        dt.date.fromisoformat(version)
+    except ValueError as exc:
+        raise ConfigError(f"version {version!r} is not a date", hint="name versions by "
+                          "their effective date, YYYY-MM-DD") from exc
+    names = [Path(source).name for source in files]
+    for source, name in zip(files, names, strict=True):
+        check_file_name(name, "list file", Location(file=str(source)), ConfigError)
+        if name == SOURCE_FILE:
+            raise ConfigError(f"a list file may not be called {SOURCE_FILE}",
+                              Location(file=str(source)),
+                              hint="rename the file; source.toml is the version's record")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ConfigError(f"two list files share the name {repeated[0]!r}",
+                          Location(file=", ".join(str(f) for f in files
+                                                  if Path(f).name == repeated[0])),
+                          hint="give every file of a version its own name")
+    if Path(root).exists() and not Path(root).is_dir():
+        raise ConfigError("the list folder is a file", Location(file=str(root)),
+                          hint="give --data-dir a folder")
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown list format {fmt!r}", hint="known formats: "
+                          + ", ".join(FORMATS))
+    return within(root, root / list_id / version, "list version folder")
 
 
 def _discard(staging: Path, new_parent: Path | None) -> None:
