@@ -18,6 +18,13 @@ import pytest
 from bulkscreen.cli import main
 from bulkscreen.lists.catalog import refresh_catalog
 
+try:  # the input format of `screen parties`, where the run layer keeps it
+    from bulkscreen.run.screening import parties_table
+except ImportError:
+    from bulkscreen.screen.jobs import parties_table
+
+__all__ = ["parties_table"]
+
 LIST_ID = "hostile-denied"
 """A small user list, so every screening run here builds its index in moments."""
 

@@ -13,9 +13,8 @@ from bulkscreen.io.quarantine import QuarantineSink
 from bulkscreen.io.readers import open_batches
 from bulkscreen.lists.catalog import Catalog, bundled_catalog
 from bulkscreen.lists.snapshot import build_snapshot
-from bulkscreen.screen.jobs import parties_table
 
-from .conftest import quarantine, run_counts, screen_args
+from .conftest import parties_table, quarantine, run_counts, screen_args
 
 
 def test_country_names_are_read_and_unreadable_ones_are_counted(cli, tmp_path):

@@ -22,7 +22,8 @@ from bulkscreen.io.quarantine import QuarantineSink
 from bulkscreen.io.readers import open_batches
 from bulkscreen.lists.importers.user_list import read_user_entries
 from bulkscreen.normalize import normalize_name
-from bulkscreen.screen.jobs import parties_table
+
+from .conftest import parties_table
 
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow])
