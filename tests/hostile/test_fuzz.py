@@ -25,7 +25,7 @@ from bulkscreen.normalize import normalize_name
 
 from .conftest import parties_table
 
-FUZZ = settings(max_examples=60, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=40, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow])
 # Hostile characters on purpose: separators, quotes, CR/LF, NUL and other controls, BOM,
 # zero-width and bidi marks, surrogate-free astral symbols and several scripts.
@@ -135,7 +135,7 @@ NAMES = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=3
             max_size=30)
 
 
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=150, deadline=None, derandomize=True)
 @given(name=NAMES, kind=st.sampled_from([None, "person", "organisation", "unknown"]))
 def test_name_normalisation_is_idempotent(name, kind):
     once = normalize_name(name, kind).text
