@@ -92,6 +92,7 @@ def read_user_entries(path: Path, column_map: Mapping[str, str]) -> list[Entry]:
         raise ListDataError(f"columns {missing} are not in the file", Location(file=str(path)),
                             hint="columns found: " + ", ".join(sorted(present)))
     entries = []
+    names: list[tuple[int, str, str]] = []  # (row, column, name) of every name and alias
     for number, row in enumerate(rows, 1):
         def get(target: str, row: dict[str, str | None] = row) -> str:
             source = column_map.get(target)
@@ -105,9 +106,8 @@ def read_user_entries(path: Path, column_map: Mapping[str, str]) -> list[Entry]:
             raise ListDataError("empty name", Location(file=str(path), row=number,
                                                        column=column_map["primary_name"]),
                                 hint="fill in the name or delete the row")
-        for target, values in (("primary_name", [name]), ("aliases", many("aliases"))):
-            for value in values:
-                _check_name(value, path, number, column_map[target])
+        names.append((number, column_map["primary_name"], name))
+        names.extend((number, column_map["aliases"], a) for a in many("aliases"))
         entry = Entry(entry_id=get("entry_id") or str(number), primary_name=name,
                       entity_type=_TYPES.get(get("entity_type").lower(), "unknown"),
                       addresses=many("addresses"), birth_dates=many("birth_dates"),
@@ -126,20 +126,25 @@ def read_user_entries(path: Path, column_map: Mapping[str, str]) -> list[Entry]:
             if get(target):
                 setattr(entry, target, _date(get(target), path, number, column_map[target]))
         entries.append(entry)
+    _refuse_unscreenable(names, path)
     _refuse_duplicate_ids(entries, path, column_map.get("entry_id"))
     return entries
 
 
-def _check_name(value: str, path: Path, row: int, column: str) -> None:
-    """Refuse a list name that screening could never match (the rule inputs follow too)."""
+def _refuse_unscreenable(names: list[tuple[int, str, str]], path: Path) -> None:
+    """Refuse a list name screening could never match, by the rule screened inputs follow."""
     import polars as pl
 
     from bulkscreen.io.validate import check_names
 
-    reason = check_names(pl.Series([value], dtype=pl.String))[0]
-    if reason is not None:
-        raise ListDataError(f"the name {reason}", Location(file=str(path), row=row,
-                                                         column=column),
+    if not names:
+        return
+    reasons = check_names(pl.Series([text for _, _, text in names], dtype=pl.String))
+    bad = reasons.is_not_null().arg_true()
+    if len(bad):
+        row, column, _ = names[bad[0]]
+        raise ListDataError(f"the name {reasons[bad[0]]}", Location(file=str(path), row=row,
+                                                                  column=column),
                             hint="correct the name, or delete the row")
 
 
