@@ -53,3 +53,22 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except Exception as exc:
+        # Ctrl-C that lands inside a compiled kernel comes back wrapped (numba raises
+        # SystemError with the KeyboardInterrupt as its cause); it is still an interruption.
+        if not _interrupted(exc):
+            raise
+        click.echo("aborted", err=True)
+        sys.exit(130)
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` was caused, however indirectly, by a KeyboardInterrupt."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False

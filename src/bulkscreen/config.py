@@ -135,11 +135,23 @@ def load_config(
         path = Path(environ[f"{ENV_PREFIX}CONFIG"])
     data: dict[str, Any] = {}
     if path is not None:
+        from bulkscreen.io.paths import check_no_nul
+
+        check_no_nul(path, "configuration file")
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ConfigError("configuration file not found", Location(file=str(path)),
                               "create it with `bulkscreen config init`") from None
+        except IsADirectoryError:
+            raise ConfigError("the configuration path is a folder", Location(file=str(path)),
+                              "name the TOML file itself, e.g. bulkscreen.toml") from None
+        except PermissionError:
+            raise ConfigError("the configuration file cannot be read (permission denied)",
+                              Location(file=str(path)), "make the file readable") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"not UTF-8 text (byte {exc.start})", Location(file=str(path)),
+                              "save the configuration file as UTF-8") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"not valid TOML: {exc}", Location(file=str(path)),
                               "fix the syntax; `bulkscreen config init` shows a valid "

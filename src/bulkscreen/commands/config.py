@@ -19,10 +19,16 @@ def config_init(path: Path, force: bool) -> None:
     """Write a commented configuration template to PATH (default bulkscreen.toml)."""
     from bulkscreen.config import config_template
     from bulkscreen.errors import ConfigError, Location
+    from bulkscreen.io.paths import check_no_nul
 
+    check_no_nul(path, "configuration file")
     if path.exists() and not force:
         raise ConfigError("file exists", Location(file=str(path)), "pass --force to overwrite")
-    path.write_text(config_template(), encoding="utf-8")
+    try:
+        path.write_text(config_template(), encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write the file ({exc.strerror})", Location(file=str(path)),
+                          "write it into an existing folder you may write to") from None
     click.echo(f"wrote {path}")
 
 

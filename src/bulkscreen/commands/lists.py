@@ -24,7 +24,8 @@ def _catalog(data_dir: Path | None) -> Catalog:
 
 _DATA_DIR = click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
                          default=None, help="Folder of <list-id>/<version>/ (default: the "
-                         "bundled lists and $BULKSCREEN_LISTS_DIR).")
+                         "bundled lists and your own: $BULKSCREEN_LISTS_DIR, else lists/ in "
+                         "the user data folder).")
 
 
 @lists_group.command("show")
@@ -140,10 +141,12 @@ def import_list(files: tuple[Path, ...], list_id: str, version: str, fmt: str,
     """Add a list version: copy FILES, write source.toml, import to check, then publish.
 
     Nothing half-imported replaces a good version: the folder is built under a temporary
-    name and renamed only after the import succeeds.
+    name and renamed only after the import succeeds. The version goes into --data-dir, else
+    the first folder of $BULKSCREEN_LISTS_DIR, else lists/ in the user data folder
+    ($BULKSCREEN_DATA_DIR or the platform's), never into the installed package.
     """
     from bulkscreen.errors import ConfigError
-    from bulkscreen.lists.catalog import bundled_lists_dir
+    from bulkscreen.lists.catalog import import_root, refresh_catalog
     from bulkscreen.lists.versions import publish_version
 
     mapping = {}
@@ -153,9 +156,7 @@ def import_list(files: tuple[Path, ...], list_id: str, version: str, fmt: str,
             raise ConfigError(f"--map {item!r} is not COLUMN=SOURCE",
                               hint="e.g. --map primary_name=Company")
         mapping[target.strip()] = source.strip()
-    from bulkscreen.lists.catalog import refresh_catalog, user_lists_dirs
-
-    root = data_dir or next(iter(user_lists_dirs()), None) or bundled_lists_dir()
+    root = import_root(data_dir)
     version_dir, table = publish_version(
         root, list_id, version, files, fmt=fmt, column_map=mapping, replace=replace,
         metadata={"publisher": publisher, "title": title or f"{list_id} {version}",

@@ -117,6 +117,9 @@ def run_options(func: Any) -> Any:
     def command(*, out_dir: Path, config_path: Path | None, list_ids: tuple[str, ...],
                 map_pairs: tuple[str, ...], overwrite: bool, quiet: bool, fmt: str | None,
                 **kwargs: Any) -> Any:
+        from bulkscreen.io.paths import check_output_dir
+
+        check_output_dir(out_dir, kwargs.get("input_path"))
         flags = {name: kwargs.pop(name) for name in CONFIG_FLAGS}
         config = build_config(config_path, list_ids, map_pairs, **flags)
         return func(**kwargs, run=RunOptions(out_dir, config, overwrite, quiet, fmt))
@@ -149,9 +152,15 @@ def screen_parties(input_path: Path, name_columns: tuple[str, ...], id_column: s
                    country_pairs: tuple[str, ...], as_of: dt.datetime | None,
                    run: RunOptions) -> None:
     """Screen the names in any columns of INPUT_PATH against the lists."""
+    from bulkscreen.errors import ConfigError
     from bulkscreen.run.screening import run_parties
 
     countries = _parse_map(country_pairs)
+    unpaired = [name for name in countries if name not in name_columns]
+    if unpaired:
+        raise ConfigError(f"--country names {unpaired[0]!r}, which is not a --name column",
+                          hint="write --country NAME_COLUMN=COUNTRY_COLUMN with a column "
+                          "also given as --name: " + ", ".join(name_columns))
     run.finish(run.screen(run_parties, input_path, list(name_columns), id_column, countries,
                           _as_of(as_of)))
 

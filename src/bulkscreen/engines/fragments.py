@@ -24,7 +24,7 @@ from bulkscreen.columns import Table
 from bulkscreen.errors import InputError, InputSchemaError, Location
 from bulkscreen.io.headers import HeaderMatch, match_header
 from bulkscreen.io.quarantine import QuarantineSink
-from bulkscreen.io.readers import _reject_rows
+from bulkscreen.io.readers import _reject_rows, check_native_types
 from bulkscreen.io.sources import ParquetSource, RawBatch, detect_format, open_source
 
 ROW_COLUMN = "__bulkscreen_input_row"
@@ -131,6 +131,7 @@ def plan_input(input_path: Path, table: Table, column_map: dict[str, str] | None
     # here, in batches of fragment_rows rows.
     source = open_source(input_path, fmt, encoding, fragment_rows)
     match = match_header(list(source.columns), table, column_map, str(input_path))
+    check_native_types(input_path, getattr(source, "schema", None), table, match)
     reading = {"format": fmt, "encoding": getattr(source, "encoding", None),
                "header": list(source.columns), "sources": match.sources,
                "ignored_columns": match.ignored}

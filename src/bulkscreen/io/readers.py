@@ -17,7 +17,7 @@ import polars as pl
 import pyarrow as pa
 
 from bulkscreen.columns import QUARANTINE, Table
-from bulkscreen.errors import InputError, Location
+from bulkscreen.errors import InputError, InputSchemaError, Location
 from bulkscreen.io.headers import HeaderMatch, match_header
 from bulkscreen.io.quarantine import QuarantineSink
 from bulkscreen.io.sources import RawBatch, detect_format, open_source
@@ -166,4 +166,42 @@ def open_batches(
     fmt = detect_format(path, fmt)
     source = open_source(path, fmt, encoding, batch_size)
     match = match_header(list(source.columns), table, column_map, str(path))
+    check_native_types(path, getattr(source, "schema", None), table, match)
     return BatchStream(path, table, fmt, source, match, quarantine)
+
+
+def check_native_types(path: Path, schema: pa.Schema | None, table: Table,
+                       match: HeaderMatch) -> None:
+    """Refuse a typed (Parquet) column holding lists or records where one value is expected.
+
+    Such a column cannot be read row by row as the value it should hold; taking its JSON text
+    as, say, a name would screen ``[1, 2]``.
+
+    Parameters
+    ----------
+    path
+        The input, for the message.
+    schema
+        The input's Arrow schema; None for text formats, which are not checked.
+    table
+        The expected format.
+    match
+        Which input column feeds each table column.
+
+    Raises
+    ------
+    InputSchemaError
+        Naming the column, its type and the fix.
+    """
+    if schema is None:
+        return
+    for name, source in match.sources.items():
+        if source is None or source not in schema.names:
+            continue
+        expected, actual = table.column(name).type, schema.field(source).type
+        if pa.types.is_nested(actual) and not pa.types.is_nested(expected):
+            raise InputSchemaError(
+                f"column {source!r} holds {actual}, not single {expected} values",
+                Location(file=str(path), column=source),
+                f"write {source!r} as a {expected} column (one value per row), or map "
+                f"another column with --map {name}=COLUMN")

@@ -85,8 +85,8 @@ class CsvSource:
     """CSV/TSV streamed by pyarrow in bounded blocks, every column read as text.
 
     Row numbers count records after the header; a record with the wrong number of fields is
-    rejected whole. Its row number is taken from its physical line (exact unless earlier
-    records span several lines inside quotes).
+    rejected whole. Quoted values may span lines; a quote left open that swallows the
+    records after it is rejected too (see ``_split_unclosed_quotes``).
     """
 
     def __init__(self, path: Path, encoding: str | None, batch_size: int):
@@ -114,7 +114,7 @@ class CsvSource:
     def _read_header(self) -> list[str]:
         try:
             # Bad rows are only skipped here; the full read quarantines them.
-            parse = pacsv.ParseOptions(delimiter=self.delimiter,
+            parse = pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True,
                                        invalid_row_handler=lambda row: "skip")
             reader = pacsv.open_csv(self.path, read_options=self._read_options(),
                                     parse_options=parse)
@@ -125,7 +125,9 @@ class CsvSource:
                 raise InputError("the file has no header line", Location(file=str(self.path)),
                                  "add the header line with the column names") from None
             raise InputError(f"cannot read as CSV: {exc}", Location(file=str(self.path)),
-                             "check that the file is comma- or tab-separated text") from None
+                             "check that the file is comma- or tab-separated text, and that "
+                             f"the row named has as many fields as the header and is valid "
+                             f"{self.encoding} (give --encoding if it is not)") from None
         names = reader.schema.names
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
@@ -146,7 +148,7 @@ class CsvSource:
     def __iter__(self) -> Iterator[RawBatch]:
         convert = pacsv.ConvertOptions(column_types=dict.fromkeys(self.columns, pa.string()),
                                        strings_can_be_null=False, quoted_strings_can_be_null=False)
-        parse = pacsv.ParseOptions(delimiter=self.delimiter,
+        parse = pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True,
                                    invalid_row_handler=self._on_invalid_row)
         numbering = _RowNumbering()
         reader = None
@@ -165,10 +167,51 @@ class CsvSource:
                                  "fix the line named above") from None
             rejects, self._rejects = self._rejects, []
             rows = numbering.assign(batch.num_rows, [r.row for r in rejects])
-            yield RawBatch(pl.from_arrow(batch), rows, rejects)
+            frame = pl.from_arrow(batch)
+            frame, rows, swallowed = self._split_unclosed_quotes(frame, rows)
+            yield RawBatch(frame, rows, rejects + swallowed)
         if self._rejects:
             yield RawBatch(pl.DataFrame(schema=dict.fromkeys(self.columns, pl.String)),
                            np.empty(0, np.int64), self._rejects)
+
+
+    def _split_unclosed_quotes(self, frame: pl.DataFrame, rows: np.ndarray
+                               ) -> tuple[pl.DataFrame, np.ndarray, list[Reject]]:
+        """Set aside records in which a quote left open swallowed the lines after it.
+
+        Quoted values may span lines (an address typed with line breaks), but a value one of
+        whose later lines holds a whole record's worth of separators is, almost surely, a
+        stray quote that ran on: it goes to quarantine instead of being screened as one row.
+        """
+        if frame.height == 0 or len(self.columns) < 2:
+            return frame, rows, []
+        needed = len(self.columns) - 1
+        # Cheap test first: most batches hold no line break in any value at all.
+        multiline = frame.select(pl.any_horizontal(
+            pl.col(c).str.contains("\n", literal=True) for c in frame.columns
+        ).fill_null(False)).to_series()
+        if not multiline.any():
+            return frame, rows, []
+        checks = [pl.col(c).str.split("\n").list.slice(1).list.eval(
+                      pl.element().str.count_matches(self.delimiter, literal=True) >= needed
+                  ).list.any()
+                  for c in frame.columns]
+        bad = frame.select(pl.any_horizontal(checks).fill_null(False)).to_series() & multiline
+        if not bad.any():
+            return frame, rows, []
+        mask = bad.to_numpy()
+        rejects = []
+        for row, record in zip(rows[mask], frame.filter(bad).iter_rows(named=True),
+                               strict=True):
+            column = next(c for c, v in record.items() if v and "\n" in v)
+            lines = record[column].rstrip("\n").count("\n")
+            rejects.append(Reject(
+                row=int(row),
+                reason=f"a quote opened in column {column!r} is not closed where the value "
+                       f"ends: it runs on over {lines} more line(s) that look like records; "
+                       "close the quote, or double any quote inside a quoted value",
+                raw_text=self.delimiter.join("" if v is None else v for v in record.values())))
+        return frame.filter(~bad), rows[~mask], rejects
 
 
 class _RowNumbering:
@@ -207,8 +250,28 @@ class ParquetSource:
         if not files:
             raise InputError("the folder holds no Parquet files", Location(file=str(path)),
                              "point at a Parquet file or a folder of them")
+        import pyarrow.parquet as pq
+
+        schemas = []
         for file in files:
             _require_content(file)
+            # Each part's footer is read on its own, so the error names the bad part.
+            try:
+                schemas.append(pq.read_schema(file))
+            except (pa.ArrowInvalid, OSError) as exc:
+                raise InputError(f"not a readable Parquet file ({exc})",
+                                 Location(file=str(file)),
+                                 "the file is truncated or not Parquet; copy or export it "
+                                 "again" + (", or move it out of the folder"
+                                            if path.is_dir() else "")) from None
+        first = schemas[0]
+        for file, schema in zip(files, schemas, strict=True):
+            if not _same_columns(schema, first):
+                raise InputError(
+                    f"the parts of the folder have different columns or types: {file.name} "
+                    f"has {_schema_text(schema)}, {files[0].name} has {_schema_text(first)}",
+                    Location(file=str(file)),
+                    "write every part with the same columns and types") from None
         try:
             self.dataset = ds.dataset([str(f) for f in files], format="parquet")
             self.total_rows = self.dataset.count_rows()
@@ -217,6 +280,7 @@ class ParquetSource:
                              "the file is truncated or not Parquet; copy or export it "
                              "again") from None
         self.columns = self.dataset.schema.names
+        self.schema = self.dataset.schema
 
     def __iter__(self) -> Iterator[RawBatch]:
         import pyarrow.dataset as ds
@@ -245,6 +309,18 @@ class ParquetSource:
             rows = np.arange(next_row, next_row + batch.num_rows, dtype=np.int64)
             next_row += batch.num_rows
             yield RawBatch(pl.from_arrow(batch), rows)
+
+
+def _same_columns(a: pa.Schema, b: pa.Schema) -> bool:
+    """Same column names and types; an all-null column fits any type."""
+    if a.names != b.names:
+        return False
+    return all(x.type.equals(y.type) or pa.types.is_null(x.type) or pa.types.is_null(y.type)
+               for x, y in zip(a, b, strict=True))
+
+
+def _schema_text(schema: pa.Schema) -> str:
+    return ", ".join(f"{f.name}: {f.type}" for f in schema)
 
 
 def _json_text(value: object) -> str | None:
@@ -333,6 +409,7 @@ class ExcelSource:
         _require_content(path)
         self.path = path
         self.batch_size = batch_size
+        _require_workbook(path)
         try:
             table = fastexcel.read_excel(str(path)).load_sheet(sheet, dtypes="string").to_arrow()
         except Exception as exc:  # fastexcel raises its own error types per failure
@@ -347,6 +424,31 @@ class ExcelSource:
         for start in range(0, max(self.frame.height, 1), self.batch_size):
             part = self.frame.slice(start, self.batch_size)
             yield RawBatch(part, np.arange(start + 1, start + 1 + part.height, dtype=np.int64))
+
+
+# Every .xlsx/.xlsm is a zip archive; every .xls an OLE2 compound document.
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def _require_workbook(path: Path) -> None:
+    """Refuse a file named like a workbook that is not one, saying what it looks like."""
+    with open(path, "rb") as handle:
+        head = handle.read(512)
+    if head.startswith(_WORKBOOK_MAGIC):
+        return
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    if text.startswith((b"<html", b"<!doctype html", b"<table")):
+        looks, fmt = "an HTML page (a web export saved with an Excel name)", None
+    elif text.startswith(b"<?xml"):
+        looks, fmt = "XML (an Excel 2003 XML sheet or another XML file)", None
+    elif b"\x00" not in head and (b"," in head or b"\t" in head):
+        looks, fmt = "comma- or tab-separated text", "csv"
+    else:
+        looks, fmt = "neither a .xlsx nor a .xls workbook", None
+    hint = (f"rename it to .csv or give --format {fmt}" if fmt
+            else "open it in Excel and save it as .xlsx")
+    raise InputError(f"not an Excel workbook: the file is {looks}", Location(file=str(path)),
+                     hint)
 
 
 def open_source(path: Path, fmt: str, encoding: str | None, batch_size: int

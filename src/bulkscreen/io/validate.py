@@ -53,6 +53,21 @@ _PARAMETER_PATTERN = (
 )
 _MISSING = "required value is missing"
 
+NAME_TEXT_FORM = "a name to screen: up to 1,000 characters with a letter or digit"
+"""``Column.text_form`` of a column of names to screen (``screen parties --name``)."""
+
+MAX_NAME_CHARS = 1000
+"""Longest name screened; a longer cell is a paste of more than a name and is quarantined."""
+
+# Columns (and struct fields) whose text is matched against the lists.
+SCREENED_NAMES = frozenset({"consignee_name", "end_user_name", "full_name", "aliases",
+                            "affiliations.organisation", "funding.payer"})
+NO_LETTERS = ("has no letter or digit to screen (only punctuation, symbols, emoji or control "
+              "characters); write the name, or leave the cell empty")
+
+COUNTRY_TEXT_FORM = "ISO 3166-1 alpha-2 or alpha-3 code, or a country name ('Iraq')"
+"""``Column.text_form`` of a country column that also accepts country names."""
+
 
 def is_country_path(path: str) -> bool:
     """Return whether the column (or ``column.field``) at ``path`` holds ISO country codes."""
@@ -117,8 +132,75 @@ def _as_text(s: pl.Series) -> pl.Series:
     return s.cast(pl.String)
 
 
-def _coerce_scalar(s: pl.Series, dtype: pa.DataType, path: str) -> Checked:
-    """Coerce one scalar column (or struct field) at ``path`` to ``dtype``."""
+def _country_names(values: list[str]) -> dict[str, str]:
+    """Upper-cased country names (and codes) among ``values`` -> alpha-2 code, where known."""
+    from bulkscreen.lists.countries import country_code
+
+    found = {}
+    for value in values:
+        code = country_code(value)
+        if code is not None:
+            found[value.upper()] = code
+    return found
+
+
+def _coerce_country(text: pl.Series, present: pl.Series, names_ok: bool) -> Checked:
+    """Country codes (and, if ``names_ok``, names) to upper-case alpha-2 codes."""
+    upper = text.str.to_uppercase()
+    mapping = country_code_map()
+    if names_ok:
+        unknown = upper.filter(present & ~upper.is_in(list(mapping))).unique().to_list()
+        # One lookup per distinct name: a column of a million 'Iraq' costs one.
+        mapping = {**mapping, **_country_names([v for v in unknown if v])}
+    values = upper.replace_strict(mapping, default=None, return_dtype=pl.String)
+    bad = present & values.is_null()
+    reasons = _no_reasons(len(text))
+    if bad.any():
+        if names_ok:
+            hints = {v: f"{v!r} is neither an ISO 3166-1 country code nor a country name "
+                     "known here; write a code such as 'IQ' or a name such as 'Iraq'"
+                     for v in text.filter(bad).unique().to_list()}
+        else:
+            hints = {v: f"not an ISO 3166-1 country code; {country_hint(v)}"
+                     for v in text.filter(bad).unique().to_list()}
+        reasons = text.replace_strict(hints, default=None, return_dtype=pl.String)
+    return Checked(values, reasons)
+
+
+def check_names(text: pl.Series) -> pl.Series:
+    """Reasons a name cannot be screened (null where it can), per value.
+
+    A name must hold a letter or digit of some script and be at most
+    :data:`MAX_NAME_CHARS` characters long; null (no name) is not checked here.
+
+    Parameters
+    ----------
+    text
+        Names, stripped, nulls for empty cells.
+
+    Returns
+    -------
+    polars.Series
+        Per value, null or the reason.
+    """
+    frame = pl.DataFrame({"t": text})
+    return frame.select(
+        pl.when(pl.col("t").is_null()).then(None)
+        .when(~pl.col("t").str.contains(r"[\p{L}\p{N}]")).then(pl.lit(NO_LETTERS))
+        .when(pl.col("t").str.len_chars() > MAX_NAME_CHARS).then(
+            pl.lit("is ") + pl.col("t").str.len_chars().cast(pl.String)
+            + pl.lit(f" characters long; names over {MAX_NAME_CHARS:,} characters are not "
+                     "screened: put only the name in this column"))
+    ).to_series().alias("reason")
+
+
+def _coerce_scalar(s: pl.Series, dtype: pa.DataType, path: str,
+                   country_names: bool = False, screened_name: bool = False) -> Checked:
+    """Coerce one scalar column (or struct field) at ``path`` to ``dtype``.
+
+    ``country_names`` makes the column a country column that also accepts names;
+    ``screened_name`` checks that each value is a name that can be screened.
+    """
     if s.dtype == pl.Null:
         s = s.cast(pl.String)
     if s.dtype == pl.String:
@@ -163,22 +245,20 @@ def _coerce_scalar(s: pl.Series, dtype: pa.DataType, path: str) -> Checked:
                                  "not a yes/no value; write true, false, yes, no, 1 or 0")
         return Checked(values, reasons)
     text = _as_text(s)
-    if is_country_path(path):
-        values = text.str.to_uppercase().replace_strict(country_code_map(), default=None,
-                                                        return_dtype=pl.String)
-        bad = present & values.is_null()
-        reasons = _no_reasons(len(s))
-        if bad.any():
-            hints = {v: f"not an ISO 3166-1 country code; {country_hint(v)}"
-                     for v in text.filter(bad).unique().to_list()}
-            reasons = text.replace_strict(hints, default=None, return_dtype=pl.String)
-        return Checked(values, reasons)
+    if country_names or is_country_path(path):
+        return _coerce_country(text, present, names_ok=country_names)
     if path in _ENUMS:
         allowed = _ENUMS[path]
         values = text.str.to_lowercase()
         reasons = _reasons_where(present & ~values.is_in(list(allowed)),
                                  f"must be one of: {', '.join(allowed)}")
         return Checked(values, reasons)
+    if screened_name or path in SCREENED_NAMES:
+        reasons = check_names(text)
+        if reasons.null_count() < len(reasons):
+            reasons = pl.DataFrame({"r": reasons}).select(
+                pl.lit("the name ") + pl.col("r")).to_series()
+        return Checked(text, reasons)
     return Checked(text, _no_reasons(len(s)))
 
 
@@ -304,7 +384,9 @@ def coerce_column(raw: pl.Series, column: Column) -> Checked:
     elif pa.types.is_list(dtype):
         checked = _coerce_string_list(raw, column)
     else:
-        checked = _coerce_scalar(raw, dtype, column.name)
+        checked = _coerce_scalar(raw, dtype, column.name,
+                                 country_names=column.text_form == COUNTRY_TEXT_FORM,
+                                 screened_name=column.text_form == NAME_TEXT_FORM)
     if column.required:
         missing = checked.values.is_null() & checked.reasons.is_null()
         checked = Checked(checked.values,

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bulkscreen.errors import ListDataError, Location
+from bulkscreen.errors import ConfigError, ListDataError, Location
+from bulkscreen.io.paths import check_component, check_file_name, within
 
 SOURCE_FILE = "source.toml"
 _REQUIRED_KEYS = ("list_id", "version", "effective_date", "publisher", "title", "origin",
@@ -68,14 +69,22 @@ class ListVersion:
         return f"{self.list_id}/{self.version}"
 
     def file(self, name: str) -> Path:
-        """Return the path of source file ``name``, which must be listed in ``source.toml``."""
+        """Return the path of source file ``name``, which must be listed in ``source.toml``.
+
+        Raises
+        ------
+        ListDataError
+            If ``name`` is not listed, is not a plain file name, or leads (by a symlink)
+            outside the version's folder.
+        """
+        where = Location(file=str(self.path / SOURCE_FILE))
         if name not in self.files:
             raise ListDataError(
-                f"{name} is not a file of list version {self.key}",
-                Location(file=str(self.path / SOURCE_FILE)),
+                f"{name} is not a file of list version {self.key}", where,
                 hint=f"add {name!r} with its sha256 under [files]",
             )
-        return self.path / name
+        check_file_name(name, "list file", where, ListDataError)
+        return within(self.path, self.path / name, "list file", ListDataError)
 
     def verify(self) -> list[str]:
         """Return the problems with this version's files (empty when all sha256s match)."""
@@ -115,6 +124,13 @@ def read_source(path: Path) -> ListVersion:
             f"names {doc['list_id']}/{doc['version']} but lies in "
             f"{path.parent.parent.name}/{path.parent.name}", where,
             hint="make list_id and version equal to the folder names")
+    for name in doc["files"] if isinstance(doc["files"], dict) else ():
+        check_file_name(name, "list file", Location(file=str(path), column="files"),
+                        ListDataError)
+    if not isinstance(doc["files"], dict) or not isinstance(doc["importer"], dict):
+        raise ListDataError("[files] and [importer] must be tables", where,
+                            hint="write [files] as name = \"sha256\" lines and [importer] "
+                            "with format = ...")
     effective = doc["effective_date"]
     if isinstance(effective, str):
         try:
@@ -144,8 +160,15 @@ class Catalog:
         """Build the catalog from every ``<root>/<list-id>/<version>/source.toml``."""
         found: dict[str, list[ListVersion]] = {}
         for source in sorted(Path(root).glob(f"*/*/{SOURCE_FILE}")):
-            if source.parent.name.startswith("."):
+            if source.parent.name.startswith(".") or source.parent.parent.name.startswith("."):
                 continue  # a version being staged or replaced, not yet published
+            for name, what in ((source.parent.parent.name, "list id"),
+                               (source.parent.name, "version")):
+                try:
+                    check_component(name, what, ListDataError)
+                except ListDataError as exc:
+                    raise ListDataError(exc.message, Location(file=str(source.parent)),
+                                        hint=f"rename the folder: {exc.hint}") from None
             version = read_source(source)
             found.setdefault(version.list_id, []).append(version)
         ordered = {
@@ -227,23 +250,68 @@ def bundled_lists_dir() -> Path:
 
 
 USER_LISTS_ENV = "BULKSCREEN_LISTS_DIR"
+USER_DATA_ENV = "BULKSCREEN_DATA_DIR"
+
+
+def user_data_dir() -> Path:
+    """Return the user's data folder: ``$BULKSCREEN_DATA_DIR`` or the platform's default.
+
+    The default is ``platformdirs.user_data_dir("bulkscreen")``, e.g.
+    ``~/.local/share/bulkscreen`` on Linux.
+    """
+    configured = os.environ.get(USER_DATA_ENV)
+    if configured:
+        return Path(configured)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("bulkscreen", appauthor=False))
 
 
 def user_lists_dirs() -> list[Path]:
-    """Return the folders of the user's own lists named by ``$BULKSCREEN_LISTS_DIR``.
+    """Return the folders of the user's own lists.
 
-    Several folders are separated like ``PATH`` entries. Each holds
+    ``$BULKSCREEN_LISTS_DIR`` names them (several are separated like ``PATH`` entries);
+    without it, the one folder is ``lists/`` in :func:`user_data_dir`. Each holds
     ``<list-id>/<version>/source.toml`` like the bundled lists (``bulkscreen lists import``
     writes them).
     """
     value = os.environ.get(USER_LISTS_ENV, "")
-    return [Path(part) for part in value.split(os.pathsep) if part]
+    named = [Path(part) for part in value.split(os.pathsep) if part]
+    return named or [user_data_dir() / "lists"]
+
+
+def import_root(data_dir: Path | None = None) -> Path:
+    """Return the folder ``bulkscreen lists import`` writes into, never the installed package.
+
+    Parameters
+    ----------
+    data_dir
+        ``--data-dir`` when given; else the first of :func:`user_lists_dirs`.
+
+    Raises
+    ------
+    ConfigError
+        If the folder lies inside the installed ``bulkscreen`` package, where user data would
+        be mixed with the bundled lists and lost on upgrade.
+    """
+    from bulkscreen.io.paths import check_no_nul
+
+    root = Path(data_dir) if data_dir is not None else user_lists_dirs()[0]
+    check_no_nul(root, "list folder")
+    package = Path(__file__).resolve().parents[1]
+    real = root.resolve()
+    if real == package or package in real.parents:
+        raise ConfigError(f"will not write user lists into the installed package ({root})",
+                          Location(file=str(root)),
+                          hint=f"give --data-dir or ${USER_LISTS_ENV} a folder of your own "
+                          f"(default {user_data_dir() / 'lists'})")
+    return root
 
 
 def bundled_catalog() -> Catalog:
     """Return the catalog of every list id and its versions (sorted).
 
-    The bundled lists, plus the user's own lists in ``$BULKSCREEN_LISTS_DIR``.
+    The bundled lists, plus the user's own lists (:func:`user_lists_dirs`).
 
     Returns
     -------

@@ -366,9 +366,10 @@ def content_key(snapshots: Sequence[pa.Table]) -> str:
 
 
 def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/bulkscreen/name-index`` (``~/.cache`` when unset)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "bulkscreen" / "name-index"
+    """``name-index`` in the cache folder: ``$BULKSCREEN_CACHE_DIR`` or the user cache."""
+    from bulkscreen.lists.snapshot import cache_dir
+
+    return cache_dir() / "name-index"
 
 
 def _list_versions(snapshots: Sequence[pa.Table]) -> tuple[tuple[str, str], ...]:

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from bulkscreen.columns import AUDIT_RESULTS, PERSONS, SHIPMENTS, Column, Table
 from bulkscreen.config import RunConfig
+from bulkscreen.io.validate import COUNTRY_TEXT_FORM, NAME_TEXT_FORM
 from bulkscreen.run import jobs
 from bulkscreen.run.data import load_audit_data, load_screening_data
 from bulkscreen.run.spec import RunSpec, RunSummary, ScreenBatch
@@ -31,9 +32,11 @@ RunOption = bool | str | None
 def parties_table(name_columns: list[str], country_columns: dict[str, str]) -> Table:
     """The input format of ``screen parties``: a key, the name columns and their countries."""
     cols = [Column("record_id", pa.string(), "Key of the row (default: its row number).")]
-    cols += [Column(name, pa.string(), "Name to screen.", in_header=True)
+    cols += [Column(name, pa.string(), "Name to screen.", in_header=True,
+                    text_form=NAME_TEXT_FORM)
              for name in name_columns]
-    cols += [Column(country, pa.string(), "Country of a screened party, ISO 3166-1 alpha-2.")
+    cols += [Column(country, pa.string(), "Country of a screened party, ISO 3166-1 alpha-2.",
+                    text_form=COUNTRY_TEXT_FORM)
              for country in dict.fromkeys(country_columns.values())]
     return Table(name="parties", description="Rows with names to screen.", columns=tuple(cols))
 

@@ -2,6 +2,8 @@
 
 Aliases carry a quality: "Good"/"a.k.a." -> aka, "Low" -> weak, "f.k.a." -> fka.
 NAME_ORIGINAL_SCRIPT becomes an ``original_script`` alias. LISTED_ON -> listed_from.
+The file is parsed with defusedxml with DTDs forbidden: a document type declaration, an entity
+(an expansion bomb or an external entity) is refused before any of it is expanded.
 """
 
 from __future__ import annotations
@@ -9,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+
+import defusedxml
+import defusedxml.ElementTree as SafeET
 
 from bulkscreen.errors import ListDataError, Location
 from bulkscreen.lists.catalog import Catalog, ListVersion
@@ -83,7 +88,14 @@ def read(version: ListVersion, catalog: Catalog) -> Iterable[Entry]:
     """Import the UN consolidated XML (individuals first, then entities)."""
     path = version.file(version.importer["file"])
     try:
-        root = ET.parse(path).getroot()
+        root = SafeET.parse(path, forbid_dtd=True, forbid_entities=True,
+                            forbid_external=True).getroot()
+    except defusedxml.DefusedXmlException as exc:
+        raise ListDataError(
+            f"the XML declares a DTD or entities ({type(exc).__name__}), which are not "
+            "accepted", Location(file=str(path)),
+            hint="DTDs and entities are not accepted in list files: remove the <!DOCTYPE> "
+            "declaration, or fetch the list again from its publisher") from None
     except ET.ParseError as exc:
         raise ListDataError(f"not well-formed XML: {exc.msg if hasattr(exc, 'msg') else exc}",
                             Location(file=str(path), line=exc.position[0]),

@@ -92,6 +92,7 @@ def read_user_entries(path: Path, column_map: Mapping[str, str]) -> list[Entry]:
         raise ListDataError(f"columns {missing} are not in the file", Location(file=str(path)),
                             hint="columns found: " + ", ".join(sorted(present)))
     entries = []
+    names: list[tuple[int, str, str]] = []  # (row, column, name) of every name and alias
     for number, row in enumerate(rows, 1):
         def get(target: str, row: dict[str, str | None] = row) -> str:
             source = column_map.get(target)
@@ -105,6 +106,8 @@ def read_user_entries(path: Path, column_map: Mapping[str, str]) -> list[Entry]:
             raise ListDataError("empty name", Location(file=str(path), row=number,
                                                        column=column_map["primary_name"]),
                                 hint="fill in the name or delete the row")
+        names.append((number, column_map["primary_name"], name))
+        names.extend((number, column_map["aliases"], a) for a in many("aliases"))
         entry = Entry(entry_id=get("entry_id") or str(number), primary_name=name,
                       entity_type=_TYPES.get(get("entity_type").lower(), "unknown"),
                       addresses=many("addresses"), birth_dates=many("birth_dates"),
@@ -123,7 +126,49 @@ def read_user_entries(path: Path, column_map: Mapping[str, str]) -> list[Entry]:
             if get(target):
                 setattr(entry, target, _date(get(target), path, number, column_map[target]))
         entries.append(entry)
+    _refuse_unscreenable(names, path)
+    _refuse_duplicate_ids(entries, path, column_map.get("entry_id"))
     return entries
+
+
+def _refuse_unscreenable(names: list[tuple[int, str, str]], path: Path) -> None:
+    """Refuse a list name screening could never match, by the rule screened inputs follow."""
+    import polars as pl
+
+    from bulkscreen.io.validate import check_names
+
+    if not names:
+        return
+    reasons = check_names(pl.Series([text for _, _, text in names], dtype=pl.String))
+    bad = reasons.is_not_null().arg_true()
+    if len(bad):
+        row, column, _ = names[bad[0]]
+        raise ListDataError(f"the name {reasons[bad[0]]}", Location(file=str(path), row=row,
+                                                                  column=column),
+                            hint="correct the name, or delete the row")
+
+
+def _refuse_duplicate_ids(entries: list[Entry], path: Path, column: str | None) -> None:
+    """Refuse two rows under one entry id: their hits could not be told apart.
+
+    Without a mapped id column every row's id is its row number, so none repeat.
+    """
+    rows: dict[str, list[int]] = {}
+    for number, entry in enumerate(entries, 1):
+        rows.setdefault(entry.entry_id, []).append(number)
+    repeated = {entry_id: numbers for entry_id, numbers in rows.items() if len(numbers) > 1}
+    if not repeated:
+        return
+    entry_id, numbers = next(iter(repeated.items()))
+    more = f" ({len(repeated) - 1} more ids repeat too)" if len(repeated) > 1 else ""
+    rows_text = ", ".join(str(n) for n in numbers)
+    if path.suffix.lower() != ".parquet":  # a header line comes first
+        rows_text += f" (file lines {', '.join(str(n + 1) for n in numbers)})"
+    raise ListDataError(
+        f"entry id {entry_id!r} is used by rows {rows_text}{more}",
+        Location(file=str(path), row=numbers[1], column=column),
+        hint="give each party its own id; if the rows are one party, make them one row with "
+        "the other names as aliases separated by '|'")
 
 
 def read(version: ListVersion, catalog: Catalog) -> Iterable[Entry]:
