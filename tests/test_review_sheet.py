@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import openpyxl
+import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -17,7 +18,10 @@ from bulkscreen.report.review import (
     DECISIONS_SCHEMA,
     REVIEW_CHOICES,
     SHEET_NAME,
+    listed_details,
+    queue_warning,
     read_review_decisions,
+    review_queue,
     write_review_sheet,
 )
 
@@ -72,8 +76,11 @@ def test_sheet_has_filters_a_frozen_header_widths_and_a_decision_drop_down(run_d
     # Identifiers stay text (a leading zero survives) and scores stay numbers.
     assert sheet.cell(row=3, column=_column(sheet, "entry_id")).value == "0042"
     assert sheet.cell(row=2, column=_column(sheet, "score")).value == pytest.approx(0.93)
-    # A decision carried from an earlier review is kept.
-    assert sheet.cell(row=5, column=decision).value == "true_match"
+    # A decision carried from an earlier review is kept (S-4, the third name match).
+    assert sheet.cell(row=4, column=_column(sheet, "record_id")).value == "S-4"
+    assert sheet.cell(row=4, column=decision).value == "true_match"
+    # Name matches (scored) come before the item finding of the same decision.
+    assert sheet.cell(row=5, column=_column(sheet, "finding")).value == "item"
 
 
 def test_filled_in_decisions_are_read_back(run_dir: Path, tmp_path: Path):
@@ -91,13 +98,16 @@ def test_filled_in_decisions_are_read_back(run_dir: Path, tmp_path: Path):
     assert decisions.to_pylist() == [
         {"record_id": "S-1", "list_id": "jp-meti-eul", "list_version": "2025-09-29",
          "entry_id": "101", "query_value": "query S-1", "field": "consignee_name",
-         "review_decision": "false_positive", "review_note": "different shipyard, same city"},
+         "review_decision": "false_positive", "reviewer": None, "reviewed_at": None,
+         "review_note": "different shipyard, same city"},
         {"record_id": "S-2", "list_id": "jp-meti-eul", "list_version": "2025-09-29",
          "entry_id": "0042", "query_value": "query S-2", "field": "consignee_name",
-         "review_decision": "escalate", "review_note": None},
+         "review_decision": "escalate", "reviewer": None, "reviewed_at": None,
+         "review_note": None},
         {"record_id": "S-4", "list_id": "jp-meti-eul", "list_version": "2025-09-29",
          "entry_id": "7", "query_value": "query S-4", "field": "consignee_name",
-         "review_decision": "true_match", "review_note": None},
+         "review_decision": "true_match", "reviewer": None, "reviewed_at": None,
+         "review_note": None},
     ]
 
 
@@ -150,3 +160,57 @@ def test_review_command_writes_the_queue(run_dir: Path, tmp_path: Path):
     assert run_cli("report", "review", run_dir, "--out", out, "--findings", "party") == 0
     assert openpyxl.load_workbook(out)[SHEET_NAME].max_row == 1 + 3
     assert run_cli("report", "review", tmp_path) == EXIT_INPUT
+
+
+def _queue_hits() -> pl.DataFrame:
+    rows = [_hit(f"S-{i}", "1", query_value="Admiralty Shipyard", score=0.91) for i in (1, 2, 3)]
+    rows[1]["field"] = "end_user_name"
+    rows += [_hit("S-4", "1", query_value="Admiralty Shipyards", score=0.88,
+                  reason_code="PARTY_NEAR_MATCH"),
+             _hit("S-5", None, finding="item", decision="LICENSE_REQUIRED",
+                  reason_code="CONTROL_ENTRY", rule_id="3A001.a.1"),
+             _hit("S-5", None, finding="item", decision="REVIEW", reason_code="CONTROL_UNKNOWN",
+                  rule_id="3A001.a.1"),
+             _hit("S-6", None, finding="item", decision="CLEAR",
+                  reason_code="SMALL_VALUE_EXEMPT", rule_id="3A001.a.1")]
+    for row in rows:
+        if row["list_id"]:
+            row.update(list_id="jp-meti-ru-tokutei", list_version="2025-09-12")
+    return pl.from_arrow(pa.Table.from_pylist(rows, schema=HITS.arrow_schema()))
+
+
+def test_queue_has_one_row_per_name_and_entry_most_severe_first():
+    hits = _queue_hits()
+    queue = review_queue(hits, listed_details(hits))
+    assert queue["record_id"].to_list() == ["S-5", "S-1\nS-2\nS-3", "S-4"]
+    assert queue["n_records"].to_list() == [1, 3, 1]
+    assert queue["decision"].to_list() == ["LICENSE_REQUIRED", "REVIEW", "REVIEW"]
+    assert queue["field"].to_list()[1] == "consignee_name, end_user_name"
+    assert "SMALL_VALUE_EXEMPT" not in queue["reason_code"].to_list()  # CLEAR is left out
+    shipyard = queue.row(1, named=True)
+    assert shipyard["listed_countries"] == "RU"
+    assert shipyard["list_publisher"]
+    assert "Admiralty" in shipyard["matched_name"] or shipyard["listed_from"] is not None
+
+
+def test_grouped_decisions_are_read_back_for_every_record(tmp_path: Path):
+    run = tmp_path / "run"
+    run.mkdir()
+    _queue_hits().write_parquet(run / "hits.parquet")
+    path, rows = write_review_sheet(run, tmp_path / "queue.xlsx")
+    assert rows == 3
+    book = openpyxl.load_workbook(path)
+    sheet = book[SHEET_NAME]
+    sheet.cell(row=3, column=_column(sheet, "review_decision"), value="false_positive")
+    sheet.cell(row=3, column=_column(sheet, "reviewer"), value="k.sato")
+    book.save(path)
+    decisions = read_review_decisions(path).to_pylist()
+    assert [(d["record_id"], d["review_decision"], d["reviewer"]) for d in decisions] == [
+        ("S-1", "false_positive", "k.sato"), ("S-2", "false_positive", "k.sato"),
+        ("S-3", "false_positive", "k.sato")]
+
+
+def test_a_queue_longer_than_a_person_can_read_says_what_fills_it():
+    big = pl.DataFrame({"reason_code": ["CONTROL_UNKNOWN"] * 5_001})
+    assert "CONTROL_UNKNOWN 5,001" in queue_warning(big)
+    assert queue_warning(big.head(10)) is None

@@ -224,7 +224,7 @@ def read_decisions(path: Path) -> pl.DataFrame:
         if suffix in (".parquet", ".pq"):
             frame = pl.read_parquet(path)
         elif suffix in (".xlsx", ".xls"):
-            frame = pl.read_excel(path, infer_schema_length=0)
+            frame = _read_excel_decisions(path)
         elif suffix == ".csv":
             frame = pl.read_csv(path, infer_schema_length=0)
         else:
@@ -257,6 +257,17 @@ def read_decisions(path: Path) -> pl.DataFrame:
                          "write true_match, false_positive or escalate, or leave the cell "
                          "empty")
     return frame.filter(pl.col("review_decision").is_in(list(REVIEW_DECISIONS))).drop("_row")
+
+
+def _read_excel_decisions(path: Path) -> pl.DataFrame:
+    """A review sheet (one row per record, see :mod:`bulkscreen.report.review`) or any
+    workbook whose first sheet has the decision columns."""
+    from bulkscreen.report.review import SHEET_NAME, read_review_decisions
+
+    sheets = pl.read_excel(path, sheet_id=0, infer_schema_length=0)
+    if SHEET_NAME in sheets:
+        return pl.from_arrow(read_review_decisions(path))
+    return next(iter(sheets.values()))
 
 
 _DECISION_TEXT_COLUMNS = ("record_id", "list_id", "entry_id", "review_decision",

@@ -51,8 +51,9 @@ def review(run_dir: Path, out: Path | None, findings: str | None) -> None:
     from bulkscreen.report.review import write_review_sheet
 
     kinds = [k.strip() for k in findings.split(",") if k.strip()] if findings else None
-    path, rows = write_review_sheet(run_dir, out or run_dir / "review.xlsx", findings=kinds)
-    click.echo(f"wrote {rows} findings to {path}")
+    path, rows = write_review_sheet(run_dir, out or run_dir / "review.xlsx", findings=kinds,
+                                    warn=lambda text: click.echo(f"warning: {text}", err=True))
+    click.echo(f"wrote {rows} rows to review to {path}")
 
 
 COMMANDS = [report_group]

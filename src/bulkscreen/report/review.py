@@ -1,15 +1,20 @@
 """The review queue as a spreadsheet, and the reviewers' decisions read back from it.
 
-:func:`write_review_sheet` writes a run's findings (``hits.parquet``) to an .xlsx file for
-people to work through: a frozen header row, filters on every column, sized columns, a
-``review_decision`` column with a drop-down (true_match, false_positive, escalate) and a free
-``review_note`` column. :func:`read_review_decisions` reads the filled-in file back as an Arrow
-table keyed by record and list entry, which ``rescreen`` uses to carry decisions forward.
+:func:`review_queue` groups a run's findings (``hits.parquet``) into the rows a person decides
+on: one row per (input name, list entry) for name matches, with every record behind it, and
+one per (record, rule) for the other findings; CLEAR findings are left out, and the rows are
+sorted by decision, then score. Each name-match row carries the listed party's details from
+the list version it matched (countries, programmes, birth dates, addresses, listed-from date,
+publisher). :func:`write_review_sheet` writes the queue to an .xlsx file: a frozen header row,
+filters on every column, sized columns, a ``review_decision`` drop-down (true_match,
+false_positive, escalate), and ``reviewer``, ``reviewed_at`` and ``review_note`` columns.
+:func:`read_review_decisions` reads the filled-in file back as one decision per record and list
+entry, which ``rescreen`` uses to carry decisions forward.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -21,21 +26,33 @@ SHEET_NAME = "review"
 REVIEW_CHOICES = ("true_match", "false_positive", "escalate")
 DECISION_COLUMN = "review_decision"
 NOTE_COLUMN = "review_note"
+REVIEWER_COLUMN = "reviewer"
+REVIEWED_AT_COLUMN = "reviewed_at"
+RECORD_SEPARATOR = "\n"
+"""Joins the records behind one queue row in its ``record_id`` cell (one per line)."""
+LARGE_QUEUE_ROWS = 5_000
+"""A queue longer than this is more than a person can read; the run says what fills it."""
 
 SHEET_COLUMNS: tuple[tuple[str, int], ...] = (
-    ("record_id", 16), (DECISION_COLUMN, 16), (NOTE_COLUMN, 28), ("decision", 18),
-    ("reason_code", 20), ("finding", 11), ("field", 16), ("query_value", 30),
-    ("matched_name", 30), ("alias_kind", 11), ("score", 8), ("list_id", 22),
-    ("list_version", 12), ("entry_id", 12), ("rule_id", 16), ("value", 14),
-    ("threshold", 14), ("explanation", 80), ("features", 40), ("input_row", 9),
-    ("as_of_date", 11),
+    ("record_id", 16), ("n_records", 9), (DECISION_COLUMN, 16), (REVIEWER_COLUMN, 14),
+    (REVIEWED_AT_COLUMN, 12), (NOTE_COLUMN, 28), ("decision", 18), ("reason_code", 20),
+    ("finding", 11), ("field", 16), ("query_value", 30), ("matched_name", 30),
+    ("alias_kind", 11), ("score", 8), ("match_basis", 11), ("list_id", 22),
+    ("list_version", 12), ("entry_id", 12), ("listed_countries", 12), ("listed_programs", 22),
+    ("listed_birth_dates", 14), ("listed_addresses", 30), ("listed_from", 11),
+    ("list_publisher", 22), ("rule_id", 16), ("value", 14), ("threshold", 14),
+    ("explanation", 80), ("features", 40), ("input_row", 9), ("as_of_date", 11),
 )
 """Sheet columns in order, with their widths in characters."""
+
+_GROUP_PARTY = ("finding", "query_value", "list_id", "list_version", "entry_id")
+_GROUP_OTHER = ("finding", "record_id", "rule_id")
 
 DECISIONS_SCHEMA = pa.schema([
     ("record_id", pa.string()), ("list_id", pa.string()), ("list_version", pa.string()),
     ("entry_id", pa.string()), ("query_value", pa.string()), ("field", pa.string()),
-    (DECISION_COLUMN, pa.string()), (NOTE_COLUMN, pa.string()),
+    (DECISION_COLUMN, pa.string()), (REVIEWER_COLUMN, pa.string()),
+    (REVIEWED_AT_COLUMN, pa.string()), (NOTE_COLUMN, pa.string()),
 ])
 _KEY_COLUMNS = ("record_id", "list_id", "entry_id", DECISION_COLUMN)
 
@@ -52,9 +69,129 @@ def _read_hits(run_dir: Path) -> pl.DataFrame:
                          "re-run the screening that produced it") from None
 
 
-def write_review_sheet(run_dir: Path, out: Path, findings: Sequence[str] | None = None
-                       ) -> tuple[Path, int]:
-    """Write a run's findings as a review spreadsheet.
+def review_queue(hits: pl.DataFrame, listed: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Group findings into the rows a reviewer decides on, most severe first.
+
+    Parameters
+    ----------
+    hits
+        HITS rows of a run.
+    listed
+        Details of the listed parties (:func:`listed_details`), joined on (list_id,
+        list_version, entry_id); None leaves those columns out.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per (input name, list entry) for name matches and per (record, rule) for
+        other findings (their explanations joined), CLEAR findings left out. ``record_id``
+        holds every record behind the row, one per line, and ``n_records`` their number;
+        ``field`` every column the name was in; ``decision`` the most severe decision and
+        ``score`` the best score of the group, whose other columns come from that finding.
+        Sorted by decision (most severe first), then score (best first), then number of
+        records.
+    """
+    from bulkscreen.columns import DECISION_SEVERITY
+
+    hits = hits.filter(pl.col("decision") != "CLEAR").with_columns(
+        pl.col("decision").replace_strict(DECISION_SEVERITY, default=0,
+                                          return_dtype=pl.Int8).alias("_severity"),
+        pl.col("score").fill_null(-1.0).alias("_score"),
+        pl.int_range(pl.len()).alias("_order"))
+    party = hits.filter(pl.col("list_id").is_not_null())
+    other = hits.filter(pl.col("list_id").is_null())
+    parts = [_group(frame, list(keys), join_explanations)
+             for frame, keys, join_explanations in ((party, _GROUP_PARTY, False),
+                                                    (other, _GROUP_OTHER, True))
+             if frame.height]
+    if not parts:
+        return hits.drop("_severity", "_score", "_order").with_columns(
+            pl.lit(0, pl.UInt32).alias("n_records")).clear()
+    queue = pl.concat(parts, how="diagonal_relaxed").sort(
+        ["_severity", "_score", "n_records", "record_id"],
+        descending=[True, True, True, False]).drop("_severity", "_score", "_order")
+    if listed is not None and queue.height:
+        queue = queue.join(listed, on=["list_id", "list_version", "entry_id"], how="left",
+                           maintain_order="left")
+    return queue
+
+
+def _group(frame: pl.DataFrame, keys: list[str], join_explanations: bool) -> pl.DataFrame:
+    """One row per ``keys``: the most severe, best-scored finding, with all its records (and,
+    with ``join_explanations``, every distinct explanation of the group, most severe first)."""
+    ranked = frame.sort(["_severity", "_score", "_order"], descending=[True, True, False])
+    records = ranked.group_by(keys, maintain_order=True).agg(
+        pl.col("record_id").unique(maintain_order=True).sort().str.join(RECORD_SEPARATOR)
+        .alias("_records"),
+        pl.col("record_id").n_unique().alias("n_records"),
+        pl.col("field").drop_nulls().unique(maintain_order=True).str.join(", ").alias("_fields"),
+        pl.col(DECISION_COLUMN).drop_nulls().first().alias("_carried"),
+        pl.col("explanation").unique(maintain_order=True).str.join(" | ").alias("_texts"))
+    first = ranked.unique(keys, keep="first", maintain_order=True)
+    joined = first.join(records, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    return joined.with_columns(
+        pl.col("_records").alias("record_id"),
+        pl.when(pl.col("_fields") != "").then(pl.col("_fields")).otherwise(pl.col("field"))
+        .alias("field"),
+        pl.coalesce(DECISION_COLUMN, "_carried").alias(DECISION_COLUMN),
+        (pl.col("_texts") if join_explanations else pl.col("explanation")).alias("explanation"),
+    ).drop("_records", "_fields", "_carried", "_texts")
+
+
+def listed_details(hits: pl.DataFrame) -> pl.DataFrame:
+    """Details of every listed party the findings name, from the list version matched.
+
+    Returns
+    -------
+    polars.DataFrame
+        list_id, list_version, entry_id, listed_countries, listed_programs,
+        listed_birth_dates, listed_addresses, listed_from, list_publisher; a list version that
+        is no longer installed is left out (its rows show no details).
+    """
+    from bulkscreen.errors import BulkscreenError
+    from bulkscreen.lists import bundled_catalog
+    from bulkscreen.lists.snapshot import load_snapshot
+
+    keys = hits.filter(pl.col("list_id").is_not_null()).select(
+        "list_id", "list_version").unique().sort(["list_id", "list_version"])
+    catalog = bundled_catalog()
+    parts = []
+    for list_id, version in keys.iter_rows():
+        try:
+            snapshot = pl.from_arrow(load_snapshot(list_id, version))
+            publisher = catalog.get(list_id, version).publisher
+        except BulkscreenError:
+            continue
+        parts.append(snapshot.select(
+            "list_id", "list_version", "entry_id",
+            pl.col("countries").list.join(", ").alias("listed_countries"),
+            pl.col("programs").list.join(", ").alias("listed_programs"),
+            pl.col("birth_dates").list.join(", ").alias("listed_birth_dates"),
+            pl.col("addresses").list.join(" / ").alias("listed_addresses"),
+            pl.col("listed_from").cast(pl.String).alias("listed_from"),
+            pl.lit(publisher, pl.String).alias("list_publisher"),
+        ).unique(["list_id", "list_version", "entry_id"], keep="first", maintain_order=True))
+    if not parts:
+        return pl.DataFrame(schema={name: pl.String for name in (
+            "list_id", "list_version", "entry_id", "listed_countries", "listed_programs",
+            "listed_birth_dates", "listed_addresses", "listed_from", "list_publisher")})
+    return pl.concat(parts)
+
+
+def queue_warning(queue: pl.DataFrame) -> str | None:
+    """A warning when the queue is longer than a person can read, naming what fills it."""
+    if queue.height <= LARGE_QUEUE_ROWS:
+        return None
+    top = queue.group_by("reason_code").len().sort("len", descending=True).head(3)
+    reasons = ", ".join(f"{code} {n:,}" for code, n in top.iter_rows())
+    return (f"the review queue has {queue.height:,} rows, more than a person can work through "
+            f"(over {LARGE_QUEUE_ROWS:,}); most are {reasons}. Filter it with --findings, or "
+            "give the lines the parameters or entries their findings ask for")
+
+
+def write_review_sheet(run_dir: Path, out: Path, findings: Sequence[str] | None = None,
+                       warn: Callable[[str], None] | None = None) -> tuple[Path, int]:
+    """Write a run's review queue (:func:`review_queue`) as a spreadsheet.
 
     Parameters
     ----------
@@ -64,16 +201,23 @@ def write_review_sheet(run_dir: Path, out: Path, findings: Sequence[str] | None 
         The .xlsx file to write.
     findings
         Kinds of finding to include (``party``, ``item``, ...); all when None.
+    warn
+        Called with :func:`queue_warning`'s text when the queue is too long to read.
 
     Returns
     -------
     (pathlib.Path, int)
-        The file written and the number of findings in it.
+        The file written and the number of queue rows in it.
     """
     hits = _read_hits(Path(run_dir))
     if findings:
         hits = hits.filter(pl.col("finding").is_in(list(findings)))
-    return write_review_frame(hits, Path(out)), hits.height
+    queue = review_queue(hits, listed_details(hits))
+    written = write_review_frame(queue, Path(out))
+    warning = queue_warning(queue)
+    if warning and warn is not None:
+        warn(warning)
+    return written, queue.height
 
 
 def write_review_frame(hits: pl.DataFrame, out: Path) -> Path:
@@ -84,8 +228,9 @@ def write_review_frame(hits: pl.DataFrame, out: Path) -> Path:
     import xlsxwriter
 
     out = Path(out)
+    editable = (DECISION_COLUMN, REVIEWER_COLUMN, REVIEWED_AT_COLUMN, NOTE_COLUMN)
     columns = [(name, width) for name, width in SHEET_COLUMNS
-               if name in hits.columns or name in (DECISION_COLUMN, NOTE_COLUMN)]
+               if name in hits.columns or name in editable]
     partial = out.with_name(out.name + ".partial")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -111,11 +256,12 @@ def _fill_sheet(workbook, hits: pl.DataFrame, columns: list[tuple[str, int]]) ->
     top = workbook.add_format({"valign": "top"})
     score = workbook.add_format({"num_format": "0.000", "valign": "top"})
     choice = workbook.add_format({"bg_color": "#FFF2CC", "valign": "top", "border": 1})
-    wrapped = {"explanation", "features", NOTE_COLUMN, "query_value", "matched_name"}
+    wrapped = {"explanation", "features", NOTE_COLUMN, "query_value", "matched_name",
+               "record_id", "listed_addresses", "listed_programs"}
     for col, (name, width) in enumerate(columns):
         sheet.write_string(0, col, name, header)
         cell_format = wrap if name in wrapped else top
-        if name in (DECISION_COLUMN, NOTE_COLUMN):
+        if name in (DECISION_COLUMN, REVIEWER_COLUMN, REVIEWED_AT_COLUMN, NOTE_COLUMN):
             cell_format = choice
         sheet.set_column(col, col, width, cell_format)
     n_rows = hits.height
@@ -126,7 +272,7 @@ def _fill_sheet(workbook, hits: pl.DataFrame, columns: list[tuple[str, int]]) ->
                 continue
             if name == "score":
                 sheet.write_number(row, col, float(value), score)
-            elif name == "input_row":
+            elif name in ("input_row", "n_records"):
                 sheet.write_number(row, col, int(value), top)
             else:
                 sheet.write_string(row, col, str(value))
@@ -157,9 +303,9 @@ def read_review_decisions(path: Path) -> pa.Table:
     -------
     pyarrow.Table
         :data:`DECISIONS_SCHEMA`: record_id, list_id, list_version, entry_id, query_value,
-        field, review_decision, review_note; one row per reviewed finding (empty decisions
-        are not yet reviewed and left out), in sheet order. Decisions are lower-cased and
-        trimmed.
+        field, review_decision, reviewer, reviewed_at, review_note; one row per record of
+        each reviewed queue row (empty decisions are not yet reviewed and left out), in sheet
+        order. Decisions are lower-cased and trimmed.
 
     Raises
     ------
@@ -203,4 +349,8 @@ def read_review_decisions(path: Path) -> pa.Table:
          else pl.lit(None, pl.String)).alias(name)
         for name in DECISIONS_SCHEMA.names
     ])
+    # A queue row stands for every record listed in its record_id cell.
+    out = out.with_columns(pl.col("record_id").str.split(RECORD_SEPARATOR)).explode(
+        "record_id").with_columns(pl.col("record_id").str.strip_chars()).filter(
+        pl.col("record_id").is_not_null() & (pl.col("record_id") != ""))
     return out.to_arrow().cast(DECISIONS_SCHEMA)

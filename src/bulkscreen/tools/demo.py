@@ -82,8 +82,9 @@ def _write_reports(run_dir: Path, console: Console) -> None:
     from bulkscreen.report.review import write_review_sheet
 
     page = write_run_report(run_dir)
-    sheet, rows = write_review_sheet(run_dir, run_dir / "review.xlsx")
-    console.print(f"report:     {page}\nreview:     {sheet} ({rows:,} findings to review)")
+    sheet, rows = write_review_sheet(run_dir, run_dir / "review.xlsx",
+                                     warn=lambda text: console.print(f"warning: {text}"))
+    console.print(f"report:     {page}\nreview:     {sheet} ({rows:,} rows to review)")
 
 
 def _print_examples(results_path: Path, console: Console) -> None:
