@@ -170,7 +170,9 @@ def _queue_hits() -> pl.DataFrame:
              _hit("S-5", None, finding="item", decision="LICENSE_REQUIRED",
                   reason_code="CONTROL_ENTRY", rule_id="3A001.a.1"),
              _hit("S-5", None, finding="item", decision="REVIEW", reason_code="CONTROL_UNKNOWN",
-                  rule_id="3A001.a.1"),
+                  rule_id="3A001.a.1", explanation="radiation_hardness not given"),
+             _hit("S-7", None, finding="item", decision="REVIEW", reason_code="CONTROL_UNKNOWN",
+                  rule_id="3A001.a.1", explanation="radiation_hardness not given"),
              _hit("S-6", None, finding="item", decision="CLEAR",
                   reason_code="SMALL_VALUE_EXEMPT", rule_id="3A001.a.1")]
     for row in rows:
@@ -182,9 +184,9 @@ def _queue_hits() -> pl.DataFrame:
 def test_queue_has_one_row_per_name_and_entry_most_severe_first():
     hits = _queue_hits()
     queue = review_queue(hits, listed_details(hits))
-    assert queue["record_id"].to_list() == ["S-5", "S-1\nS-2\nS-3", "S-4"]
-    assert queue["n_records"].to_list() == [1, 3, 1]
-    assert queue["decision"].to_list() == ["LICENSE_REQUIRED", "REVIEW", "REVIEW"]
+    assert queue["record_id"].to_list() == ["S-5", "S-1\nS-2\nS-3", "S-4", "S-5\nS-7"]
+    assert queue["n_records"].to_list() == [1, 3, 1, 2]
+    assert queue["decision"].to_list() == ["LICENSE_REQUIRED", "REVIEW", "REVIEW", "REVIEW"]
     assert queue["field"].to_list()[1] == "consignee_name, end_user_name"
     assert "SMALL_VALUE_EXEMPT" not in queue["reason_code"].to_list()  # CLEAR is left out
     shipyard = queue.row(1, named=True)
@@ -198,7 +200,7 @@ def test_grouped_decisions_are_read_back_for_every_record(tmp_path: Path):
     run.mkdir()
     _queue_hits().write_parquet(run / "hits.parquet")
     path, rows = write_review_sheet(run, tmp_path / "queue.xlsx")
-    assert rows == 3
+    assert rows == 4
     book = openpyxl.load_workbook(path)
     sheet = book[SHEET_NAME]
     sheet.cell(row=3, column=_column(sheet, "review_decision"), value="false_positive")

@@ -46,7 +46,8 @@ SHEET_COLUMNS: tuple[tuple[str, int], ...] = (
 """Sheet columns in order, with their widths in characters."""
 
 _GROUP_PARTY = ("finding", "query_value", "list_id", "list_version", "entry_id")
-_GROUP_OTHER = ("finding", "record_id", "rule_id")
+_GROUP_OTHER = ("finding", "rule_id", "reason_code", "decision", "value", "threshold",
+                "explanation")
 
 DECISIONS_SCHEMA = pa.schema([
     ("record_id", pa.string()), ("list_id", pa.string()), ("list_version", pa.string()),
@@ -83,8 +84,9 @@ def review_queue(hits: pl.DataFrame, listed: pl.DataFrame | None = None) -> pl.D
     Returns
     -------
     polars.DataFrame
-        One row per (input name, list entry) for name matches and per (record, rule) for
-        other findings (their explanations joined), CLEAR findings left out. ``record_id``
+        One row per (input name, list entry) for name matches, and one per finding for the
+        others, the records with the same finding (rule, reason, value, threshold and
+        explanation) sharing one row; CLEAR findings left out. ``record_id``
         holds every record behind the row, one per line, and ``n_records`` their number;
         ``field`` every column the name was in; ``decision`` the most severe decision and
         ``score`` the best score of the group, whose other columns come from that finding.
@@ -100,9 +102,8 @@ def review_queue(hits: pl.DataFrame, listed: pl.DataFrame | None = None) -> pl.D
         pl.int_range(pl.len()).alias("_order"))
     party = hits.filter(pl.col("list_id").is_not_null())
     other = hits.filter(pl.col("list_id").is_null())
-    parts = [_group(frame, list(keys), join_explanations)
-             for frame, keys, join_explanations in ((party, _GROUP_PARTY, False),
-                                                    (other, _GROUP_OTHER, True))
+    parts = [_group(frame, list(keys)) for frame, keys in ((party, _GROUP_PARTY),
+                                                          (other, _GROUP_OTHER))
              if frame.height]
     if not parts:
         return hits.drop("_severity", "_score", "_order").with_columns(
@@ -116,17 +117,15 @@ def review_queue(hits: pl.DataFrame, listed: pl.DataFrame | None = None) -> pl.D
     return queue
 
 
-def _group(frame: pl.DataFrame, keys: list[str], join_explanations: bool) -> pl.DataFrame:
-    """One row per ``keys``: the most severe, best-scored finding, with all its records (and,
-    with ``join_explanations``, every distinct explanation of the group, most severe first)."""
+def _group(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """One row per ``keys``: the most severe, best-scored finding, with all its records."""
     ranked = frame.sort(["_severity", "_score", "_order"], descending=[True, True, False])
     records = ranked.group_by(keys, maintain_order=True).agg(
         pl.col("record_id").unique(maintain_order=True).sort().str.join(RECORD_SEPARATOR)
         .alias("_records"),
         pl.col("record_id").n_unique().alias("n_records"),
         pl.col("field").drop_nulls().unique(maintain_order=True).str.join(", ").alias("_fields"),
-        pl.col(DECISION_COLUMN).drop_nulls().first().alias("_carried"),
-        pl.col("explanation").unique(maintain_order=True).str.join(" | ").alias("_texts"))
+        pl.col(DECISION_COLUMN).drop_nulls().first().alias("_carried"))
     first = ranked.unique(keys, keep="first", maintain_order=True)
     joined = first.join(records, on=keys, how="left", nulls_equal=True, maintain_order="left")
     return joined.with_columns(
@@ -134,8 +133,7 @@ def _group(frame: pl.DataFrame, keys: list[str], join_explanations: bool) -> pl.
         pl.when(pl.col("_fields") != "").then(pl.col("_fields")).otherwise(pl.col("field"))
         .alias("field"),
         pl.coalesce(DECISION_COLUMN, "_carried").alias(DECISION_COLUMN),
-        (pl.col("_texts") if join_explanations else pl.col("explanation")).alias("explanation"),
-    ).drop("_records", "_fields", "_carried", "_texts")
+    ).drop("_records", "_fields", "_carried")
 
 
 def listed_details(hits: pl.DataFrame) -> pl.DataFrame:
