@@ -70,3 +70,29 @@ def test_record_batches_are_frames_too():
     batch = pa.RecordBatch.from_pydict({"company": ["Argut OOO"]})
     results = bulkscreen.screen_parties(batch, names=["company"], as_of=DAY, config=CONFIG)
     assert results["decision"].to_list() == ["REVIEW"]
+
+
+def test_the_manifest_says_each_list_version_and_its_age(tmp_path):
+    import json
+
+    import jsonschema
+
+    from bulkscreen import _data
+    from bulkscreen.report.console import list_freshness
+
+    out = tmp_path / "run"
+    bulkscreen.screen_parties(pl.DataFrame({"company": ["Argut OOO"]}), names=["company"],
+                              as_of=DAY, config=RunConfig(lists=["jp-meti-ru-tokutei",
+                                                                 "uk-ofsi-conlist-sample"]),
+                              out_dir=out)
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    schema = json.loads((_data.schemas_dir() / "manifest.v1.json").read_text(encoding="utf-8"))
+    jsonschema.validate(manifest, schema)
+    by_id = {v["list_id"]: v for v in manifest["data"]["lists"]}
+    assert by_id["jp-meti-ru-tokutei"]["age_days"] == (DAY - dt.date(2025, 9, 12)).days
+    assert by_id["uk-ofsi-conlist-sample"]["sample"] is True
+    lines = list_freshness(manifest)
+    assert any("uk-ofsi-conlist-sample 2020-03-21" in line and "SAMPLE" in line
+               for line in lines)
+    assert any("jp-meti-ru-tokutei 2025-09-12" in line and "3 months old" in line
+               for line in lines)

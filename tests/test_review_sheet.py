@@ -216,3 +216,21 @@ def test_a_queue_longer_than_a_person_can_read_says_what_fills_it():
     big = pl.DataFrame({"reason_code": ["CONTROL_UNKNOWN"] * 5_001})
     assert "CONTROL_UNKNOWN 5,001" in queue_warning(big)
     assert queue_warning(big.head(10)) is None
+
+
+def test_the_sheet_lists_every_list_version_with_its_age(tmp_path: Path):
+    import json
+
+    run = tmp_path / "run"
+    run.mkdir()
+    _queue_hits().write_parquet(run / "hits.parquet")
+    lists = [{"list_id": "uk-ofsi-conlist-sample", "version": "2020-03-21",
+              "effective_date": "2020-03-21", "age_days": 2080, "entries": 41, "sample": True,
+              "sha256": "0" * 64}]
+    (run / "run.json").write_text(json.dumps({"data": {"lists": lists}}), encoding="utf-8")
+    path, _ = write_review_sheet(run, tmp_path / "queue.xlsx")
+    sheet = openpyxl.load_workbook(path)["lists"]
+    rows = list(sheet.values)
+    assert rows[0][:6] == ("list_id", "version", "effective_date", "age_days", "entries",
+                           "sample")
+    assert rows[1][:6] == ("uk-ofsi-conlist-sample", "2020-03-21", "2020-03-21", 2080, 41, "yes")

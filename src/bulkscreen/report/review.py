@@ -211,17 +211,29 @@ def write_review_sheet(run_dir: Path, out: Path, findings: Sequence[str] | None 
     if findings:
         hits = hits.filter(pl.col("finding").is_in(list(findings)))
     queue = review_queue(hits, listed_details(hits))
-    written = write_review_frame(queue, Path(out))
+    written = write_review_frame(queue, Path(out), _run_lists(Path(run_dir)))
     warning = queue_warning(queue)
     if warning and warn is not None:
         warn(warning)
     return written, queue.height
 
 
-def write_review_frame(hits: pl.DataFrame, out: Path) -> Path:
-    """Write HITS rows as a review spreadsheet (see :func:`write_review_sheet`).
+def _run_lists(run_dir: Path) -> list[dict]:
+    """The list versions a finished run used, from its run.json (none if it has none)."""
+    import json
+
+    path = run_dir / "run.json"
+    if not path.is_file():
+        return []
+    return json.loads(path.read_text(encoding="utf-8")).get("data", {}).get("lists", [])
+
+
+def write_review_frame(hits: pl.DataFrame, out: Path, lists: Sequence[dict] = ()) -> Path:
+    """Write queue rows as a review spreadsheet (see :func:`write_review_sheet`).
 
     Decisions already in ``review_decision`` (carried from an earlier review) are kept.
+    ``lists`` (the run's list versions, as run.json records them) go to a second sheet,
+    ``lists``, with each version's date, age on the screening date and whether it is a sample.
     """
     import xlsxwriter
 
@@ -236,6 +248,7 @@ def write_review_frame(hits: pl.DataFrame, out: Path) -> Path:
                                                       "strings_to_formulas": False,
                                                       "strings_to_urls": False})
         _fill_sheet(workbook, hits, columns)
+        _fill_lists_sheet(workbook, lists)
         workbook.close()
         partial.replace(out)
     except OSError as exc:
@@ -286,6 +299,28 @@ def _fill_sheet(workbook, hits: pl.DataFrame, columns: list[tuple[str, int]]) ->
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, last_row, len(columns) - 1)
     sheet.set_row(0, 30)
+
+
+LISTS_SHEET_COLUMNS = (("list_id", 30), ("version", 12), ("effective_date", 14),
+                       ("age_days", 10), ("entries", 10), ("sample", 8), ("sha256", 66))
+
+
+def _fill_lists_sheet(workbook, lists: Sequence[dict]) -> None:
+    sheet = workbook.add_worksheet("lists")
+    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    for col, (name, width) in enumerate(LISTS_SHEET_COLUMNS):
+        sheet.write_string(0, col, name, header)
+        sheet.set_column(col, col, width)
+    for row, version in enumerate(lists, start=1):
+        for col, (name, _) in enumerate(LISTS_SHEET_COLUMNS):
+            value = version.get(name)
+            if isinstance(value, bool):
+                sheet.write_string(row, col, "yes" if value else "no")
+            elif isinstance(value, int):
+                sheet.write_number(row, col, value)
+            elif value is not None:
+                sheet.write_string(row, col, str(value))
+    sheet.freeze_panes(1, 0)
 
 
 def read_review_decisions(path: Path) -> pa.Table:

@@ -62,7 +62,12 @@ class AuditData:
         return fields
 
 
-def _list_versions(snapshots: list[pa.Table]) -> list[dict[str, Any]]:
+SAMPLE_MARK = "-sample"
+"""List ids ending so are excerpts of a list, not the list: runs say so beside them."""
+
+
+def _list_versions(snapshots: list[pa.Table], as_of: dt.date) -> list[dict[str, Any]]:
+    """Each list version in use as the manifest records it, with its age on ``as_of``."""
     from bulkscreen.lists import bundled_catalog
 
     catalog = bundled_catalog()
@@ -72,9 +77,14 @@ def _list_versions(snapshots: list[pa.Table]) -> list[dict[str, Any]]:
             continue
         list_id = snapshot.column("list_id")[0].as_py()
         version = snapshot.column("list_version")[0].as_py()
-        entry = {"list_id": list_id, "version": version, "entries": snapshot.num_rows}
-        entry["sha256"] = catalog.get(list_id, version).sha256
-        described.append(entry)
+        listed = catalog.get(list_id, version)
+        described.append({
+            "id": list_id, "list_id": list_id, "version": version,
+            "entries": snapshot.num_rows, "sha256": listed.sha256,
+            "effective_date": listed.effective_date.isoformat(),
+            "age_days": (as_of - listed.effective_date).days,
+            "sample": list_id.endswith(SAMPLE_MARK),
+        })
     return described
 
 
@@ -125,7 +135,7 @@ def load_screening_data(config: RunConfig, as_of: dt.date, with_rules: bool = Fa
     timings["build_name_index"] = time.perf_counter() - tick
     data = ScreeningData(
         as_of=as_of,
-        list_versions=_list_versions(snapshots),
+        list_versions=_list_versions(snapshots, as_of),
         index=index,
         algorithms={"party_names": ALGORITHM_ID, "normalization": NORMALIZATION_VERSION},
         timings=timings,
