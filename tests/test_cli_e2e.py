@@ -124,8 +124,9 @@ def test_audit_marks_lines_whose_decision_changed(tmp_path: Path):
     assert changed["S1"] and not changed["S2"]
     assert then["S3"] == "CLEAR" and not changed["S3"]
     versions = dict(zip(results["record_id"], results["list_versions"], strict=True))
-    assert versions["S1"] == "(no list in force)"
-    assert versions["S3"] == "(no list in force)"  # 2024: before the 2025-01-10 version
+    assert versions["S1"] == ("(no list in force: no bundled version yet of jp-meti-ru-tokutei "
+                              "(first version 2025-01-10))")
+    assert versions["S3"] == versions["S1"]  # 2024: before the 2025-01-10 version
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
     epochs = manifest["extra"]["audit_epochs"]
     assert [e["from"] for e in epochs] == ["2025-01-10", "2025-09-12"]

@@ -233,7 +233,8 @@ AUDIT_RESULTS = Table(
         Column("decision_changed", pa.bool_(), "Whether the two decisions differ.",
                required=True),
         Column("list_versions", _STR, "List versions in force on the shipment date, "
-               "'list_id@version' joined by spaces.", required=True),
+               "'list_id@version' joined by spaces, then the lists with no bundled version "
+               "yet on that date ('; not yet bundled: ...').", required=True),
     ),
 )
 

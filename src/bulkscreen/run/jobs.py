@@ -145,8 +145,22 @@ def _party_hits_by_epoch(batch: pa.RecordBatch, data: AuditData, config: RunConf
 
 
 def _versions_text(batch: pa.RecordBatch, data: AuditData) -> pa.Array:
-    labels = ["(no list in force)"] + [
-        " ".join(f"{v['list_id']}@{v['version']}" for v in epoch.list_versions)
-        for epoch in data.epochs]
+    """The list versions in force on each line's date, naming the lists not yet bundled then
+    (a line before a list's first bundled version is not screened against that list)."""
+    first: dict[str, str] = {}
+    for epoch in data.epochs:
+        for version in epoch.list_versions:
+            first.setdefault(version["list_id"], version["version"])
+    missing_before = "; ".join(f"{list_id} (first version {day})"
+                               for list_id, day in first.items())
+    labels = [f"(no list in force: no bundled version yet of {missing_before})"]
+    for epoch in data.epochs:
+        present = {v["list_id"] for v in epoch.list_versions}
+        label = " ".join(f"{v['list_id']}@{v['version']}" for v in epoch.list_versions)
+        absent = [f"{list_id} (first version {day})" for list_id, day in first.items()
+                  if list_id not in present]
+        if absent:
+            label += "; not yet bundled: " + "; ".join(absent)
+        labels.append(label)
     epoch_of_row = _epoch_of_rows(batch, data)
     return pa.array(np.array(labels, dtype=object)[epoch_of_row + 1].tolist(), pa.string())
