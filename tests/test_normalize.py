@@ -32,7 +32,7 @@ def text_of(name: str, entity_type: str | None = None) -> str:
 
 
 def test_version_id():
-    assert NORMALIZATION_VERSION == "names-norm-v2"
+    assert NORMALIZATION_VERSION == "names-norm-v3"
 
 
 # --- one table per rule ----------------------------------------------------------------
@@ -395,3 +395,17 @@ def test_encode_strings_round_trips(texts):
     codes, offsets = encode_strings(texts)
     assert len(offsets) == len(texts) + 1
     assert decode_strings(codes, offsets) == texts
+
+
+@pytest.mark.parametrize(("name", "tokens"), [
+    ("Deutsche Bank AG", ["deutsche", "bank"]),
+    ("Iran National Bank", ["iran", "national", "bank"]),
+    ("Sepah Insurance Company", ["sepah", "insurance"]),
+    ("Acme Trust Company", ["acme", "trust"]),
+    ("Corporation SUBARU", ["subaru"]),
+    ("SUBARU Corporation", ["subaru"]),
+])
+def test_line_of_business_words_stay_and_leading_forms_go(name, tokens):
+    from bulkscreen.lists.name_index import match_tokens
+
+    assert match_tokens(normalize_names([name], "organisation")[0]) == tokens

@@ -10,6 +10,8 @@ The curated rows (``curated_legal_forms.csv``) come first and win on a clash. Fr
 * active codes only;
 * abbreviations (local and transliterated) of at least three letters, minus a deny list of
   words that also name things (``ONG``, ``SON``, ``Embassy``, ``Foundation`` ...);
+* no form with a word that names a line of business (``Bank``, ``National Bank``,
+  ``Insurance Company``, ``Trust Company``, ``Fund.``): the word tells one party from another;
 * the full local name when the code also has an abbreviation (a company form rather than a
   category such as "central bank") and the name has at most five words, or when it is
   written in three or more Han characters ending in 会社, 公司 or 合夥.
@@ -30,7 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DEFAULT_GLEIF = HERE.parent / "gleif-elf-codes" / "1.4.1" / "elf-codes-1.4.1.csv"
 CURATED = HERE / "curated_legal_forms.csv"
-OUTPUT = HERE / "v1" / "legal_forms.csv"
+OUTPUT = HERE / "v2" / "legal_forms.csv"
 COLUMNS = ("surface", "canonical", "position", "language", "source", "note")
 
 # GLEIF abbreviations and names that are also everyday words or name parts (a bank, an
@@ -48,6 +50,18 @@ DENY = {
     "societe", "society", "société", "sparbank", "stiftelse", "säätiö", "trust", "trustco",
     "undivided", "unlimited", "unltd", "verein", "λοιπά", "その他",
 }
+# Words that say what an organisation does (a bank, an insurer, a trust, a fund): a form with
+# one of them is left in the name, since "Deutsche Bank" is not "Deutsche" and "Iran National
+# Bank" is not "Iran" (from v2 on).
+LINE_OF_BUSINESS = re.compile(
+    r"^(bank\w*|banca|banco|banque|insurance|reinsurance|assurances?|versicherung\w*|trust\w*|"
+    r"savings|fund|fonds|fundo)$")
+
+
+def _names_a_business(text: str) -> bool:
+    return any(LINE_OF_BUSINESS.match(word) for word in re.split(r"[\s\-.]+", text.casefold()))
+
+
 # Han-script local names are taken only when they name a company or partnership.
 HAN_COMPANY_ENDINGS = ("会社", "公司", "合夥")
 
@@ -92,11 +106,13 @@ def gleif_rows(path: Path) -> list[dict[str, str]]:
             note = f"GLEIF ELF {code} {record['Country Code (ISO 3166-1)']}"
             for abbreviation in abbreviations:
                 letters = _letters(abbreviation)
-                if len(letters) < 3 or letters.casefold() in DENY:
+                if (len(letters) < 3 or letters.casefold() in DENY
+                        or _names_a_business(abbreviation)):
                     continue
                 rows.append(_row(abbreviation, canonical, "suffix", language, code, note))
             local = record["Entity Legal Form name Local name"].strip()
-            if not local or local.casefold() in DENY or re.search(r"[(),（）]", local):
+            if (not local or local.casefold() in DENY or re.search(r"[(),（）]", local)
+                    or _names_a_business(local)):
                 continue
             han = sum(_is_han(ch) for ch in local)
             if han >= 3 and han == len(local) and local.endswith(HAN_COMPANY_ENDINGS):
