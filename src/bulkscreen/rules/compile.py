@@ -67,6 +67,9 @@ class CompiledRules:
     groups: dict[str, Timeline]
     entry_params: np.ndarray  # bool[n_entries, n_params]: parameters each entry tests
     ruleset: RuleSet = field(repr=False)
+    # First and last day (days since 1970-01-01, inclusive) each entry is in force.
+    entry_from_day: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
+    entry_to_day: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
 
     @property
     def param_index(self) -> dict[str, int]:
@@ -77,6 +80,17 @@ class CompiledRules:
     def n_entries(self) -> int:
         """Number of control entries."""
         return len(self.entries)
+
+    def entries_in_force(self, days: np.ndarray) -> np.ndarray:
+        """Return bool[n_rows, n_entries]: each entry is in force on each row's day.
+
+        Parameters
+        ----------
+        days
+            int32 days since 1970-01-01, one per row (the shipment date or the as-of date).
+        """
+        days = np.asarray(days, dtype=np.int32)[:, None]
+        return (days >= self.entry_from_day[None, :]) & (days <= self.entry_to_day[None, :])
 
 
 def normalise_entry_code(code: str) -> str:
@@ -223,6 +237,10 @@ def compile_rules(ruleset: RuleSet) -> CompiledRules:
         measures=ruleset.measures, measure_tree=tuple(measure_tree),
         groups=_timelines(ruleset), entry_params=_entry_params(ruleset, param_index),
         ruleset=ruleset,
+        entry_from_day=np.array([to_day(e.valid_from) if e.valid_from else FAR_PAST
+                                 for e in ruleset.entries], dtype=np.int32),
+        entry_to_day=np.array([to_day(e.valid_to) if e.valid_to else FAR_FUTURE
+                               for e in ruleset.entries], dtype=np.int32),
     )
 
 

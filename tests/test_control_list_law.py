@@ -1,0 +1,166 @@
+"""The bundled law texts, the ordinance parser, quotes, references, dates and coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import tomllib
+
+import jsonschema
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from bulkscreen._data import datasets_dir, schemas_dir
+from bulkscreen.cli import cli
+from bulkscreen.rules import compile_rules, load_rules
+from bulkscreen.rules.catalog import to_day
+from bulkscreen.rules.coverage import coverage
+from bulkscreen.rules.ordinance import kanji_number, label_code, load_ordinance
+
+VERSION = "2025-10-09-r2"
+FOLDER = datasets_dir() / "rules" / "jp" / VERSION
+_QUOTE_RE = re.compile(r"「([^「」]+)」")
+
+
+@pytest.fixture(scope="module")
+def ruleset():
+    return load_rules(VERSION)
+
+
+@pytest.fixture(scope="module")
+def ordinance():
+    return load_ordinance(FOLDER)
+
+
+def _law_text() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted((FOLDER / "law").glob("*.md")))
+
+
+def test_bundled_law_copies_match_their_recorded_sha256():
+    source = tomllib.loads((FOLDER / "source.toml").read_text(encoding="utf-8"))
+    files = [s for s in source["source"] if "file" in s]
+    assert {s["file"] for s in files} == {"law/goods-ordinance.md",
+                                         "law/export-trade-control-order.md"}
+    for s in files:
+        assert hashlib.sha256((FOLDER / s["file"]).read_bytes()).hexdigest() == s["sha256"]
+
+
+@pytest.mark.parametrize(("text", "value"), [("六十二", 62), ("一〇", 10), ("十", 10),
+                                             ("二十三", 23), ("百", 100)])
+def test_kanji_numbers(text, value):
+    assert kanji_number(text) == value
+
+
+@pytest.mark.parametrize(("label", "code"), [("十四", "14"), ("（三）", "(3)"), ("４", "4"),
+                                             ("イ", "イ"), ("十の二", "10の2")])
+def test_labels_in_reference_form(label, code):
+    assert label_code(label) == code
+
+
+def test_parser_reads_articles_paragraphs_items_and_structure(ordinance):
+    items = ordinance.items()
+    assert items["1.14.イ"].quote.startswith("旋削をすることができる工作機械であって")
+    assert items["1.14.イ"].requires_all  # 次の（一）及び（二）に該当するもの
+    assert not items["1.14.ロ"].requires_all  # 次の（一）から（三）までのいずれか
+    assert items["1.14.ロ.(4)"].exclusion and items["5.2.ヘ"].exclusion
+    assert items["1.8.ロ"].requires_all  # 全てに該当, with いずれか only in its exclusion
+    assert items["13-p3"].row == "14" and items["13-p3"].row_item == "(3)"
+    assert items["2-p2.1"].row == "3" and items["2-p2.1"].row_item == "(2)"
+    countable = {i.ref for i in ordinance.countable()}
+    assert "1.14.イ" in countable and "1.14.イ.(1)" not in countable
+    assert "1.14.ロ.(1)" in countable and "1.14.ロ.(4)" not in countable
+    assert not any(items[r].deleted for r in countable)
+    assert {i.row for i in ordinance.countable()} == {
+        "2", "3", "3-2", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"}
+
+
+def test_every_quote_occurs_verbatim_in_the_bundled_text(ruleset):
+    text = _law_text()
+    checked = 0
+
+    def conditions(tree):
+        if tree[0] == "unknown":
+            yield tree[1]
+        elif tree[0] in ("all", "any"):
+            for child in tree[1]:
+                yield from conditions(child)
+
+    for entry in ruleset.entries:
+        quotes = [entry.quote] if entry.quote else []
+        quotes += [q for t in conditions(entry.tree) for q in _QUOTE_RE.findall(t)]
+        quotes += [q for t in entry.exclusions for q in _QUOTE_RE.findall(t) or [t]]
+        for quote in quotes:
+            assert quote in text, f"{entry.id}: {quote!r} is not in the bundled text"
+            checked += 1
+    assert checked >= len([e for e in ruleset.entries if e.ordinance])
+
+
+def test_every_ordinance_reference_is_an_item_of_the_text(ruleset, ordinance):
+    result = coverage(ruleset, ordinance=ordinance)
+    assert result.unknown_refs == []
+    items = ordinance.items()
+    for entry in ruleset.entries:
+        if entry.ordinance and entry.quote:
+            assert entry.quote in items[entry.ordinance].full_text, entry.id
+
+
+def test_entry_rows_follow_the_ordinance_articles(ruleset, ordinance):
+    items = ordinance.items()
+    for entry in ruleset.entries:
+        if entry.ordinance:
+            assert entry.row == items[entry.ordinance].row, entry.id
+
+
+def test_rule_files_match_the_json_schema():
+    schema = json.loads((schemas_dir() / "rules_control_list.v1.json").read_text("utf-8"))
+    for path in [FOLDER / "control_list.toml", *sorted(FOLDER.glob("control_list_*.toml"))]:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        jsonschema.validate(_as_json(data), schema)
+    for name in ("source", "destinations", "measures", "catch_all", "exemptions"):
+        schema = json.loads((schemas_dir() / f"rules_{name}.v1.json").read_text("utf-8"))
+        data = tomllib.loads((FOLDER / f"{name}.toml").read_text(encoding="utf-8"))
+        jsonschema.validate(_as_json(data), schema)
+
+
+def _as_json(value):
+    if isinstance(value, dict):
+        return {k: _as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def test_entries_in_force_by_day(ruleset):
+    compiled = compile_rules(ruleset)
+    dated = [i for i, e in enumerate(compiled.entries) if e.valid_from or e.valid_to]
+    undated = [i for i, e in enumerate(compiled.entries) if not (e.valid_from or e.valid_to)]
+    days = np.array([to_day(dt.date(2009, 1, 1)), to_day(dt.date(2030, 1, 1))], np.int32)
+    mask = compiled.entries_in_force(days)
+    assert mask.shape == (2, compiled.n_entries)
+    assert mask[:, undated].all()
+    for i in dated:
+        entry = compiled.entries[i]
+        for row, day in enumerate((dt.date(2009, 1, 1), dt.date(2030, 1, 1))):
+            assert mask[row, i] == entry.in_force(day)
+
+
+def test_cli_coverage_lists_rows_and_ends_with_the_total():
+    result = CliRunner().invoke(cli, ["rules", "coverage"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert re.fullmatch(r"coverage: \d+ of \d+ items \(\d+\.\d%\)", lines[-1])
+    rows = [line.split()[0] for line in lines[2:-2]]
+    assert rows[:4] == ["2", "3", "3-2", "4"] and rows[-1] == "15"
+    assert "is not in the text" not in result.output
+
+
+def test_cli_rules_show_as_of_prints_the_entries_of_that_day():
+    result = CliRunner().invoke(cli, ["rules", "show", "--as-of", "2019-08-28"])
+    assert result.exit_code == 0, result.output
+    assert f"rules jp/{VERSION}" in result.output
+    assert "control entries in force:" in result.output
