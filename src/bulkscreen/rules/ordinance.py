@@ -43,7 +43,7 @@ _ITEM_RE = re.compile(r"^( *)- (\S+?)　(.*)$")
 _PARAGRAPH_RE = re.compile(r"^([０-９]+)　(.*)$")
 _LABEL = r"(?:（[^（）]{1,4}）|[ア-ン]|[０-９]{1,2})"
 _EXCLUDED_RE = re.compile(rf"（(?:次の)?({_LABEL}(?:(?:、|又は|若しくは|から){_LABEL})*)"
-                          r"(?:までの(?:いずれか|全て))?に該当するもの[^（）]*?を除く")
+                          r"(?:まで(?:の(?:いずれか|全て))?)?に該当するもの[^（）]*?を除く")
 _AND_RE = re.compile(r"(全て|すべて)に該当|及び[^、。いずれ]{0,16}に該当|並びに[^、。]{0,16}に該当")
 # A number that decides: kanji digits (with 、 and ・) followed by a unit or a ratio word.
 _NUMBER_RE = re.compile(
@@ -76,6 +76,8 @@ class Item:
         """Whether the parent's clause excludes this child (（ホに該当するものを除く。）)."""
         if self.parent is None or not self.raw_label:
             return False
+        if "ただし、次のいずれかに該当するものを除く" in self.parent.quote:
+            return True
         labels = [c.raw_label for c in self.parent.children]
         for match in _EXCLUDED_RE.finditer(self.parent.quote):
             named = re.findall(_LABEL, match[1])
@@ -113,6 +115,8 @@ class Item:
         """Whether the item's children are conditions it must meet together."""
         if not self.children:
             return False
+        if "いずれにも該当しない" in self.quote:
+            return True
         both = _AND_RE.search(self.quote)
         either = self.quote.find("次のいずれか")
         return bool(both) and (either < 0 or both.start() < either)
