@@ -164,3 +164,26 @@ def test_cli_rules_show_as_of_prints_the_entries_of_that_day():
     assert result.exit_code == 0, result.output
     assert f"rules jp/{VERSION}" in result.output
     assert "control entries in force:" in result.output
+
+
+def test_committed_drafts_are_what_the_generator_writes(ruleset, ordinance):
+    from bulkscreen.rules.draft import DRAFT_PREFIX, draft_entries
+
+    drafts = draft_entries(ruleset, ordinance)
+    committed = {p.name: p.read_text(encoding="utf-8")
+                 for p in FOLDER.glob(f"{DRAFT_PREFIX}*.toml")}
+    assert drafts == committed
+
+
+def test_every_item_of_rows_2_to_15_is_encoded_one_way_or_the_other(ruleset, ordinance):
+    result = coverage(ruleset, ordinance=ordinance)
+    assert result.found > 1000
+    assert result.encoded == result.found, [r.missing[:5] for r in result.rows if r.missing]
+    assert all(r.found for r in result.rows)
+
+
+def test_coverage_as_of_leaves_out_entries_not_yet_in_force(ruleset, ordinance):
+    before = coverage(ruleset, dt.date(2023, 7, 22), ordinance)
+    after = coverage(ruleset, dt.date(2023, 7, 23), ordinance)
+    assert after.status["6.17.ヲ"] == 2
+    assert before.status["6.17.ヲ"] < 2

@@ -123,4 +123,29 @@ def rules_verify() -> None:
             click.echo(f"  verify: {note}")
 
 
+@rules_group.command("draft")
+@click.option("--version", "version_name", default=None,
+              help="Rule version folder (default: the newest).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder to write the drafts to (default: the version folder).")
+def rules_draft(version_name: str | None, out_dir: str | None) -> None:
+    """Draft REVIEW-text entries quoting every ordinance item no entry encodes yet.
+
+    Writes control_list_row<NN>.toml, one entry per item number; review the drafts and
+    commit them as data.
+    """
+    from pathlib import Path
+
+    from bulkscreen.rules import load_rules
+    from bulkscreen.rules.draft import write_drafts
+    from bulkscreen.rules.ordinance import load_ordinance
+
+    version = _version(version_name)
+    ruleset = load_rules(version.version)
+    folder = Path(out_dir) if out_dir else version.path
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in write_drafts(ruleset, load_ordinance(version.path), folder):
+        click.echo(f"wrote {path}")
+
+
 COMMANDS = [rules_group]
