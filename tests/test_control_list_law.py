@@ -187,3 +187,9 @@ def test_coverage_as_of_leaves_out_entries_not_yet_in_force(ruleset, ordinance):
     after = coverage(ruleset, dt.date(2023, 7, 23), ordinance)
     assert after.status["6.17.ヲ"] == 2
     assert before.status["6.17.ヲ"] < 2
+
+
+def test_no_declared_code_is_a_bare_number(ruleset):
+    # A bare "1" would also match every goods-ordinance reference of Article 1 ("1.7.ロ").
+    for entry in ruleset.entries:
+        assert not any(re.fullmatch(r"[0-9]+", code) for code in entry.declared), entry.id
