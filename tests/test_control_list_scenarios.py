@@ -152,6 +152,12 @@ SCENARIOS = [
     ("reactor over 20 m^3", "CN", "", "volume=30 m^3; nickel_content=60 %", "2B350.a", "CLEAR",
      None),
     ("reactor material not stated", "CN", "", "volume=5 m^3", "2B350.a", "REVIEW", "2B350.a"),
+    # row 3-2, ordinance Art. 2-2
+    ("2B352.b single-use fermenter 50 L", "CN", "", "volume=50 L", "2の2-p2.2.ロ.(1)",
+     "LICENSE_REQUIRED", "2B352.b-single-use"),
+    ("single-use fermenter 10 L", "CN", "", "volume=10 L", "2の2-p2.2.ロ.(1)", "CLEAR", None),
+    ("2B352.i nucleic acid synthesiser", "CN", "", "nucleic_acid_length=2000; error_rate=2 %",
+     "2B352.i", "LICENSE_REQUIRED", "2B352.i"),
     # row 4 / 13
     ("UAV 300 km", "CN", "880699", "uav_range=400 km", "", "LICENSE_REQUIRED", "4-uav-range"),
 ]
