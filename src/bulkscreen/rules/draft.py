@@ -2,7 +2,9 @@
 
 One entry per 号 (numbered item of an article paragraph): its tree is a condition quoting
 each item of that 号 still missing, so a line declaring the item (``declared_control_entry
-= 1.7.イ``) goes to review with the law's words instead of passing silently. The drafts are
+= 1.7.イ``) goes to review with the law's words instead of passing silently. The entry is
+declared by each item's reference, and by the 号's own only when no hand-written entry
+encodes part of it. The drafts are
 written to ``control_list_row<NN>.toml`` and committed as data after review; numbers are
 encoded by hand in ``control_list.toml``, which the drafts then leave out.
 """
@@ -82,9 +84,11 @@ def draft_entries(ruleset: RuleSet, ordinance: Ordinance) -> dict[str, str]:
         tops[top.ref] = top
         by_top[top.ref].append(item)
     files: dict[str, list[str]] = defaultdict(list)
+    countable = ordinance.countable()
     for ref, items in by_top.items():
         top = tops[ref]
-        files[draft_file_name(top.row)].append(_entry_text(top, items))
+        whole = len(items) == sum(1 for i in countable if _number_item(i) is top)
+        files[draft_file_name(top.row)].append(_entry_text(top, items, whole))
     header = ("# Drafted from the goods ordinance (law/goods-ordinance.md): one entry per item\n"
               "# number, with a condition quoting each of its items that no hand-written entry\n"
               "# in control_list.toml encodes yet. No number decides these conditions: a line\n"
@@ -92,7 +96,9 @@ def draft_entries(ruleset: RuleSet, ordinance: Ordinance) -> dict[str, str]:
     return {name: header + "\n".join(parts) for name, parts in sorted(files.items())}
 
 
-def _entry_text(top: Item, items: list[Item]) -> str:
+def _entry_text(top: Item, items: list[Item], whole: bool) -> str:
+    # Declared by each item's reference; by the item number only when no hand-written entry
+    # encodes part of it, so that declaring an encoded item does not reach the draft.
     title = top.quote if len(top.quote) <= 80 else top.quote[:80] + "…"
     if len(items) == 1 and items[0] is top:
         when = f"when = {{ condition = {_toml(_condition(top, top))}, ref = {_toml(top.ref)} }}"
@@ -109,7 +115,8 @@ def _entry_text(top: Item, items: list[Item]) -> str:
         f"ordinance = {_toml(top.ref)}",
         f"title = {_toml(title)}",
         f"quote = {_toml(top.quote)}",
-        f"declared = [{_toml(top.ref)}]",
+        "declared = [" + ", ".join(_toml(r) for r in dict.fromkeys(
+            ([top.ref] if whole else []) + [i.ref for i in items])) + "]",
         when,
         "",
     ]
