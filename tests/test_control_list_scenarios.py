@@ -158,6 +158,15 @@ SCENARIOS = [
     ("single-use fermenter 10 L", "CN", "", "volume=10 L", "2の2-p2.2.ロ.(1)", "CLEAR", None),
     ("2B352.i nucleic acid synthesiser", "CN", "", "nucleic_acid_length=2000; error_rate=2 %",
      "2B352.i", "LICENSE_REQUIRED", "2B352.i"),
+    # row 4, ordinance Art. 3
+    ("solid rocket motor of 1 MN s", "CN", "", "total_impulse=1000000 N*s", "3.2.イ.(2)",
+     "LICENSE_REQUIRED", "4-impulse-solid"),
+    ("small solid motor", "CN", "", "total_impulse=500000 N*s", "3.2.イ.(2)", "CLEAR", None),
+    ("hydrazine at 80 %", "CN", "", "substance_content=80 %", "3.7.イ", "LICENSE_REQUIRED",
+     "4-hydrazine"),
+    ("hydrazine hydrate at 64 %", "CN", "", "substance_content=64 %", "3.7.イ", "CLEAR", None),
+    ("light turbojet", "CN", "", "thrust=1000 N; specific_fuel_consumption=0.1 kg/(N*h); "
+     "dry_mass=100 kg; rotor_diameter=0.3 m", "3.3.イ.(1)", "LICENSE_REQUIRED", "4-turbojet"),
     # row 4 / 13
     ("UAV 300 km", "CN", "880699", "uav_range=400 km", "", "LICENSE_REQUIRED", "4-uav-range"),
 ]
