@@ -36,7 +36,9 @@ def ordinance():
 
 
 def _law_text() -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in sorted((FOLDER / "law").glob("*.md")))
+    # The bundled texts and the excerpts of earlier revisions that superseded entries quote.
+    return "\n".join(p.read_text(encoding="utf-8")
+                     for p in sorted((FOLDER / "law").rglob("*.md")))
 
 
 def test_bundled_law_copies_match_their_recorded_sha256():
@@ -103,7 +105,7 @@ def test_every_ordinance_reference_is_an_item_of_the_text(ruleset, ordinance):
     assert result.unknown_refs == []
     items = ordinance.items()
     for entry in ruleset.entries:
-        if entry.ordinance and entry.quote:
+        if entry.ordinance and entry.quote and entry.valid_to is None:
             assert entry.quote in items[entry.ordinance].full_text, entry.id
 
 
@@ -193,3 +195,37 @@ def test_no_declared_code_is_a_bare_number(ruleset):
     # A bare "1" would also match every goods-ordinance reference of Article 1 ("1.7.ロ").
     for entry in ruleset.entries:
         assert not any(re.fullmatch(r"[0-9]+", code) for code in entry.declared), entry.id
+
+
+def _column(day):
+    from bulkscreen.rules.compile import classify
+
+    line = {"inside_diameter": (400, "mm"), "length": (5, "m"),
+            "operating_temperature": (-250, "degC"), "max_pressure": (0.4, "MPa"),
+            "min_pressure": (200, "kPa")}
+    return classify(compile_rules(load_rules(VERSION).on(day)), line)
+
+
+def test_distillation_column_day_before_and_day_of_the_2025_05_28_revision():
+    # 0.2-0.4 MPa reaches the 0.1-1 MPa range of the new text, not the 0.5-5 MPa of the old.
+    before, of = _column(dt.date(2025, 5, 27)), _column(dt.date(2025, 5, 28))
+    assert "0B004.b.3" not in before and before["0B004.b.3-2024"] == "NOT_MET"
+    assert "0B004.b.3-2024" not in of and of["0B004.b.3"] == "UNKNOWN"  # material is a condition
+
+
+def test_national_lithography_item_day_before_and_day_of(ruleset):
+    from bulkscreen.rules.compile import classify
+
+    line = {"wavelength": (193, "nm"), "numerical_aperture": (1.35, "1"),
+            "overlay_accuracy": (2.0, "nm")}
+    before = classify(compile_rules(ruleset.on(dt.date(2023, 7, 22))), line)
+    of = classify(compile_rules(ruleset.on(dt.date(2023, 7, 23))), line)
+    assert "7(17)-litho-193" not in before and before["3B001.f.1"] == "NOT_MET"
+    assert of["7(17)-litho-193"] == "MET"
+
+
+def test_cli_rules_show_prints_the_entry_text_of_the_day():
+    before = CliRunner().invoke(cli, ["rules", "show", "--as-of", "2025-05-27"]).output
+    after = CliRunner().invoke(cli, ["rules", "show", "--as-of", "2025-05-28"]).output
+    assert "0B004.b.3 (cryogenic distillation columns), text until 2025-05-27" in before
+    assert "text until 2025-05-27" not in after and "NSG 0B004.b.3 (cryogenic" in after

@@ -262,3 +262,56 @@ def _entry_params(ruleset: RuleSet, param_index: dict[str, int]) -> np.ndarray:
     for e, entry in enumerate(ruleset.entries):
         visit(entry.tree, e)
     return out
+
+
+STATUS_NAMES = ("NOT_MET", "MET", "UNKNOWN")
+
+
+def classify(rules: CompiledRules, parameters: dict[str, tuple[float, str]]
+             ) -> dict[str, str]:
+    """Evaluate every control entry for one item described by its parameters.
+
+    Parameters
+    ----------
+    rules
+        Compiled rules (for the list of one day, compile ``ruleset.on(day)``).
+    parameters
+        Parameter name -> (value, unit); derived parameters are computed as in a batch.
+
+    Returns
+    -------
+    dict
+        Entry id -> ``'MET'``, ``'UNKNOWN'`` (a condition or a missing parameter decides) or
+        ``'NOT_MET'``, for every entry whose tree uses a given parameter or needs none.
+    """
+    from bulkscreen.rules.derived import DERIVED_FUNCTIONS
+    from bulkscreen.rules.units import input_conversion
+    from bulkscreen_kernels.thresholds import evaluate_rules
+
+    index = rules.param_index
+    values = np.zeros((1, len(index)), dtype=np.float64)
+    valid = np.zeros((1, len(index)), dtype=bool)
+    for name, (value, unit) in parameters.items():
+        column = index[name]
+        conv = input_conversion(unit, rules.param_units[column])
+        values[0, column] = value * conv.scale + conv.offset
+        valid[0, column] = True
+    given = valid.copy()
+    for name, inputs in rules.derived:
+        if any(i not in index for i in inputs):
+            continue
+        target = index[name]
+        out, ok = DERIVED_FUNCTIONS[name](*[(values[:, index[i]], valid[:, index[i]])
+                                            for i in inputs])
+        if ok[0] and not valid[0, target]:
+            values[0, target], valid[0, target] = out[0], True
+    n_trees = len(rules.nodes.tree_ptr) - 1
+    applies = np.zeros((1, n_trees), dtype=bool)
+    uses = rules.entry_params[:, given[0]].any(axis=1) | ~rules.entry_params.any(axis=1)
+    applies[0, : rules.n_entries] = uses
+    nodes = rules.nodes
+    status, _ = evaluate_rules(values, valid, applies, nodes.kind, nodes.param, nodes.op,
+                               nodes.threshold, nodes.child_ptr, nodes.children,
+                               nodes.tree_ptr)
+    return {entry.id: STATUS_NAMES[int(status[0, e])]
+            for e, entry in enumerate(rules.entries) if uses[e]}

@@ -166,3 +166,9 @@ class RuleSet:
     not_encoded: tuple[dict[str, str], ...] = ()
     verify_notes: tuple[str, ...] = field(default=())
     folder: str = ""
+
+    def on(self, day: dt.date) -> RuleSet:
+        """Return the rule set with only the control entries in force on ``day``."""
+        from dataclasses import replace
+
+        return replace(self, entries=tuple(e for e in self.entries if e.in_force(day)))
