@@ -167,6 +167,16 @@ SCENARIOS = [
     ("hydrazine hydrate at 64 %", "CN", "", "substance_content=64 %", "3.7.イ", "CLEAR", None),
     ("light turbojet", "CN", "", "thrust=1000 N; specific_fuel_consumption=0.1 kg/(N*h); "
      "dry_mass=100 kg; rotor_diameter=0.3 m", "3.3.イ.(1)", "LICENSE_REQUIRED", "4-turbojet"),
+    # rows 5 and 6, ordinance Arts. 4 and 5
+    ("1C004 tungsten heavy alloy", "CN", "", "density=18 g/cm^3; elastic_limit=900 MPa; "
+     "tensile_strength=1300 MPa; elongation=10 %", "4.9", "LICENSE_REQUIRED", "1C004"),
+    ("tungsten alloy with 5 % elongation", "CN", "", "density=18 g/cm^3; elastic_limit=900 MPa; "
+     "tensile_strength=1300 MPa; elongation=5 %", "4.9", "CLEAR", None),
+    ("1C005.b high-temperature superconductor", "CN", "", "critical_temperature=-150 degC",
+     "4.10.ハ", "LICENSE_REQUIRED", "1C005.b"),
+    ("2B009 spin-forming machine", "CN", "", "contouring_axes=3; force=80 kN", "5.11",
+     "LICENSE_REQUIRED", "2B009"),
+    ("2B007.b robot 3,000 Gy", "CN", "", "radiation_hardness=3000 Gy", "5.9.ロ", "CLEAR", None),
     # row 4 / 13
     ("UAV 300 km", "CN", "880699", "uav_range=400 km", "", "LICENSE_REQUIRED", "4-uav-range"),
 ]
