@@ -177,6 +177,16 @@ SCENARIOS = [
     ("2B009 spin-forming machine", "CN", "", "contouring_axes=3; force=80 kN", "5.11",
      "LICENSE_REQUIRED", "2B009"),
     ("2B007.b robot 3,000 Gy", "CN", "", "radiation_hardness=3000 Gy", "5.9.ロ", "CLEAR", None),
+    # rows 8, 11, 12, 13
+    ("quantum computer 120 qubits 0.0005 error", "CN", "", "physical_qubits=120; cnot_error=0.0005",
+     "7.6.イ.(2)", "LICENSE_REQUIRED", "4A906.a.2"),
+    ("quantum computer 120 qubits 0.002 error", "CN", "", "physical_qubits=120; cnot_error=0.002",
+     "7.6.イ.(2)", "CLEAR", None),
+    ("7A003.a.1 INS 0.5 nmi/h", "CN", "", "cep_rate=0.5 nmi/h", "10.3.イ.(1)",
+     "LICENSE_REQUIRED", "7A003.a.1"),
+    ("8C001 syntactic foam", "CN", "", "depth_rating=3000 m; density=500 kg/m^3", "11.12",
+     "LICENSE_REQUIRED", "8C001"),
+    ("9A006.g injector 0.2 mm^2", "CN", "", "orifice_area=0.2 mm^2", "12.6.ト", "CLEAR", None),
     # row 4 / 13
     ("UAV 300 km", "CN", "880699", "uav_range=400 km", "", "LICENSE_REQUIRED", "4-uav-range"),
 ]
