@@ -69,6 +69,7 @@ def test_parser_reads_articles_paragraphs_items_and_structure(ordinance):
     assert not items["1.14.ロ"].requires_all  # 次の（一）から（三）までのいずれか
     assert items["1.14.ロ.(4)"].exclusion and items["5.2.ヘ"].exclusion
     assert items["1.8.ロ"].requires_all  # 全てに該当, with いずれか only in its exclusion
+    assert items["14.2.イ.(4)"].exclusion  # ただし、次のいずれかに該当するもの…を除く
     assert items["13-p3"].row == "14" and items["13-p3"].row_item == "(3)"
     assert items["2-p2.1"].row == "3" and items["2-p2.1"].row_item == "(2)"
     countable = {i.ref for i in ordinance.countable()}

@@ -187,6 +187,15 @@ SCENARIOS = [
     ("8C001 syntactic foam", "CN", "", "depth_rating=3000 m; density=500 kg/m^3", "11.12",
      "LICENSE_REQUIRED", "8C001"),
     ("9A006.g injector 0.2 mm^2", "CN", "", "orifice_area=0.2 mm^2", "12.6.ト", "CLEAR", None),
+    # rows 9, 14, 15
+    ("5A001.b.5 vocoder at 600 bit/s", "CN", "", "coding_rate=600 bit/s", "8.2.ロ",
+     "LICENSE_REQUIRED", "5A001.b.5"),
+    ("5A001.c fibre of 1 km and 2.5 GPa", "CN", "", "length=1000 m; tensile_strength=2500 MPa",
+     "8.4", "LICENSE_REQUIRED", "5A001.c"),
+    ("14(3) non-magnetic diesel", "CN", "", "power=50 kW; nonmagnetic_share=80 %", "13-p3",
+     "LICENSE_REQUIRED", "14(3)-diesel"),
+    ("6B008 radar cross-section system 200 ns", "CN", "", "pulse_width=200 ns", "14.8", "CLEAR",
+     None),
     # row 4 / 13
     ("UAV 300 km", "CN", "880699", "uav_range=400 km", "", "LICENSE_REQUIRED", "4-uav-range"),
 ]

@@ -76,7 +76,7 @@ class Item:
         """Whether the parent's clause excludes this child (（ホに該当するものを除く。）)."""
         if self.parent is None or not self.raw_label:
             return False
-        if "ただし、次のいずれかに該当するものを除く" in self.parent.quote:
+        if re.search(r"ただし、次のいずれかに該当するもの[^。]*を除く", self.parent.quote):
             return True
         labels = [c.raw_label for c in self.parent.children]
         for match in _EXCLUDED_RE.finditer(self.parent.quote):
