@@ -197,9 +197,9 @@ SCENARIOS = [
     ("6B008 radar cross-section system 200 ns", "CN", "", "pulse_width=200 ns", "14.8", "CLEAR",
      None),
     # row 7 microwave devices, by frequency band and power
-    ("3A001.b.3 GaN transistor 3 GHz 500 W", "CN", "", "frequency=3.0 GHz; "
+    ("3A001.b.3 GaN transistor 3.5 GHz 500 W", "CN", "", "frequency=3.5 GHz; "
      "peak_saturated_power=500 W", "6.2.ニ.(1).3", "LICENSE_REQUIRED", "3A001.b.3-ニ.(1).3"),
-    ("transistor 3 GHz 100 W", "CN", "", "frequency=3.0 GHz; peak_saturated_power=100 W",
+    ("transistor 3.5 GHz 100 W", "CN", "", "frequency=3.5 GHz; peak_saturated_power=100 W",
      "6.2.ニ.(1).3", "CLEAR", None),
     # row 4 / 13
     ("UAV 300 km", "CN", "880699", "uav_range=400 km", "", "LICENSE_REQUIRED", "4-uav-range"),
