@@ -201,6 +201,12 @@ SCENARIOS = [
      "peak_saturated_power=500 W", "6.2.ニ.(1).3", "LICENSE_REQUIRED", "3A001.b.3-ニ.(1).3"),
     ("transistor 3.5 GHz 100 W", "CN", "", "frequency=3.5 GHz; peak_saturated_power=100 W",
      "6.2.ニ.(1).3", "CLEAR", None),
+    ("3A001.e.1.b secondary cell 400 Wh/kg", "CN", "", "energy_density=400 W*h/kg", "6.5.ロ",
+     "LICENSE_REQUIRED", "3A001.e.1.b"),
+    ("secondary cell 300 Wh/kg", "CN", "", "energy_density=300 W*h/kg", "6.5.ロ", "CLEAR", None),
+    ("3A001.e.3 fast magnet by current density", "CN", "",
+     "energy=20000 J; inside_diameter=300 mm; current_density=400 A/mm^2; "
+     "magnetic_flux_density=5 T", "6.7", "LICENSE_REQUIRED", "3A001.e.3"),
     # row 4 / 13
     ("UAV 300 km", "CN", "880699", "uav_range=400 km", "", "LICENSE_REQUIRED", "4-uav-range"),
 ]
