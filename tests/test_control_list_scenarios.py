@@ -207,6 +207,13 @@ SCENARIOS = [
     ("3A001.e.3 fast magnet by current density", "CN", "",
      "energy=20000 J; inside_diameter=300 mm; current_density=400 A/mm^2; "
      "magnetic_flux_density=5 T", "6.7", "LICENSE_REQUIRED", "3A001.e.3"),
+    # row 10 lasers, by wavelength band, mode and power
+    ("6A005.a single-mode green CW laser 60 W", "CN", "", "wavelength=532 nm; transverse_modes=1; "
+     "cw_power=60 W", "9.10.イ.(3).1", "LICENSE_REQUIRED", "6A005.a-イ.(3).1"),
+    ("single-mode green CW laser 40 W", "CN", "",
+     "wavelength=532 nm; transverse_modes=1; cw_power=40 W", "9.10.イ.(3).1", "CLEAR", None),
+    ("multimode laser declared as single-mode item", "CN", "",
+     "wavelength=532 nm; transverse_modes=4; cw_power=60 W", "9.10.イ.(3).1", "CLEAR", None),
     # row 4 / 13
     ("UAV 300 km", "CN", "880699", "uav_range=400 km", "", "LICENSE_REQUIRED", "4-uav-range"),
 ]
