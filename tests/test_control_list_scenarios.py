@@ -214,6 +214,10 @@ SCENARIOS = [
      "wavelength=532 nm; transverse_modes=1; cw_power=40 W", "9.10.イ.(3).1", "CLEAR", None),
     ("multimode laser declared as single-mode item", "CN", "",
      "wavelength=532 nm; transverse_modes=4; cw_power=60 W", "9.10.イ.(3).1", "CLEAR", None),
+    ("6A005.d.3 CO2 laser 20 kW CW", "CN", "", "cw_power=20 kW", "9.10.ニ.(3).1",
+     "LICENSE_REQUIRED", "6A005.d.3-(3).1"),
+    ("6A006.a.4 fluxgate 5 pT", "CN", "", "magnetic_sensitivity=5 pT", "9.11.ニ",
+     "LICENSE_REQUIRED", "6A006.a.4"),
     # row 4 / 13
     ("UAV 300 km", "CN", "880699", "uav_range=400 km", "", "LICENSE_REQUIRED", "4-uav-range"),
 ]
