@@ -218,6 +218,9 @@ SCENARIOS = [
      "LICENSE_REQUIRED", "6A005.d.3-(3).1"),
     ("6A006.a.4 fluxgate 5 pT", "CN", "", "magnetic_sensitivity=5 pT", "9.11.ニ",
      "LICENSE_REQUIRED", "6A006.a.4"),
+    ("6A205.b argon ion laser 50 W", "CN", "", "wavelength=488 nm; average_power=50 W", "1.36.ロ",
+     "LICENSE_REQUIRED", "6A205.b"),
+    ("1C231 hafnium alloy 50 %", "CN", "", "substance_content=50 %", "1.28", "CLEAR", None),
     # row 4 / 13
     ("UAV 300 km", "CN", "880699", "uav_range=400 km", "", "LICENSE_REQUIRED", "4-uav-range"),
 ]
