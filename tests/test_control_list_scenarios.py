@@ -221,6 +221,8 @@ SCENARIOS = [
     ("6A205.b argon ion laser 50 W", "CN", "", "wavelength=488 nm; average_power=50 W", "1.36.ロ",
      "LICENSE_REQUIRED", "6A205.b"),
     ("1C231 hafnium alloy 50 %", "CN", "", "substance_content=50 %", "1.28", "CLEAR", None),
+    ("rad-hard ADC for missiles", "CN", "", "radiation_hardness=6000 Gy", "3.24.イ",
+     "LICENSE_REQUIRED", "4-3.24.イ"),
     # row 4 / 13
     ("UAV 300 km", "CN", "880699", "uav_range=400 km", "", "LICENSE_REQUIRED", "4-uav-range"),
 ]
