@@ -223,6 +223,8 @@ SCENARIOS = [
     ("1C231 hafnium alloy 50 %", "CN", "", "substance_content=50 %", "1.28", "CLEAR", None),
     ("rad-hard ADC for missiles", "CN", "", "radiation_hardness=6000 Gy", "3.24.イ",
      "LICENSE_REQUIRED", "4-3.24.イ"),
+    ("3A001.c.1.a SAW device at 8 GHz", "CN", "", "frequency=8 GHz", "6.3.イ.(1)",
+     "LICENSE_REQUIRED", "3A001.c.1.a"),
     # row 4 / 13
     ("UAV 300 km", "CN", "880699", "uav_range=400 km", "", "LICENSE_REQUIRED", "4-uav-range"),
 ]
