@@ -172,8 +172,8 @@ SCENARIOS = [
      "tensile_strength=1300 MPa; elongation=10 %", "4.9", "LICENSE_REQUIRED", "1C004"),
     ("tungsten alloy with 5 % elongation", "CN", "", "density=18 g/cm^3; elastic_limit=900 MPa; "
      "tensile_strength=1300 MPa; elongation=5 %", "4.9", "CLEAR", None),
-    ("1C005.b high-temperature superconductor", "CN", "", "critical_temperature=-150 degC",
-     "4.10.ハ", "LICENSE_REQUIRED", "1C005.b"),
+    ("1C005.b high-temperature superconductor", "CN", "",
+     "critical_temperature=-150 degC; length=200 m", "4.10.ハ", "LICENSE_REQUIRED", "1C005.b"),
     ("2B009 spin-forming machine", "CN", "", "contouring_axes=3; force=80 kN", "5.11",
      "LICENSE_REQUIRED", "2B009"),
     ("2B007.b robot 3,000 Gy", "CN", "", "radiation_hardness=3000 Gy", "5.9.ロ", "CLEAR", None),
@@ -225,6 +225,8 @@ SCENARIOS = [
      "LICENSE_REQUIRED", "4-3.24.イ"),
     ("3A001.c.1.a SAW device at 8 GHz", "CN", "", "frequency=8 GHz", "6.3.イ.(1)",
      "LICENSE_REQUIRED", "3A001.c.1.a"),
+    ("superconductor of 50 m and 50 g is below the item's size", "CN", "",
+     "critical_temperature=-150 degC; length=50 m; mass=0.05 kg", "4.10.ハ", "CLEAR", None),
     # row 4 / 13
     ("UAV 300 km", "CN", "880699", "uav_range=400 km", "", "LICENSE_REQUIRED", "4-uav-range"),
 ]
