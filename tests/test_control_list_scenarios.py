@@ -227,6 +227,10 @@ SCENARIOS = [
      "LICENSE_REQUIRED", "3A001.c.1.a"),
     ("superconductor of 50 m and 50 g is below the item's size", "CN", "",
      "critical_temperature=-150 degC; length=50 m; mass=0.05 kg", "4.10.ハ", "CLEAR", None),
+    ("1C002.b.1 nickel alloy rupture life", "CN", "", "stress_rupture_life=12000 h", "4.7.ロ.(1).1",
+     "LICENSE_REQUIRED", "1C002.b.1.a"),
+    ("5A001.d.2 phased array 60 GHz 20 dBm", "CN", "", "frequency=60 GHz; erp_dbm=20",
+     "8.5.ロ", "CLEAR", None),
     # row 4 / 13
     ("UAV 300 km", "CN", "880699", "uav_range=400 km", "", "LICENSE_REQUIRED", "4-uav-range"),
 ]
