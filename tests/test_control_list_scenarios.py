@@ -231,6 +231,10 @@ SCENARIOS = [
      "LICENSE_REQUIRED", "1C002.b.1.a"),
     ("5A001.d.2 phased array 60 GHz 20 dBm", "CN", "", "frequency=60 GHz; erp_dbm=20",
      "8.5.ロ", "CLEAR", None),
+    ("3B001.b.2 hydrogen implanter", "CN", "", "beam_energy=40 keV; beam_current=20 mA",
+     "6.17.ロ.(2)", "LICENSE_REQUIRED", "3B001.b.2"),
+    ("6A001.a.1.c low-frequency active sonar", "CN", "", "operating_frequency=0.005 MHz",
+     "9.1.イ.(3)", "LICENSE_REQUIRED", "6A001.a.1.c"),
     # row 4 / 13
     ("UAV 300 km", "CN", "880699", "uav_range=400 km", "", "LICENSE_REQUIRED", "4-uav-range"),
 ]
