@@ -12,17 +12,37 @@ def rules_group() -> None:
     """Inspect and verify the control-list rules, destination groups and measures."""
 
 
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _version(name: str | None):
+    """Return the named rule version, or the newest (it carries every entry's dates)."""
+    from bulkscreen.errors import Location, RuleDataError
+    from bulkscreen.rules import rules_catalog
+
+    catalog = rules_catalog()
+    if name is None:
+        return catalog[-1]
+    for version in catalog:
+        if version.version == name:
+            return version
+    raise RuleDataError(f"no rule version {name!r}", Location(file=str(catalog[0].path.parent)),
+                        f"use one of {', '.join(v.version for v in catalog)}")
+
+
 @rules_group.command("show")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--as-of", "as_of", type=_DATE, default=None,
               help="Date to show the rules for (default: today).")
-def rules_show(as_of: dt.datetime | None) -> None:
-    """Show the rule version in force on a date, its groups, measures and entries."""
-    from bulkscreen.rules import compile_rules, load_rules, rules_in_force
+@click.option("--version", "version_name", default=None,
+              help="Rule version folder (default: the newest, which dates every entry).")
+def rules_show(as_of: dt.datetime | None, version_name: str | None) -> None:
+    """Show the list of a day: destination groups, measures and control entries in force."""
+    from bulkscreen.rules import compile_rules, load_rules
     from bulkscreen.rules.catalog import to_day
     from bulkscreen.screen.destinations import CountryCodes, destination_groups
 
     day = (as_of.date() if as_of else dt.date.today())
-    version = rules_in_force(day)
+    version = _version(version_name)
     ruleset = load_rules(version.version)
     compiled = compile_rules(ruleset)
     click.echo(f"rules {version.regime}/{version.version} (sha256 {version.sha256}) as of {day}")
@@ -39,10 +59,53 @@ def rules_show(as_of: dt.datetime | None) -> None:
     for m in ruleset.measures:
         if m.from_date <= day and (m.to_date is None or day <= m.to_date):
             click.echo(f"  {m.id} [{m.reason}] from {m.from_date}: {m.title}")
-    click.echo(f"control entries: {len(ruleset.entries)}")
-    for e in ruleset.entries:
+    entries = [e for e in ruleset.entries if e.in_force(day)]
+    click.echo(f"control entries in force: {len(entries)}")
+    for e in entries:
         flag = " (verify)" if e.verify else ""
-        click.echo(f"  row {e.row}{e.item} {e.reference}: {e.title}{flag}")
+        ordinance = f" [ordinance {e.ordinance}]" if e.ordinance else ""
+        dates = ""
+        if e.valid_from or e.valid_to:
+            dates = f" ({e.valid_from or '...'} to {e.valid_to or '...'})"
+        click.echo(f"  row {e.row}{e.item} {e.reference}{ordinance}: {e.title}{dates}{flag}")
+
+
+@rules_group.command("coverage")
+@click.option("--as-of", "as_of", type=_DATE, default=None,
+              help="Count only the entries in force on this date (default: all entries).")
+@click.option("--version", "version_name", default=None,
+              help="Rule version folder (default: the newest).")
+@click.option("--missing", "show_missing", is_flag=True,
+              help="List the ordinance references of the items not yet encoded.")
+def rules_coverage(as_of: dt.datetime | None, version_name: str | None,
+                   show_missing: bool) -> None:
+    """Count the ordinance items of rows 2-15 the control list encodes.
+
+    The items are read from the goods ordinance (Articles 1-14) bundled with the rule
+    version, down to the sub-items; an item is encoded with numbers when an entry tests a
+    parameter for it, as REVIEW text when an entry quotes it as a condition.
+    """
+    from bulkscreen.rules import load_rules
+    from bulkscreen.rules.coverage import coverage, percent
+
+    version = _version(version_name)
+    result = coverage(load_rules(version.version), as_of.date() if as_of else None)
+    when = f" as of {as_of.date()}" if as_of else ""
+    click.echo(f"rules {version.regime}/{version.version}{when}: goods ordinance Articles "
+               "1-14 (Appended Table 1 rows 2-15)")
+    click.echo(f"{'row':<5} {'found':>6} {'numbers':>8} {'review':>7} {'missing':>8} "
+               f"{'has number':>11} {'number encoded':>15}")
+    for r in result.rows:
+        click.echo(f"{r.row:<5} {r.found:>6} {r.numbers:>8} {r.review:>7} "
+                   f"{len(r.missing):>8} {r.with_number:>11} {r.with_number_encoded:>15}")
+        if show_missing and r.missing:
+            click.echo("      missing: " + " ".join(r.missing))
+    for entry_id, ref in result.unknown_refs:
+        click.echo(f"entry {entry_id}: ordinance reference {ref} is not in the text")
+    click.echo(f"numbers: {result.with_number_encoded} of {result.with_number} items whose "
+               f"text holds a number ({percent(result.with_number_encoded, result.with_number)})")
+    click.echo(f"coverage: {result.encoded} of {result.found} items "
+               f"({percent(result.encoded, result.found)})")
 
 
 @rules_group.command("verify")
@@ -58,6 +121,31 @@ def rules_verify() -> None:
                    f"{len(ruleset.verify_notes)} values marked verify")
         for note in ruleset.verify_notes:
             click.echo(f"  verify: {note}")
+
+
+@rules_group.command("draft")
+@click.option("--version", "version_name", default=None,
+              help="Rule version folder (default: the newest).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder to write the drafts to (default: the version folder).")
+def rules_draft(version_name: str | None, out_dir: str | None) -> None:
+    """Draft REVIEW-text entries quoting every ordinance item no entry encodes yet.
+
+    Writes control_list_row<NN>.toml, one entry per item number; review the drafts and
+    commit them as data.
+    """
+    from pathlib import Path
+
+    from bulkscreen.rules import load_rules
+    from bulkscreen.rules.draft import write_drafts
+    from bulkscreen.rules.ordinance import load_ordinance
+
+    version = _version(version_name)
+    ruleset = load_rules(version.version)
+    folder = Path(out_dir) if out_dir else version.path
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in write_drafts(ruleset, load_ordinance(version.path), folder):
+        click.echo(f"wrote {path}")
 
 
 COMMANDS = [rules_group]

@@ -67,6 +67,9 @@ class CompiledRules:
     groups: dict[str, Timeline]
     entry_params: np.ndarray  # bool[n_entries, n_params]: parameters each entry tests
     ruleset: RuleSet = field(repr=False)
+    # First and last day (days since 1970-01-01, inclusive) each entry is in force.
+    entry_from_day: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
+    entry_to_day: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
 
     @property
     def param_index(self) -> dict[str, int]:
@@ -77,6 +80,17 @@ class CompiledRules:
     def n_entries(self) -> int:
         """Number of control entries."""
         return len(self.entries)
+
+    def entries_in_force(self, days: np.ndarray) -> np.ndarray:
+        """Return bool[n_rows, n_entries]: each entry is in force on each row's day.
+
+        Parameters
+        ----------
+        days
+            int32 days since 1970-01-01, one per row (the shipment date or the as-of date).
+        """
+        days = np.asarray(days, dtype=np.int32)[:, None]
+        return (days >= self.entry_from_day[None, :]) & (days <= self.entry_to_day[None, :])
 
 
 def normalise_entry_code(code: str) -> str:
@@ -223,6 +237,10 @@ def compile_rules(ruleset: RuleSet) -> CompiledRules:
         measures=ruleset.measures, measure_tree=tuple(measure_tree),
         groups=_timelines(ruleset), entry_params=_entry_params(ruleset, param_index),
         ruleset=ruleset,
+        entry_from_day=np.array([to_day(e.valid_from) if e.valid_from else FAR_PAST
+                                 for e in ruleset.entries], dtype=np.int32),
+        entry_to_day=np.array([to_day(e.valid_to) if e.valid_to else FAR_FUTURE
+                               for e in ruleset.entries], dtype=np.int32),
     )
 
 
@@ -244,3 +262,56 @@ def _entry_params(ruleset: RuleSet, param_index: dict[str, int]) -> np.ndarray:
     for e, entry in enumerate(ruleset.entries):
         visit(entry.tree, e)
     return out
+
+
+STATUS_NAMES = ("NOT_MET", "MET", "UNKNOWN")
+
+
+def classify(rules: CompiledRules, parameters: dict[str, tuple[float, str]]
+             ) -> dict[str, str]:
+    """Evaluate every control entry for one item described by its parameters.
+
+    Parameters
+    ----------
+    rules
+        Compiled rules (for the list of one day, compile ``ruleset.on(day)``).
+    parameters
+        Parameter name -> (value, unit); derived parameters are computed as in a batch.
+
+    Returns
+    -------
+    dict
+        Entry id -> ``'MET'``, ``'UNKNOWN'`` (a condition or a missing parameter decides) or
+        ``'NOT_MET'``, for every entry whose tree uses a given parameter or needs none.
+    """
+    from bulkscreen.rules.derived import DERIVED_FUNCTIONS
+    from bulkscreen.rules.units import input_conversion
+    from bulkscreen_kernels.thresholds import evaluate_rules
+
+    index = rules.param_index
+    values = np.zeros((1, len(index)), dtype=np.float64)
+    valid = np.zeros((1, len(index)), dtype=bool)
+    for name, (value, unit) in parameters.items():
+        column = index[name]
+        conv = input_conversion(unit, rules.param_units[column])
+        values[0, column] = value * conv.scale + conv.offset
+        valid[0, column] = True
+    given = valid.copy()
+    for name, inputs in rules.derived:
+        if any(i not in index for i in inputs):
+            continue
+        target = index[name]
+        out, ok = DERIVED_FUNCTIONS[name](*[(values[:, index[i]], valid[:, index[i]])
+                                            for i in inputs])
+        if ok[0] and not valid[0, target]:
+            values[0, target], valid[0, target] = out[0], True
+    n_trees = len(rules.nodes.tree_ptr) - 1
+    applies = np.zeros((1, n_trees), dtype=bool)
+    uses = rules.entry_params[:, given[0]].any(axis=1) | ~rules.entry_params.any(axis=1)
+    applies[0, : rules.n_entries] = uses
+    nodes = rules.nodes
+    status, _ = evaluate_rules(values, valid, applies, nodes.kind, nodes.param, nodes.op,
+                               nodes.threshold, nodes.child_ptr, nodes.children,
+                               nodes.tree_ptr)
+    return {entry.id: STATUS_NAMES[int(status[0, e])]
+            for e, entry in enumerate(rules.entries) if uses[e]}

@@ -35,6 +35,17 @@ def _cmm_mpe_excess(mpe: Column, length: Column) -> Column:
     return np.where(ok, e - (1.7e-6 + length_m * 1e-6), 0.0), ok
 
 
+def _resolvable(k: float) -> Callable[[Column, Column], Column]:
+    # Minimum resolvable feature: wavelength x K / numerical aperture.
+    def feature(wavelength: Column, aperture: Column) -> Column:
+        (w, w_ok), (na, na_ok) = wavelength, aperture
+        ok = w_ok & na_ok & (na > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(ok, w * k / np.where(ok, na, 1.0), 0.0), ok
+
+    return feature
+
+
 def _unit_value(value: Column, quantity: Column) -> Column:
     (v, v_ok), (q, q_ok) = value, quantity
     ok = v_ok & q_ok & (q > 0)
@@ -48,5 +59,7 @@ DERIVED_FUNCTIONS: dict[str, Callable[..., Column]] = {
     "tpp": _tpp,
     "cmm_mpe_excess": _cmm_mpe_excess,
     "unit_value_jpy": _unit_value,
+    "mrf": _resolvable(0.35),
+    "mrf_k025": _resolvable(0.25),
 }
 """Implementation of every derived parameter the rule data may declare, by name."""

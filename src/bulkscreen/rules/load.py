@@ -146,6 +146,8 @@ def load_ruleset(folder: Path, regime: str, version: str, sha256: str) -> RuleSe
     title = source.get(src, "title", str, "source")
     covers_from = source.date(src, "covers_from", "source", required=True)
     parameters, derived, entries = _control_list(files["control_list"])
+    for path in sorted(folder.glob("control_list_*.toml")):
+        entries += _entries(_File(path), parameters, {e.id for e in entries})
     memberships = _destinations(files["destinations"])
     measures = _measures(files["measures"], parameters)
     catch_all = _catch_all(files["catch_all"])
@@ -161,7 +163,7 @@ def load_ruleset(folder: Path, regime: str, version: str, sha256: str) -> RuleSe
         parameters=parameters, derived=derived, entries=entries, memberships=memberships,
         measures=measures, catch_all=catch_all, small_value=small_value,
         sources=tuple(src.get("source", [])), not_encoded=tuple(src.get("not_encoded", [])),
-        verify_notes=verify_notes,
+        verify_notes=verify_notes, folder=str(folder),
     )
 
 
@@ -193,9 +195,14 @@ def _control_list(f: _File) -> tuple[dict[str, Parameter], dict[str, Derived],
                        "declare it under [parameter.<name>]")
         derived[name] = Derived(name, inputs, f.get(spec, "formula", str, where))
 
+    return parameters, derived, _entries(f, parameters, set())
+
+
+def _entries(f: _File, parameters: dict[str, Parameter], seen: set[str]
+             ) -> tuple[ControlEntry, ...]:
+    """Parse the ``[[entry]]`` tables of one control-list file."""
     entries: list[ControlEntry] = []
-    seen: set[str] = set()
-    for index, spec in enumerate(f.get(f.data, "entry", list, "control_list")):
+    for index, spec in enumerate(f.get(f.data, "entry", list, f.path.stem)):
         where = f"entry[{index}]"
         entry_id = f.get(spec, "id", str, where)
         if entry_id in seen:
@@ -208,6 +215,16 @@ def _control_list(f: _File) -> tuple[dict[str, Parameter], dict[str, Derived],
             f.fail(f"{where}.effect is {effect!r}", f"{where}.effect",
                    "use effect = \"licence\" or \"review\"", entry_id)
         when = f.get(spec, "when", dict, where, entry_id)
+        ordinance = f.get(spec, "ordinance", str, where, entry_id, default="")
+        refs: list[tuple[str, bool]] = []
+        tree = parse_tree(f, when, f"{where}.when", entry_id, parameters, refs)
+        if ordinance:
+            refs.insert(0, (ordinance, _has_test(tree)))
+        valid_from = f.date(spec, "valid_from", where, entry_id)
+        valid_to = f.date(spec, "valid_to", where, entry_id)
+        if valid_from and valid_to and valid_to < valid_from:
+            f.fail(f"{where}: valid_to {valid_to} is before valid_from {valid_from}",
+                   f"{where}.valid_to", "swap or correct the dates", entry_id)
         entries.append(ControlEntry(
             id=entry_id,
             row=f.get(spec, "row", str, where, entry_id),
@@ -217,20 +234,46 @@ def _control_list(f: _File) -> tuple[dict[str, Parameter], dict[str, Derived],
             hs_prefixes=f.strings(spec, "hs_prefixes", where, entry_id, default=[],
                                   pattern=_HS_RE, what="an HS code prefix of 2-10 digits"),
             declared=f.strings(spec, "declared", where, entry_id, default=[]),
-            tree=parse_tree(f, when, f"{where}.when", entry_id, parameters),
+            tree=tree,
             effect=effect,
             verify=f.get(spec, "verify", bool, where, entry_id, default=False),
             note=f.get(spec, "note", str, where, entry_id, default=""),
+            ordinance=ordinance,
+            regime_number=f.get(spec, "regime_number", str, where, entry_id, default=""),
+            quote=f.get(spec, "quote", str, where, entry_id, default=""),
+            valid_from=valid_from, valid_to=valid_to,
+            exclusions=f.strings(spec, "exclusions", where, entry_id, default=[]),
+            refs=tuple(refs),
+            source_file=f.path.name,
         ))
-    return parameters, derived, tuple(entries)
+    return tuple(entries)
+
+
+def _has_test(tree: Tree) -> bool:
+    if tree[0] == "test":
+        return True
+    return tree[0] in ("all", "any") and any(_has_test(child) for child in tree[1])
 
 
 def parse_tree(f: _File, node: Any, where: str, record_id: str,
-               parameters: dict[str, Parameter]) -> Tree:
-    """Parse one ``when`` / ``condition`` table into a tree tuple, expanding bands."""
+               parameters: dict[str, Parameter],
+               refs: list[tuple[str, bool]] | None = None) -> Tree:
+    """Parse one ``when`` / ``condition`` table into a tree tuple, expanding bands.
+
+    A node may carry ``ref = "<ordinance reference>"``: the item of the text it encodes.
+    Such references are appended to ``refs`` with whether a number decides the node.
+    """
     if not isinstance(node, dict):
         f.fail(f"{where} must be a table", where, "write a test, all, any, band, condition or "
                "listed table", record_id)
+    if "ref" in node:
+        node = dict(node)
+        ref = f.get(node, "ref", str, where, record_id)
+        del node["ref"]
+        tree = parse_tree(f, node, where, record_id, parameters, refs)
+        if refs is not None:
+            refs.append((ref, _has_test(tree)))
+        return tree
     keys = set(node)
     if "all" in keys or "any" in keys:
         kind = "all" if "all" in keys else "any"
@@ -238,14 +281,14 @@ def parse_tree(f: _File, node: Any, where: str, record_id: str,
         if not children:
             f.fail(f"{where}.{kind} is empty", f"{where}.{kind}", "give it at least one child",
                    record_id)
-        return (kind, tuple(parse_tree(f, child, f"{where}.{kind}[{i}]", record_id, parameters)
-                            for i, child in enumerate(children)))
+        return (kind, tuple(parse_tree(f, child, f"{where}.{kind}[{i}]", record_id, parameters,
+                                       refs) for i, child in enumerate(children)))
     if "condition" in keys:
         return ("unknown", f.get(node, "condition", str, where, record_id))
     if "listed" in keys:
         return ("true", f.get(node, "listed", str, where, record_id))
     if "band" in keys:
-        return _parse_band(f, node, where, record_id, parameters)
+        return _parse_band(f, node, where, record_id, parameters, refs)
     if "param" in keys:
         return _parse_test(f, node, where, record_id, parameters)
     f.fail(f"{where} is neither a test nor a combination: keys {sorted(keys)}", where,
@@ -279,7 +322,7 @@ def _check_unit(f: _File, unit: str, expected: str, key: str, record_id: str) ->
                f"write the threshold in a unit of {want.dimensionality}", record_id)
 
 
-def _parse_band(f: _File, node, where, record_id, parameters) -> Tree:
+def _parse_band(f: _File, node, where, record_id, parameters, refs=None) -> Tree:
     band_param = f.get(node, "band", str, where, record_id)
     if band_param not in parameters:
         f.fail(f"{where}.band names unknown parameter {band_param!r}", f"{where}.band",
@@ -301,7 +344,7 @@ def _parse_band(f: _File, node, where, record_id, parameters) -> Tree:
             f.fail(f"{bwhere} has neither from nor below", bwhere,
                    "give the band a range: from = <low>, below = <high>", record_id)
         tests.append(parse_tree(f, f.get(band, "test", dict, bwhere, record_id),
-                                f"{bwhere}.test", record_id, parameters))
+                                f"{bwhere}.test", record_id, parameters, refs))
         options.append(("all", tuple(tests)))
     return ("any", tuple(options))
 

@@ -38,7 +38,13 @@ class Derived:
 
 @dataclass(frozen=True)
 class ControlEntry:
-    """One control-list entry: where it is in the law, what it covers, and its rule tree."""
+    """One control-list entry: where it is in the law, what it covers, and its rule tree.
+
+    ``ordinance`` is the goods-ordinance reference (``5.2.イ.(1)``, see
+    :mod:`bulkscreen.rules.ordinance`), ``quote`` the clause as it stands in the bundled
+    text, ``exclusions`` the excluding clauses quoted (を除く, ただし). ``refs`` lists every
+    ordinance reference the entry encodes, each with whether a number decides it there.
+    """
 
     id: str
     row: str
@@ -51,6 +57,19 @@ class ControlEntry:
     effect: str = "licence"
     verify: bool = False
     note: str = ""
+    ordinance: str = ""
+    regime_number: str = ""
+    quote: str = ""
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    exclusions: tuple[str, ...] = ()
+    refs: tuple[tuple[str, bool], ...] = ()
+    source_file: str = ""
+
+    def in_force(self, day: dt.date) -> bool:
+        """Whether the entry is part of the list on ``day`` (both ends inclusive)."""
+        return ((self.valid_from is None or self.valid_from <= day)
+                and (self.valid_to is None or day <= self.valid_to))
 
 
 @dataclass(frozen=True)
@@ -146,3 +165,10 @@ class RuleSet:
     sources: tuple[dict[str, str], ...] = ()
     not_encoded: tuple[dict[str, str], ...] = ()
     verify_notes: tuple[str, ...] = field(default=())
+    folder: str = ""
+
+    def on(self, day: dt.date) -> RuleSet:
+        """Return the rule set with only the control entries in force on ``day``."""
+        from dataclasses import replace
+
+        return replace(self, entries=tuple(e for e in self.entries if e.in_force(day)))

@@ -1,0 +1,141 @@
+"""Draft REVIEW-text entries from the ordinance for the items no entry encodes yet.
+
+One entry per 号 (numbered item of an article paragraph): its tree is a condition quoting
+each item of that 号 still missing, so a line declaring the item (``declared_control_entry
+= 1.7.イ``) goes to review with the law's words instead of passing silently. The entry is
+declared by each item's reference, and by the 号's own only when no hand-written entry
+encodes part of it. The drafts are
+written to ``control_list_row<NN>.toml`` and committed as data after review; numbers are
+encoded by hand in ``control_list.toml``, which the drafts then leave out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from bulkscreen.rules.coverage import coverage
+from bulkscreen.rules.model import RuleSet
+from bulkscreen.rules.ordinance import Item, Ordinance
+
+DRAFT_PREFIX = "control_list_row"
+_ANCESTOR_CHARS = 60
+
+
+def draft_file_name(row: str) -> str:
+    """Return the draft file name of a row: ``control_list_row03-2.toml`` for row 3-2."""
+    number, _, suffix = row.partition("-")
+    return f"{DRAFT_PREFIX}{int(number):02d}{'-' + suffix if suffix else ''}.toml"
+
+
+def _toml(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _number_item(item: Item) -> Item:
+    """Return the 号 (or the paragraph, where it has no numbered items) an item belongs to."""
+    node = item
+    while node.parent is not None and node.parent.parent is not None:
+        node = node.parent
+    return node
+
+
+def _condition(item: Item, top: Item) -> str:
+    """Condition text: the clauses from the 号 down to the item, each quoted verbatim."""
+    chain = []
+    node = item
+    while node is not None and node is not top.parent:
+        chain.append(node)
+        node = node.parent
+    parts = []
+    for node in reversed(chain):
+        quote = node.quote
+        if node is not item and len(quote) > _ANCESTOR_CHARS:
+            parts.append(f"「{quote[:_ANCESTOR_CHARS]}」…")
+        else:
+            parts.append(f"「{quote}」")
+    return f"ordinance {item.ref}: " + " > ".join(parts)
+
+
+def draft_entries(ruleset: RuleSet, ordinance: Ordinance) -> dict[str, str]:
+    """Return the TOML text of one draft file per row, for the items still missing.
+
+    Parameters
+    ----------
+    ruleset
+        The rule version; entries of earlier drafts (``control_list_row*.toml``) are ignored,
+        so the drafts cover exactly what the hand-encoded entries leave.
+    ordinance
+        The parsed goods ordinance of the version.
+
+    Returns
+    -------
+    dict
+        File name -> TOML text.
+    """
+    hand = [e for e in ruleset.entries if not e.source_file.startswith(DRAFT_PREFIX)]
+    status = coverage(_with_entries(ruleset, tuple(hand)), ordinance=ordinance).status
+    missing = [i for i in ordinance.countable() if not status[i.ref]]
+    by_top: dict[str, list[Item]] = defaultdict(list)
+    tops: dict[str, Item] = {}
+    for item in missing:
+        top = _number_item(item)
+        tops[top.ref] = top
+        by_top[top.ref].append(item)
+    files: dict[str, list[str]] = defaultdict(list)
+    countable = ordinance.countable()
+    for ref, items in by_top.items():
+        top = tops[ref]
+        whole = len(items) == sum(1 for i in countable if _number_item(i) is top)
+        files[draft_file_name(top.row)].append(_entry_text(top, items, whole))
+    header = ("# Drafted from the goods ordinance (law/goods-ordinance.md): one entry per item\n"
+              "# number, with a condition quoting each of its items that no hand-written entry\n"
+              "# in control_list.toml encodes yet. No number decides these conditions: a line\n"
+              "# that declares one of the items goes to review with the law's words.\n")
+    return {name: header + "\n".join(parts) for name, parts in sorted(files.items())}
+
+
+def _entry_text(top: Item, items: list[Item], whole: bool) -> str:
+    # Declared by each item's reference; by the item number only when no hand-written entry
+    # encodes part of it, so that declaring an encoded item does not reach the draft.
+    title = top.quote if len(top.quote) <= 80 else top.quote[:80] + "…"
+    if len(items) == 1 and items[0] is top:
+        when = f"when = {{ condition = {_toml(_condition(top, top))}, ref = {_toml(top.ref)} }}"
+    else:
+        lines = [f"  {{ condition = {_toml(_condition(i, top))}, ref = {_toml(i.ref)} }},"
+                 for i in items]
+        when = "when = { any = [\n" + "\n".join(lines) + "\n] }"
+    lines = [
+        "[[entry]]",
+        f"id = {_toml('jp-' + top.ref)}",
+        f"row = {_toml(top.row)}",
+        f"item = {_toml(top.row_item)}",
+        f"reference = {_toml('goods ordinance ' + top.ref)}",
+        f"ordinance = {_toml(top.ref)}",
+        f"title = {_toml(title)}",
+        f"quote = {_toml(top.quote)}",
+        "declared = [" + ", ".join(_toml(r) for r in dict.fromkeys(
+            ([top.ref] if whole else []) + [i.ref for i in items])) + "]",
+        when,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _with_entries(ruleset: RuleSet, entries: tuple) -> RuleSet:
+    from dataclasses import replace
+
+    return replace(ruleset, entries=entries)
+
+
+def write_drafts(ruleset: RuleSet, ordinance: Ordinance, folder: Path) -> list[Path]:
+    """Replace the draft files of a version folder; return the files written."""
+    for old in folder.glob(f"{DRAFT_PREFIX}*.toml"):
+        old.unlink()
+    written = []
+    for name, text in draft_entries(ruleset, ordinance).items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
