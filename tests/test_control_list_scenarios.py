@@ -311,9 +311,7 @@ def test_6a003b1_needs_a_pixel_branch_and_a_feature_branch():
     assert [child[0] for child in entry.tree[1]] == ["unknown", "any", "any"]
 
 
-# ---------------------------------------------------------------- need a change in screen/
-@pytest.mark.xfail(strict=False, reason="screen/ does not apply entry valid_from/valid_to yet: "
-                   "applies[:, :n_entries] &= rules.entries_in_force(days) is needed")
+# ------------------------------------------- dates, short HS codes, missing parameters
 def test_national_litho_item_day_before_and_day_of(tmp_path):
     rows = [("litho", "CN", "848620",
              "wavelength=193 nm; numerical_aperture=1.35; overlay_accuracy=2.0 nm", "")]
@@ -328,9 +326,6 @@ def test_national_litho_item_day_before_and_day_of(tmp_path):
     assert decisions == {"2023-07-22": "CLEAR", "2023-07-23": "LICENSE_REQUIRED"}
 
 
-@pytest.mark.xfail(strict=False, reason="screen/ matches HS prefixes of entries only when the "
-                   "line's code is at least as long: a short HS code (6815) must reach every "
-                   "entry under it")
 def test_short_hs_code_reaches_every_candidate_entry(tmp_path):
     rows = [("cf", "CN", "6815",
              "tensile_modulus=294 GPa; density=1.76 g/cm^3; tensile_strength=5880 MPa", "")]
@@ -342,9 +337,6 @@ def test_short_hs_code_reaches_every_candidate_entry(tmp_path):
     assert pl.read_parquet(out / "results.parquet")["decision"][0] == "LICENSE_REQUIRED"
 
 
-@pytest.mark.xfail(strict=False, reason="screen/ gives one REVIEW per unknown leaf and says "
-                   "nothing for a line whose HS reaches no entry: one finding per candidate "
-                   "entry listing every missing parameter is needed")
 def test_one_review_per_candidate_entry_listing_every_missing_parameter(tmp_path):
     rows = [("lathe", "CN", "845811", "", "")]
     path = tmp_path / "lathe.csv"

@@ -19,7 +19,7 @@ from bulkscreen.decide import Findings
 from bulkscreen.rules.catalog import to_day
 from bulkscreen.rules.compile import CompiledRules, normalise_entry_code
 from bulkscreen.rules.derived import DERIVED_FUNCTIONS
-from bulkscreen.rules.model import ROWS_1_TO_15
+from bulkscreen.rules.model import ROWS_1_TO_15, ControlEntry
 from bulkscreen.rules.units import UnitError, format_si, input_conversion
 from bulkscreen.screen.shipment_batch import ShipmentBatch
 
@@ -113,9 +113,27 @@ class HsIndex:
     def __init__(self, hs: pa.Array):
         self.hs = hs
         self.slices: dict[int, pa.Array] = {}
+        self._short: dict[str, np.ndarray] | None = None
 
-    def match(self, prefixes: tuple[str, ...]) -> np.ndarray:
+    def _short_codes(self) -> dict[str, np.ndarray]:
+        """Rows per distinct HS code shorter than a full six-digit subheading."""
+        if self._short is None:
+            codes = self.hs.to_pylist()
+            rows_of: dict[str, list[int]] = {}
+            for row, code in enumerate(codes):
+                if code and len(code) < 6:
+                    rows_of.setdefault(code, []).append(row)
+            self._short = {code: np.array(rows) for code, rows in rows_of.items()}
+        return self._short
+
+    def match(self, prefixes: tuple[str, ...], reach_shorter: bool = False) -> np.ndarray:
+        """Rows whose HS code starts with one of ``prefixes``; with ``reach_shorter``, also
+        rows whose code is shorter and starts a prefix (HS 6815 may be 6815.12 goods)."""
         out = np.zeros(len(self.hs), dtype=bool)
+        if reach_shorter:
+            for code, rows in self._short_codes().items():
+                if any(p.startswith(code) for p in prefixes):
+                    out[rows] = True
         by_length: dict[int, list[str]] = {}
         for prefix in prefixes:
             by_length.setdefault(len(prefix), []).append(prefix)
@@ -128,7 +146,12 @@ class HsIndex:
 
 
 def declared_mask(declared: list[str | None], rules: CompiledRules) -> np.ndarray:
-    """Return (n_rows, n_entries): the row's declared entry names the control entry."""
+    """Return (n_rows, n_entries): the row's declared entry names the control entry.
+
+    A declared code names an entry when it is one of the entry's names, more specific than one
+    (``2B001.b.2`` for ``2B001.b``), or, when it has an item (``1.14``, ``2(12)``), less
+    specific (``1.14`` reaches ``1.14.イ``); a bare row number reaches nothing by itself.
+    """
     mask = np.zeros((len(declared), rules.n_entries), dtype=bool)
     encoded = pa.array(declared, pa.string()).dictionary_encode()
     inverse = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
@@ -136,8 +159,10 @@ def declared_mask(declared: list[str | None], rules: CompiledRules) -> np.ndarra
         code = normalise_entry_code(raw)
         if not code:
             continue
+        broader = "." in code or "(" in code
         hits = [e for e, names in enumerate(rules.entry_declared)
-                if code in names or any(code.startswith(name + ".") for name in names)]
+                if code in names or any(code.startswith(name + ".") for name in names)
+                or (broader and any(name.startswith((code + ".", code + "(")) for name in names))]
         if hits:
             rows = np.nonzero(inverse == u_index)[0]
             mask[np.ix_(rows, hits)] = True
@@ -188,7 +213,9 @@ def check_lines(b: ShipmentBatch, rules: CompiledRules, findings: Findings) -> L
     Unit problems become findings. An HS heading covers several products (ICs: ADCs, FPGAs,
     ...): a line that gives parameters is checked only against the entries whose parameters it
     gives; a line without parameters is checked against all, and goes to review where they
-    matter. A declared entry always applies.
+    matter. An HS code shorter than the entry's (6815 for 6815.12) reaches it. A declared entry
+    always applies. An entry applies only on the days it is in force (its valid_from and
+    valid_to), so a line is judged by the list of its own date.
     """
     from bulkscreen_kernels.thresholds import evaluate_rules
 
@@ -200,10 +227,12 @@ def check_lines(b: ShipmentBatch, rules: CompiledRules, findings: Findings) -> L
     nodes = rules.nodes
     applies = np.zeros((b.n, len(nodes.tree_ptr) - 1), dtype=bool)
     for e, entry in enumerate(rules.entries):
-        applies[:, e] = hs_index.match(entry.hs_prefixes)
-    uses_given = (given.astype(np.int32) @ rules.entry_params.T.astype(np.int32)) > 0
+        applies[:, e] = hs_index.match(entry.hs_prefixes, reach_shorter=True)
+    # float32: a BLAS product (an integer one is a slow loop over rows x entries x params).
+    uses_given = (given.astype(np.float32) @ rules.entry_params.T.astype(np.float32)) > 0
     applies[:, : rules.n_entries] &= uses_given | ~given.any(axis=1)[:, None]
     applies[:, : rules.n_entries] |= declared_mask(b.declared, rules)
+    applies[:, : rules.n_entries] &= rules.entries_in_force(b.days)
     for m, measure in enumerate(rules.measures):
         tree = rules.measure_tree[m]
         if tree >= 0:
@@ -249,6 +278,7 @@ def control_findings(findings: Findings, checks: LineChecks, group_a: np.ndarray
                 text = [f"{where} ({entry.title}) is met: {d[0]}. {entry.note}".strip()
                         for d in details]
             else:
+                caveat = _caveat(entry)
                 limit = (sv.table_3_3_limit_jpy if entry.row in sv.table_3_3_rows
                          or entry.id in sv.table_3_3_entries else sv.limit_jpy)
                 exempt = (exempt_ok[met_rows] & (entry.row in sv.rows)
@@ -260,7 +290,7 @@ def control_findings(findings: Findings, checks: LineChecks, group_a: np.ndarray
                      f"{b.value_jpy[r]:,.0f} <= {limit:,.0f}, so the small-value exemption "
                      "applies (declare it to customs)") if ex else
                     (f"{where} ({entry.title}) is met: {d[0]}; a METI export licence is "
-                     "required")
+                     f"required{caveat}")
                     for r, d, ex in zip(met_rows, details, exempt, strict=True)
                 ]
             findings.add(met_rows, finding="item", decision=decision, reason_code=reason,
@@ -270,12 +300,25 @@ def control_findings(findings: Findings, checks: LineChecks, group_a: np.ndarray
                          explanation=[f"{t} [rules {version}]" for t in text])
         if len(unknown_rows):
             details = [checks.explain(e, r) for r in unknown_rows]
+            wanted = [", ".join(rules.param_names[p] for p in np.flatnonzero(
+                rules.entry_params[e] & ~checks.valid[r])) for r in unknown_rows]
             findings.add(unknown_rows, finding="item", decision="REVIEW",
                          reason_code="CONTROL_UNKNOWN", field="parameters",
                          query_value=[b.hs[r] for r in unknown_rows], rule_id=entry.id,
                          rule_version=version, value=[d[1] for d in details],
                          threshold=[d[2] for d in details],
                          explanation=[f"{where} ({entry.title}) may apply and cannot be decided "
-                                      f"from the data: {d[0]} [rules {version}]"
-                                      for d in details])
+                                      f"from the data: {d[0]}"
+                                      + (f"; parameters of the entry not given: {w}" if w else "")
+                                      + f" [rules {version}]"
+                                      for d, w in zip(details, wanted, strict=True)])
     return controlled, controlled_unknown & ~controlled
+
+
+def _caveat(entry: ControlEntry) -> str:
+    """What a licence finding must say besides the met value: the entry's own note and the
+    goods its text excludes, so a reviewer can rule an excluded item out."""
+    parts = [entry.note.strip()] if entry.note.strip() else []
+    if entry.exclusions:
+        parts.append("excluded by the text: " + " / ".join(entry.exclusions))
+    return ("; " + "; ".join(parts)) if parts else ""
