@@ -43,6 +43,14 @@ def test_country_paired_with_a_column_not_screened_is_refused(cli, tmp_path):
     assert ran.code == 5 and "'buyer', which is not a --name column" in ran.err
 
 
+def test_misspelt_country_column_is_refused_not_ignored(cli, tmp_path):
+    path = tmp_path / "parties.csv"
+    path.write_text("company,Land\nAcme,Iraq\n", encoding="utf-8")
+    ran = cli(*screen_args(path, tmp_path / "run", "--country", "company=Lnad"))
+    assert ran.code == 3 and str(path) in ran.err and "'Lnad'" in ran.err
+    assert "Land" in ran.err and "fix:" in ran.err
+
+
 def _import(cli, tmp_path: Path, text: str, *maps: str):
     path = tmp_path / "list.csv"
     path.write_text(text, encoding="utf-8")
