@@ -142,3 +142,18 @@ def test_parquet_folder_whose_parts_disagree_names_the_part(cli, tmp_path):
     assert ran.code == EXIT_INPUT
     assert f"{folder / 'part-1.parquet'}:" in ran.err and "Country: int64" in ran.err
     assert "fix: write every part with the same columns and types" in ran.err
+
+
+def test_jsonl_with_bom_crlf_and_escaped_nul_is_read_row_by_row(cli, tmp_path):
+    path = tmp_path / "parties.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"company": "' + LISTED.encode() + b'", "Country": "HK"}\r\n'
+                     b'{"company": "Beta\\u0000Ltd", "Country": "IQ"}\r\n'
+                     b'not json at all\r\n'
+                     b'{"company": "Gamma", "Country": "Iraq"}\r\n')
+    ran = _screen(cli, path, tmp_path / "run")
+    assert ran.code == 0, ran.err
+    assert run_counts(tmp_path / "run")["input_rows"] == 4
+    [bad] = quarantine(tmp_path / "run")
+    assert (bad["source_file"], bad["input_row"]) == (str(path), 3)
+    assert "line 3 is not a JSON object" in bad["reason"]
+    assert [h["input_row"] for h in _hits(tmp_path / "run")] == [1]
