@@ -157,3 +157,18 @@ def test_jsonl_with_bom_crlf_and_escaped_nul_is_read_row_by_row(cli, tmp_path):
     assert (bad["source_file"], bad["input_row"]) == (str(path), 3)
     assert "line 3 is not a JSON object" in bad["reason"]
     assert [h["input_row"] for h in _hits(tmp_path / "run")] == [1]
+
+
+def test_parquet_text_stored_as_bytes_is_read_and_bad_bytes_are_quarantined(cli, tmp_path):
+    path = tmp_path / "bytes.parquet"
+    pq.write_table(pa.table({"company": pa.array([LISTED.encode(), b"\xff\xfe bad"],
+                                                 pa.binary()),
+                             "Country": ["HK", "IQ"]}), path)
+    ran = _screen(cli, path, tmp_path / "run")
+    assert ran.code == 0, ran.err
+    assert run_counts(tmp_path / "run")["input_rows"] == 2
+    [bad] = quarantine(tmp_path / "run")
+    assert (bad["source_file"], bad["input_row"], bad["column"]) == (str(path), 2, "company")
+    assert "not UTF-8 text; store the column as text" in bad["reason"]
+    assert "\\\\xff" in bad["raw_row"]
+    assert [h["input_row"] for h in _hits(tmp_path / "run")] == [1]
