@@ -172,3 +172,17 @@ def test_parquet_text_stored_as_bytes_is_read_and_bad_bytes_are_quarantined(cli,
     assert "not UTF-8 text; store the column as text" in bad["reason"]
     assert "\\\\xff" in bad["raw_row"]
     assert [h["input_row"] for h in _hits(tmp_path / "run")] == [1]
+
+
+def test_jsonl_nested_too_deeply_is_quarantined_not_a_crash(cli, tmp_path):
+    path = tmp_path / "deep.jsonl"
+    deep = "[" * 100_000 + "]" * 100_000
+    path.write_text(f'{{"company": "{LISTED}", "Country": "HK"}}\n'
+                    f'{{"company": {deep}, "Country": "IQ"}}\n'
+                    '{"company": "Beta", "Country": "IQ"}\n', encoding="utf-8")
+    ran = _screen(cli, path, tmp_path / "run")
+    assert ran.code == 0, ran.err
+    assert run_counts(tmp_path / "run")["input_rows"] == 3
+    [bad] = quarantine(tmp_path / "run")
+    assert (bad["source_file"], bad["input_row"]) == (str(path), 2)
+    assert "line 2 nests arrays or objects too deeply" in bad["reason"]

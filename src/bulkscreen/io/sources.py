@@ -378,15 +378,21 @@ class JsonlSource:
                     record = json.loads(raw)
                     if not isinstance(record, dict):
                         raise ValueError("not a JSON object")
+                    texts = {key: _json_text(value) for key, value in record.items()}
                 except ValueError as exc:  # UnicodeDecodeError is a ValueError too
                     rejects.append(Reject(count, f"line {line_number} is not a JSON object "
                                           f"({exc})", text))
                     continue
-                for key in record:
+                except RecursionError:
+                    rejects.append(Reject(count, f"line {line_number} nests arrays or objects "
+                                          "too deeply to read; write each value as text, a "
+                                          "number or a flat list", text))
+                    continue
+                for key in texts:
                     if key not in values:
                         values[key] = [None] * len(rows)
                 for key, column in values.items():
-                    column.append(_json_text(record.get(key)))
+                    column.append(texts.get(key))
                 rows.append(count)
                 if len(rows) >= self.batch_size:
                     yield values, rows, rejects

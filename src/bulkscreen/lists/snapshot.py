@@ -67,7 +67,8 @@ def build_snapshot(version: ListVersion, catalog: Catalog | None = None) -> pa.T
         return entries_to_table(version.list_id, version.version, read(version, catalog))
     except (ListDataError, MemoryError):
         raise
-    except (ValueError, LookupError, TypeError, AttributeError, OSError, EOFError) as exc:
+    except (ValueError, LookupError, TypeError, AttributeError, OSError, EOFError,
+            RecursionError) as exc:
         # An importer reads one publisher's layout; a file that breaks its assumptions (a
         # truncated download, a changed layout) is a list data problem, not a crash.
         files = ", ".join(str(version.path / name) for name in sorted(version.files))
