@@ -186,3 +186,12 @@ def test_jsonl_nested_too_deeply_is_quarantined_not_a_crash(cli, tmp_path):
     [bad] = quarantine(tmp_path / "run")
     assert (bad["source_file"], bad["input_row"]) == (str(path), 2)
     assert "line 2 nests arrays or objects too deeply" in bad["reason"]
+
+
+def test_a_folder_given_as_csv_is_refused(cli, tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "a.csv").write_text("company\nAcme\n", encoding="utf-8")
+    ran = cli(*screen_args(folder, tmp_path / "run", "--format", "csv"))
+    assert ran.code == EXIT_INPUT and str(folder) in ran.err
+    assert "is a folder" in ran.err and "fix: name the file itself" in ran.err

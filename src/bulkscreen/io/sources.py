@@ -63,6 +63,11 @@ def detect_format(path: Path, fmt: str | None = None) -> str:
         if fmt not in set(FORMATS.values()):
             raise InputError(f"unknown input format {fmt!r}", Location(file=str(path)),
                              f"use one of: {', '.join(sorted(set(FORMATS.values())))}")
+        if path.is_dir() and fmt != "parquet":
+            raise InputError(f"the input is a folder, which cannot be read as {fmt}",
+                             Location(file=str(path)),
+                             "name the file itself; only Parquet input may be a folder of "
+                             "files")
         return fmt
     if path.is_dir():
         return "parquet"
