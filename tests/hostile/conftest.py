@@ -38,9 +38,10 @@ LIST_ROWS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def hostile_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
-    """Point the user data and cache folders at session folders and import the small list."""
+    """Point the user data and cache folders at folders of this package's tests and import the
+    small list; both are undone after the package, so later tests see the bundled lists only."""
     from bulkscreen.lists.versions import publish_version
 
     base = tmp_path_factory.mktemp("hostile-env")
