@@ -420,7 +420,7 @@ class ExcelSource:
         _require_content(path)
         self.path = path
         self.batch_size = batch_size
-        _require_workbook(path)
+        require_workbook(path)
         try:
             table = fastexcel.read_excel(str(path)).load_sheet(sheet, dtypes="string").to_arrow()
         except Exception as exc:  # fastexcel raises its own error types per failure
@@ -441,8 +441,14 @@ class ExcelSource:
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
-def _require_workbook(path: Path) -> None:
-    """Refuse a file named like a workbook that is not one, saying what it looks like."""
+def require_workbook(path: Path) -> None:
+    """Refuse a file named like a workbook that is not one, saying what it looks like.
+
+    Raises
+    ------
+    InputError
+        Saying what the file looks like (CSV text, HTML, XML) and how to read it instead.
+    """
     with open(path, "rb") as handle:
         head = handle.read(512)
     if head.startswith(_WORKBOOK_MAGIC):
