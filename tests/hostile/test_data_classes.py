@@ -43,6 +43,14 @@ def test_country_paired_with_a_column_not_screened_is_refused(cli, tmp_path):
     assert ran.code == 5 and "'buyer', which is not a --name column" in ran.err
 
 
+def test_misspelt_country_column_is_refused_not_ignored(cli, tmp_path):
+    path = tmp_path / "parties.csv"
+    path.write_text("company,Land\nAcme,Iraq\n", encoding="utf-8")
+    ran = cli(*screen_args(path, tmp_path / "run", "--country", "company=Lnad"))
+    assert ran.code == 3 and str(path) in ran.err and "'Lnad'" in ran.err
+    assert "Land" in ran.err and "fix:" in ran.err
+
+
 def _import(cli, tmp_path: Path, text: str, *maps: str):
     path = tmp_path / "list.csv"
     path.write_text(text, encoding="utf-8")
@@ -60,7 +68,7 @@ def test_repeated_entry_id_of_different_parties_is_refused_with_rows(cli, tmp_pa
     assert f"{path}, row 3, column 'Ref'" in ran.err
     assert "entry id 'D-1' is used by rows 1, 3 (file lines 2, 4)" in ran.err
     assert "fix: give each party its own id" in ran.err
-    assert not (tmp_path / "lists" / "acme").exists()
+    assert not (tmp_path / "lists").exists()
 
 
 @pytest.mark.parametrize(("name", "reason"), [
@@ -72,6 +80,31 @@ def test_unscreenable_list_names_are_refused(cli, tmp_path, name, reason):
     assert ran.code == EXIT_DATA
     assert f"{path}, row 2, column 'Company'" in ran.err and reason in ran.err
     assert "fix:" in ran.err
+
+
+@pytest.mark.parametrize(("name", "content", "where", "says"), [
+    ("ragged.csv", b"Company,Country\nAcme,IR\nBeta,IQ,extra\n", "line 3, row 2",
+     "row 2 has 3 fields, the header has 2"),
+    ("book.xlsx", b"Company,Country\nAcme,IR\n", "", "not an Excel workbook: the file is "
+     "comma- or tab-separated text"),
+    ("nested.parquet", None, "column 'Company'",
+     "column 'Company' holds List(String), not text"),
+])
+def test_user_list_files_that_cannot_be_read_name_the_place(cli, tmp_path, name, content,
+                                                            where, says):
+    path = tmp_path / name
+    if content is None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.table({"Company": pa.array([["a"], ["b"]])}), path)
+    else:
+        path.write_bytes(content)
+    ran = cli("lists", "import", "--data-dir", tmp_path / "lists", "--list-id", "acme",
+              "--version", "2026-01-01", "--map", "primary_name=Company", path)
+    assert ran.code == EXIT_DATA
+    assert f"error: {path}{', ' + where if where else ''}: {says}" in ran.err
+    assert "fix:" in ran.err and not (tmp_path / "lists").exists()
 
 
 JUNK = ["!!!", "🙂🙂🙂", "\x07\x08", "Z" * 2000, "-- .. --"]
@@ -136,7 +169,7 @@ def test_xml_with_a_dtd_or_entities_is_refused_for_what_it_is(cli, tmp_path, xml
     assert ran.code == EXIT_DATA
     assert f"error: {path}:" in ran.err
     assert "DTDs and entities are not accepted" in ran.err and "fix:" in ran.err
-    assert not (tmp_path / "lists" / "un-copy").exists()
+    assert not (tmp_path / "lists").exists()
 
 
 def test_bundled_un_xml_still_parses_with_the_safe_parser():

@@ -142,3 +142,56 @@ def test_parquet_folder_whose_parts_disagree_names_the_part(cli, tmp_path):
     assert ran.code == EXIT_INPUT
     assert f"{folder / 'part-1.parquet'}:" in ran.err and "Country: int64" in ran.err
     assert "fix: write every part with the same columns and types" in ran.err
+
+
+def test_jsonl_with_bom_crlf_and_escaped_nul_is_read_row_by_row(cli, tmp_path):
+    path = tmp_path / "parties.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"company": "' + LISTED.encode() + b'", "Country": "HK"}\r\n'
+                     b'{"company": "Beta\\u0000Ltd", "Country": "IQ"}\r\n'
+                     b'not json at all\r\n'
+                     b'{"company": "Gamma", "Country": "Iraq"}\r\n')
+    ran = _screen(cli, path, tmp_path / "run")
+    assert ran.code == 0, ran.err
+    assert run_counts(tmp_path / "run")["input_rows"] == 4
+    [bad] = quarantine(tmp_path / "run")
+    assert (bad["source_file"], bad["input_row"]) == (str(path), 3)
+    assert "line 3 is not a JSON object" in bad["reason"]
+    assert [h["input_row"] for h in _hits(tmp_path / "run")] == [1]
+
+
+def test_parquet_text_stored_as_bytes_is_read_and_bad_bytes_are_quarantined(cli, tmp_path):
+    path = tmp_path / "bytes.parquet"
+    pq.write_table(pa.table({"company": pa.array([LISTED.encode(), b"\xff\xfe bad"],
+                                                 pa.binary()),
+                             "Country": ["HK", "IQ"]}), path)
+    ran = _screen(cli, path, tmp_path / "run")
+    assert ran.code == 0, ran.err
+    assert run_counts(tmp_path / "run")["input_rows"] == 2
+    [bad] = quarantine(tmp_path / "run")
+    assert (bad["source_file"], bad["input_row"], bad["column"]) == (str(path), 2, "company")
+    assert "not UTF-8 text; store the column as text" in bad["reason"]
+    assert "\\\\xff" in bad["raw_row"]
+    assert [h["input_row"] for h in _hits(tmp_path / "run")] == [1]
+
+
+def test_jsonl_nested_too_deeply_is_quarantined_not_a_crash(cli, tmp_path):
+    path = tmp_path / "deep.jsonl"
+    deep = "[" * 100_000 + "]" * 100_000
+    path.write_text(f'{{"company": "{LISTED}", "Country": "HK"}}\n'
+                    f'{{"company": {deep}, "Country": "IQ"}}\n'
+                    '{"company": "Beta", "Country": "IQ"}\n', encoding="utf-8")
+    ran = _screen(cli, path, tmp_path / "run")
+    assert ran.code == 0, ran.err
+    assert run_counts(tmp_path / "run")["input_rows"] == 3
+    [bad] = quarantine(tmp_path / "run")
+    assert (bad["source_file"], bad["input_row"]) == (str(path), 2)
+    assert "line 2 nests arrays or objects too deeply" in bad["reason"]
+
+
+def test_a_folder_given_as_csv_is_refused(cli, tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "a.csv").write_text("company\nAcme\n", encoding="utf-8")
+    ran = cli(*screen_args(folder, tmp_path / "run", "--format", "csv"))
+    assert ran.code == EXIT_INPUT and str(folder) in ran.err
+    assert "is a folder" in ran.err and "fix: name the file itself" in ran.err

@@ -140,3 +140,38 @@ NAMES = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=3
 def test_name_normalisation_is_idempotent(name, kind):
     once = normalize_name(name, kind).text
     assert normalize_name(once, kind).text == once
+
+
+SINGLE_FILE_LISTS = ["un-consolidated", "jp-meti-eul", "jp-meti-by-tokutei", "us-bis-dpl",
+                     "us-csl-sample", "uk-ofsi-conlist-sample"]
+
+
+@settings(max_examples=12, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(list_id=st.sampled_from(SINGLE_FILE_LISTS), cut=st.floats(0.0, 1.0),
+       noise=st.binary(max_size=40), at=st.floats(0.0, 1.0))
+def test_list_importers_refuse_damaged_files_with_a_list_data_error(list_id, cut, noise, at):
+    # A truncated download with some bytes overwritten: read it whole, or refuse it.
+    import dataclasses
+
+    from bulkscreen.lists.catalog import bundled_catalog, file_sha256
+    from bulkscreen.lists.snapshot import build_snapshot
+
+    catalog = bundled_catalog()
+    version = catalog.get(list_id, catalog.versions(list_id)[0].version)
+    name = version.importer["file"]
+    data = version.file(name).read_bytes()
+    data = data[: max(1, int(len(data) * cut))]
+    spot = int(len(data) * at)
+    data = data[:spot] + noise + data[spot + len(noise):]
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / name
+        copy.write_bytes(data)
+        damaged = dataclasses.replace(version, path=Path(folder),
+                                      files={name: file_sha256(copy)})
+        try:
+            table = build_snapshot(damaged, catalog)
+        except ListDataError as exc:
+            assert exc.hint
+            return
+    assert table.num_rows >= 0

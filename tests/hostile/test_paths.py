@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,17 @@ def test_list_files_named_like_the_record_or_each_other_are_refused(cli, tmp_pat
               "2026-01-01", "--format", "no-such-format", tmp_path / "a" / "sdn.csv")
     assert ran.code == EXIT_CONFIG and "unknown list format" in ran.err
     assert not root.exists()
+
+
+def test_user_lists_default_to_the_platform_user_data_folder(monkeypatch, tmp_path):
+    from bulkscreen.lists.catalog import user_data_dir, user_lists_dirs
+
+    monkeypatch.delenv("BULKSCREEN_DATA_DIR", raising=False)
+    monkeypatch.delenv("BULKSCREEN_LISTS_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    assert user_data_dir() == tmp_path / "share" / "bulkscreen"
+    assert user_lists_dirs() == [tmp_path / "share" / "bulkscreen" / "lists"]
+    assert import_root() == tmp_path / "share" / "bulkscreen" / "lists"
+    monkeypatch.setenv("BULKSCREEN_LISTS_DIR", f"{tmp_path / 'a'}{os.pathsep}{tmp_path / 'b'}")
+    assert import_root() == tmp_path / "a"
+    assert not (tmp_path / "share").exists()  # looking a folder up creates nothing

@@ -63,6 +63,11 @@ def detect_format(path: Path, fmt: str | None = None) -> str:
         if fmt not in set(FORMATS.values()):
             raise InputError(f"unknown input format {fmt!r}", Location(file=str(path)),
                              f"use one of: {', '.join(sorted(set(FORMATS.values())))}")
+        if path.is_dir() and fmt != "parquet":
+            raise InputError(f"the input is a folder, which cannot be read as {fmt}",
+                             Location(file=str(path)),
+                             "name the file itself; only Parquet input may be a folder of "
+                             "files")
         return fmt
     if path.is_dir():
         return "parquet"
@@ -378,15 +383,21 @@ class JsonlSource:
                     record = json.loads(raw)
                     if not isinstance(record, dict):
                         raise ValueError("not a JSON object")
+                    texts = {key: _json_text(value) for key, value in record.items()}
                 except ValueError as exc:  # UnicodeDecodeError is a ValueError too
                     rejects.append(Reject(count, f"line {line_number} is not a JSON object "
                                           f"({exc})", text))
                     continue
-                for key in record:
+                except RecursionError:
+                    rejects.append(Reject(count, f"line {line_number} nests arrays or objects "
+                                          "too deeply to read; write each value as text, a "
+                                          "number or a flat list", text))
+                    continue
+                for key in texts:
                     if key not in values:
                         values[key] = [None] * len(rows)
                 for key, column in values.items():
-                    column.append(_json_text(record.get(key)))
+                    column.append(texts.get(key))
                 rows.append(count)
                 if len(rows) >= self.batch_size:
                     yield values, rows, rejects
@@ -409,7 +420,7 @@ class ExcelSource:
         _require_content(path)
         self.path = path
         self.batch_size = batch_size
-        _require_workbook(path)
+        require_workbook(path)
         try:
             table = fastexcel.read_excel(str(path)).load_sheet(sheet, dtypes="string").to_arrow()
         except Exception as exc:  # fastexcel raises its own error types per failure
@@ -430,8 +441,14 @@ class ExcelSource:
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
-def _require_workbook(path: Path) -> None:
-    """Refuse a file named like a workbook that is not one, saying what it looks like."""
+def require_workbook(path: Path) -> None:
+    """Refuse a file named like a workbook that is not one, saying what it looks like.
+
+    Raises
+    ------
+    InputError
+        Saying what the file looks like (CSV text, HTML, XML) and how to read it instead.
+    """
     with open(path, "rb") as handle:
         head = handle.read(512)
     if head.startswith(_WORKBOOK_MAGIC):

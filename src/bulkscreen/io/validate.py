@@ -121,10 +121,27 @@ def _clean_text(s: pl.Series) -> pl.Series:
     return pl.select(pl.when(s == "").then(None).otherwise(s)).to_series().alias(s.name)
 
 
+def _bytes_as_text(s: pl.Series) -> pl.Series:
+    """Bytes decoded as UTF-8 text; bytes that are not UTF-8 become null.
+
+    Binary input columns are rare (a Parquet writer that stored text as bytes), so this
+    decodes value by value; polars refuses the whole column on one bad value.
+    """
+    def decode(value: bytes | None) -> str | None:
+        try:
+            return None if value is None else value.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    return pl.Series(s.name, [decode(v) for v in s.to_list()], dtype=pl.String)
+
+
 def _as_text(s: pl.Series) -> pl.Series:
     """Return ``s`` as text for messages (JSON for nested values)."""
     if s.dtype == pl.String:
         return s
+    if s.dtype == pl.Binary:
+        return _bytes_as_text(s)
     if s.dtype.is_nested():
         encoded = pl.DataFrame({"v": s}).select(pl.struct("v").struct.json_encode()).to_series()
         # Strip the wrapper object {"v": ... } that json_encode needs.
@@ -199,8 +216,21 @@ def _coerce_scalar(s: pl.Series, dtype: pa.DataType, path: str,
     """Coerce one scalar column (or struct field) at ``path`` to ``dtype``.
 
     ``country_names`` makes the column a country column that also accepts names;
-    ``screened_name`` checks that each value is a name that can be screened.
+    ``screened_name`` checks that each value is a name that can be screened. Bytes (a
+    Parquet binary column) are read as UTF-8 text; values that are not are reasons.
     """
+    if s.dtype != pl.Binary:
+        return _coerce_value(s, dtype, path, country_names, screened_name)
+    text = _bytes_as_text(s)
+    not_text = _reasons_where(s.is_not_null() & text.is_null(),
+                              "bytes that are not UTF-8 text; store the column as text")
+    checked = _coerce_value(text, dtype, path, country_names, screened_name)
+    return Checked(checked.values, _first_reason(not_text, checked.reasons))
+
+
+def _coerce_value(s: pl.Series, dtype: pa.DataType, path: str, country_names: bool,
+                  screened_name: bool) -> Checked:
+    """:func:`_coerce_scalar` for any input but bytes."""
     if s.dtype == pl.Null:
         s = s.cast(pl.String)
     if s.dtype == pl.String:
@@ -447,7 +477,13 @@ def split_valid(
         pl.when(pl.col("others") != "")
         .then(pl.col("first_reason") + " (also invalid: " + pl.col("others") + ")")
         .otherwise(pl.col("first_reason"))).to_series()
-    raw_row = raw.filter(bad).select(pl.struct(pl.all()).struct.json_encode()).to_series()
+    kept = raw.filter(bad)
+    # JSON has no bytes: a binary column is kept as text, bad bytes as \x escapes.
+    kept = kept.with_columns(
+        pl.Series(name, [None if v is None else v.decode("utf-8", "backslashreplace")
+                         for v in kept[name].to_list()], dtype=pl.String)
+        for name, dtype in kept.schema.items() if dtype == pl.Binary)
+    raw_row = kept.select(pl.struct(pl.all()).struct.json_encode()).to_series()
     quarantine = pa.RecordBatch.from_pydict(
         {
             "source_file": pa.array([source_file] * len(reason), pa.string()),

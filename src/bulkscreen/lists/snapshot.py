@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from bulkscreen.columns import LIST_ENTRIES
+from bulkscreen.errors import ListDataError, Location
 from bulkscreen.lists.catalog import Catalog, ListVersion, bundled_catalog
 from bulkscreen.lists.importers import IMPORTER_VERSION, importer_for
 from bulkscreen.lists.records import entries_to_table
@@ -62,7 +63,20 @@ def build_snapshot(version: ListVersion, catalog: Catalog | None = None) -> pa.T
     """
     catalog = catalog or bundled_catalog()
     read = importer_for(version)
-    return entries_to_table(version.list_id, version.version, read(version, catalog))
+    try:
+        return entries_to_table(version.list_id, version.version, read(version, catalog))
+    except (ListDataError, MemoryError):
+        raise
+    except (ValueError, LookupError, TypeError, AttributeError, OSError, EOFError,
+            RecursionError) as exc:
+        # An importer reads one publisher's layout; a file that breaks its assumptions (a
+        # truncated download, a changed layout) is a list data problem, not a crash.
+        files = ", ".join(str(version.path / name) for name in sorted(version.files))
+        raise ListDataError(
+            f"cannot import list version {version.key} as {version.format!r}: "
+            f"{type(exc).__name__}: {exc}", Location(file=files),
+            hint="the file is truncated, damaged or not in that format; fetch it again from "
+            "its publisher, or check [importer] format in source.toml") from exc
 
 
 def _read_cached(path: Path) -> pa.Table | None:

@@ -6,7 +6,6 @@ exists only under a temporary name next to the final one.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import re
@@ -67,7 +66,8 @@ def publish_version(root: Path, list_id: str, version: str, files: Sequence[Path
         raise ListDataError(f"{list_id}/{version} exists", Location(file=str(final)),
                             hint="versions are immutable: add a new version, or pass "
                             "--replace")
-    created_parent = not final.parent.exists()
+    # Folders this import creates (deepest first), removed again if it fails.
+    created = [p for p in (final.parent, *final.parent.parents) if not p.exists()]
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.", suffix=".tmp", dir=final.parent))
     try:
@@ -95,10 +95,10 @@ def publish_version(root: Path, list_id: str, version: str, files: Sequence[Path
         else:
             staging.rename(final)
     except BulkscreenError as exc:
-        _discard(staging, final.parent if created_parent else None)
+        _discard(staging, created)
         raise _as_source_error(exc, staging, files) from exc.__cause__
     except BaseException:
-        _discard(staging, final.parent if created_parent else None)
+        _discard(staging, created)
         raise
     return final, table
 
@@ -143,12 +143,14 @@ def _checked_target(root: Path, list_id: str, version: str, files: Sequence[Path
     return within(root, root / list_id / version, "list version folder")
 
 
-def _discard(staging: Path, new_parent: Path | None) -> None:
-    """Remove the staged folder, and the list's folder if this import created it empty."""
+def _discard(staging: Path, created: list[Path]) -> None:
+    """Remove the staged folder, and the folders this import created while they are empty."""
     shutil.rmtree(staging, ignore_errors=True)
-    if new_parent is not None:
-        with contextlib.suppress(OSError):
-            new_parent.rmdir()  # only succeeds while empty
+    for folder in created:
+        try:
+            folder.rmdir()  # only succeeds while empty
+        except OSError:
+            break
 
 
 def _as_source_error(exc: BulkscreenError, staging: Path,

@@ -36,7 +36,7 @@ def parties_table(name_columns: list[str], country_columns: dict[str, str]) -> T
                     text_form=NAME_TEXT_FORM)
              for name in name_columns]
     cols += [Column(country, pa.string(), "Country of a screened party, ISO 3166-1 alpha-2.",
-                    text_form=COUNTRY_TEXT_FORM)
+                    text_form=COUNTRY_TEXT_FORM, in_header=True)
              for country in dict.fromkeys(country_columns.values())]
     return Table(name="parties", description="Rows with names to screen.", columns=tuple(cols))
 

@@ -24,14 +24,24 @@ _TYPES = {"person": "person", "individual": "person", "organisation": "organisat
           "vessel": "vessel", "ship": "vessel", "aircraft": "aircraft"}
 
 
-def _read_rows(path: Path) -> list[dict[str, str | None]]:
+def _read_rows(path: Path) -> tuple[list[dict[str, str | None]], dict[str, str]]:
+    """The rows as text, and the columns holding lists or records (name -> type)."""
     import polars as pl
+
+    from bulkscreen.errors import InputError
+    from bulkscreen.io.sources import require_workbook
 
     suffix = path.suffix.lower()
     try:
         if suffix == ".parquet":
             frame = pl.read_parquet(path)
-        elif suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        elif suffix in (".xlsx", ".xlsm", ".xls"):
+            try:
+                require_workbook(path)
+            except InputError as exc:
+                raise ListDataError(exc.message, Location(file=str(path)), exc.hint) from None
+            frame = pl.read_excel(path, infer_schema_length=0)
+        elif suffix == ".ods":
             frame = pl.read_excel(path, infer_schema_length=0)
         else:
             data = path.read_bytes()
@@ -46,7 +56,11 @@ def _read_rows(path: Path) -> list[dict[str, str | None]]:
                                         Location(file=str(path)),
                                         hint="save the file as UTF-8") from None
                 text = str(best)
-            frame = pl.read_csv(text.encode("utf-8"), infer_schema=False)
+            try:
+                frame = pl.read_csv(text.encode("utf-8"), infer_schema=False)
+            except pl.exceptions.ComputeError:
+                _refuse_ragged(text, path)
+                raise
     except ListDataError:
         raise
     except FileNotFoundError as exc:
@@ -55,8 +69,25 @@ def _read_rows(path: Path) -> list[dict[str, str | None]]:
     except Exception as exc:
         raise ListDataError(f"cannot read the list file: {exc}", Location(file=str(path)),
                             hint="use CSV (UTF-8), Parquet or Excel") from exc
-    return [{k: (None if v is None else str(v)) for k, v in row.items()}
+    nested = {name: str(dtype) for name, dtype in frame.schema.items() if dtype.is_nested()}
+    rows = [{k: (None if v is None else str(v)) for k, v in row.items()}
             for row in frame.iter_rows(named=True)]
+    return rows, nested
+
+
+def _refuse_ragged(text: str, path: Path) -> None:
+    """Name the first record whose field count differs from the header's, if there is one."""
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, [])
+    for number, record in enumerate(reader, 1):
+        if record and len(record) != len(header):
+            raise ListDataError(
+                f"row {number} has {len(record)} fields, the header has {len(header)}",
+                Location(file=str(path), row=number, line=reader.line_num),
+                hint="quote values that contain ',' or remove the extra fields")
 
 
 def _date(text: str, path: Path, row: int, column: str) -> dt.date:
@@ -85,12 +116,18 @@ def read_user_entries(path: Path, column_map: Mapping[str, str]) -> list[Entry]:
     if "primary_name" not in column_map:
         raise ListDataError("no column is mapped to primary_name", Location(file=str(path)),
                             hint="give primary_name=<column holding the name>")
-    rows = _read_rows(path)
+    rows, nested = _read_rows(path)
     present = set(rows[0]) if rows else set()
     missing = [src for src in column_map.values() if rows and src not in present]
     if missing:
         raise ListDataError(f"columns {missing} are not in the file", Location(file=str(path)),
                             hint="columns found: " + ", ".join(sorted(present)))
+    for source in column_map.values():
+        if source in nested:
+            raise ListDataError(f"column {source!r} holds {nested[source]}, not text",
+                                Location(file=str(path), column=source),
+                                hint="store the column as text; separate several values "
+                                "with '|'")
     entries = []
     names: list[tuple[int, str, str]] = []  # (row, column, name) of every name and alias
     for number, row in enumerate(rows, 1):
