@@ -24,7 +24,7 @@ from bulkscreen.columns import Table
 from bulkscreen.errors import InputError, InputSchemaError, Location
 from bulkscreen.io.headers import HeaderMatch, match_header
 from bulkscreen.io.quarantine import QuarantineSink
-from bulkscreen.io.readers import _reject_rows, check_native_types
+from bulkscreen.io.readers import check_native_types, reject_rows
 from bulkscreen.io.sources import ParquetSource, RawBatch, detect_format, open_source
 
 ROW_COLUMN = "__bulkscreen_input_row"
@@ -193,7 +193,7 @@ def _stage(input_path: Path, raw_batches: Iterator[RawBatch], fragment_rows: int
 
     with QuarantineSink(reject_part) as rejects:
         for raw in raw_batches:
-            rejects.write(_reject_rows(raw, str(input_path)))
+            rejects.write(reject_rows(raw, str(input_path)))
             if raw.frame.height == 0:
                 continue
             pending.append(raw)

@@ -83,7 +83,7 @@ class BatchStream(Iterator[pa.RecordBatch]):
     def _validate(self, raw: RawBatch) -> pa.RecordBatch:
         good, bad = split_valid(raw.frame, self._mapped(raw.frame), self.table, raw.rows,
                                 str(self.path))
-        rejected = _reject_rows(raw, str(self.path))
+        rejected = reject_rows(raw, str(self.path))
         self.rows_read += raw.frame.height + len(raw.rejects)
         self.rows_yielded += good.num_rows
         for rows in (rejected, bad):
@@ -101,7 +101,7 @@ class BatchStream(Iterator[pa.RecordBatch]):
         return good
 
 
-def _reject_rows(raw: RawBatch, source_file: str) -> pa.RecordBatch:
+def reject_rows(raw: RawBatch, source_file: str) -> pa.RecordBatch:
     """QUARANTINE rows for the rows the format itself could not parse."""
     return pa.RecordBatch.from_pydict(
         {
