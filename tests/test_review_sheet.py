@@ -234,3 +234,29 @@ def test_the_sheet_lists_every_list_version_with_its_age(tmp_path: Path):
     assert rows[0][:6] == ("list_id", "version", "effective_date", "age_days", "entries",
                            "sample")
     assert rows[1][:6] == ("uk-ofsi-conlist-sample", "2020-03-21", "2020-03-21", 2080, 41, "yes")
+
+
+def test_queue_rows_show_the_shipment_they_are_about(tmp_path: Path):
+    import bulkscreen
+    from bulkscreen.config import RunConfig
+
+    lines = pl.DataFrame({
+        "shipment_id": ["S-1", "S-2"], "shipment_date": ["2025-05-01", "2025-05-02"],
+        "consignee_name": ["Argut OOO", "Kyoto Optics KK"], "consignee_country": ["RU", "JP"],
+        "destination_country": ["RU", "JP"], "hs_code": ["847130", "901380"],
+        "item_description": ["laptops", "lenses"], "value_jpy": [300000, 120000]})
+    run = tmp_path / "run"
+    bulkscreen.screen_shipments(lines, as_of=dt.date(2025, 12, 1), out_dir=run,
+                                config=RunConfig(lists=["jp-meti-ru-tokutei"]))
+    warnings: list[str] = []
+    path, _ = write_review_sheet(run, tmp_path / "queue.xlsx", warn=warnings.append)
+    queue = pl.read_excel(path, sheet_name=SHEET_NAME, infer_schema_length=0)
+    first = queue.filter(pl.col("record_id") == "S-1").row(0, named=True)
+    assert first["input_destination_country"] == "RU"
+    assert first["input_item_description"] == "laptops"
+    assert first["input_hs_code"] == "847130"
+    assert not warnings
+
+    (run / "input.parquet").rename(tmp_path / "moved.parquet")
+    write_review_sheet(run, tmp_path / "again.xlsx", warn=warnings.append)
+    assert any("has moved or changed since the run" in w for w in warnings)

@@ -21,6 +21,7 @@ import polars as pl
 import pyarrow as pa
 
 from bulkscreen.errors import InputError, InputSchemaError, Location, OutputError
+from bulkscreen.report.context import CONTEXT_COLUMNS, input_context
 
 SHEET_NAME = "review"
 REVIEW_CHOICES = ("true_match", "false_positive", "escalate")
@@ -33,10 +34,15 @@ RECORD_SEPARATOR = "\n"
 LARGE_QUEUE_ROWS = 5_000
 """A queue longer than this is more than a person can read; the run says what fills it."""
 
+CONTEXT_SHEET_COLUMNS = tuple((f"input_{name}", 14) for name in dict.fromkeys(
+    c for columns in CONTEXT_COLUMNS.values() for c in columns))
+"""The shipment or person of each queue row's leading finding (its ``input_row``)."""
+
 SHEET_COLUMNS: tuple[tuple[str, int], ...] = (
     ("record_id", 16), ("n_records", 9), (DECISION_COLUMN, 16), (REVIEWER_COLUMN, 14),
     (REVIEWED_AT_COLUMN, 12), (NOTE_COLUMN, 28), ("decision", 18), ("reason_code", 20),
-    ("finding", 11), ("field", 16), ("query_value", 30), ("matched_name", 30),
+    ("finding", 11), *CONTEXT_SHEET_COLUMNS, ("field", 16), ("query_value", 30),
+    ("matched_name", 30),
     ("alias_kind", 11), ("score", 8), ("match_basis", 11), ("list_id", 22),
     ("list_version", 12), ("entry_id", 12), ("listed_countries", 12), ("listed_programs", 22),
     ("listed_birth_dates", 14), ("listed_addresses", 30), ("listed_from", 11),
@@ -200,7 +206,9 @@ def write_review_sheet(run_dir: Path, out: Path, findings: Sequence[str] | None 
     findings
         Kinds of finding to include (``party``, ``item``, ...); all when None.
     warn
-        Called with :func:`queue_warning`'s text when the queue is too long to read.
+        Called with :func:`queue_warning`'s text when the queue is too long to read, and when
+        the run's input cannot be read back for the context columns
+        (:func:`bulkscreen.report.context.input_context`).
 
     Returns
     -------
@@ -211,6 +219,11 @@ def write_review_sheet(run_dir: Path, out: Path, findings: Sequence[str] | None 
     if findings:
         hits = hits.filter(pl.col("finding").is_in(list(findings)))
     queue = review_queue(hits, listed_details(hits))
+    context, why_not = input_context(Path(run_dir), queue["input_row"].drop_nulls().to_list())
+    if context is not None:
+        queue = queue.join(context, on="input_row", how="left", maintain_order="left")
+    elif warn is not None and queue.height:
+        warn(f"the queue shows no shipment or person context: {why_not}")
     written = write_review_frame(queue, Path(out), _run_lists(Path(run_dir)))
     warning = queue_warning(queue)
     if warning and warn is not None:
