@@ -9,18 +9,9 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
+from cli_run import run_cli
 
-from bulkscreen.cli import main
 from bulkscreen.errors import EXIT_HITS_FOUND, EXIT_INPUT
-
-
-def run_cli(*args: str) -> int:
-    """Run the CLI in-process and return its exit code."""
-    try:
-        main([str(a) for a in args])
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 @pytest.fixture()

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-
-from bulkscreen.cli import main
+from cli_run import run_cli
 
 TODAY = "2026-01-15"
 LATHE = "contouring_axes=2; repeatability=5 um; travel_length=0.5 m"
@@ -240,12 +239,6 @@ SCENARIOS = [
 ]
 
 
-def run_cli(*args: str) -> int:
-    try:
-        main([str(a) for a in args])
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def _write(path: Path, rows: list[tuple], date: str = "2025-12-01") -> None:

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-
-from bulkscreen.cli import main
+from cli_run import run_cli
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -63,11 +62,7 @@ def test_every_readme_command_runs_as_written(tmp_path: Path, monkeypatch: pytes
     _inputs(tmp_path)
     monkeypatch.chdir(tmp_path)
     for command in commands:
-        try:
-            main(shlex.split(command)[1:])
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        code = run_cli(*shlex.split(command)[1:])
         assert code == 0, f"README command failed with exit {code}: {command}"
     assert (tmp_path / "runs" / "shipments" / "review.xlsx").is_file()
     assert (tmp_path / "runs" / "export" / "run.json").is_file()

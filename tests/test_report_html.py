@@ -14,8 +14,8 @@ import numba
 import numpy as np
 import polars as pl
 import pytest
+from cli_run import run_cli
 
-from bulkscreen.cli import main
 from bulkscreen.errors import EXIT_INPUT
 from bulkscreen.report.html import (
     DECISION_COLOURS,
@@ -28,13 +28,6 @@ from bulkscreen.report.html import (
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-def run_cli(*args: object) -> int:
-    """Run the CLI in-process and return its exit code."""
-    try:
-        main([str(a) for a in args])
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 @pytest.fixture(scope="module")

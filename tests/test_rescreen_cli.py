@@ -10,9 +10,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from cli_run import run_cli
 from polars.testing import assert_frame_equal
-
-from bulkscreen.cli import main
 
 PERSONS_CSV = (
     "person_id,full_name,nationalities,entry_date,employer_in_japan,affiliations,funding,"
@@ -25,12 +24,6 @@ RESCREEN_OUTPUTS = ("results.parquet", "hits.parquet", "quarantine.parquet",
                     "results.reviewed.parquet", "hits.reviewed.parquet", "changes.parquet")
 
 
-def run_cli(*args: object) -> int:
-    try:
-        main([str(a) for a in args])
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 @pytest.fixture(scope="module")

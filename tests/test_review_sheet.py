@@ -10,8 +10,8 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from cli_run import run_cli
 
-from bulkscreen.cli import main
 from bulkscreen.columns import HITS
 from bulkscreen.errors import EXIT_INPUT, InputError, InputSchemaError
 from bulkscreen.report.review import (
@@ -146,13 +146,6 @@ def test_a_removed_key_column_is_reported(run_dir: Path, tmp_path: Path):
         read_review_decisions(tmp_path / "missing.xlsx")
 
 
-def run_cli(*args: object) -> int:
-    """Run the CLI in-process and return its exit code."""
-    try:
-        main([str(a) for a in args])
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def test_review_command_writes_the_queue(run_dir: Path, tmp_path: Path):

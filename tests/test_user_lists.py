@@ -6,17 +6,9 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from cli_run import run_cli
 
-from bulkscreen.cli import main
 from bulkscreen.lists.catalog import bundled_catalog, refresh_catalog
-
-
-def run_cli(*args: object) -> int:
-    try:
-        main([str(a) for a in args])
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 @pytest.fixture()
