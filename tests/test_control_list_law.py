@@ -20,7 +20,7 @@ from bulkscreen.rules.catalog import to_day
 from bulkscreen.rules.coverage import coverage
 from bulkscreen.rules.ordinance import kanji_number, label_code, load_ordinance
 
-VERSION = "2025-10-09-r2"
+VERSION = "2025-10-09-r3"
 FOLDER = datasets_dir() / "rules" / "jp" / VERSION
 _QUOTE_RE = re.compile(r"「([^「」]+)」")
 
@@ -44,8 +44,8 @@ def _law_text() -> str:
 def test_bundled_law_copies_match_their_recorded_sha256():
     source = tomllib.loads((FOLDER / "source.toml").read_text(encoding="utf-8"))
     files = [s for s in source["source"] if "file" in s]
-    assert {s["file"] for s in files} == {"law/goods-ordinance.md",
-                                         "law/export-trade-control-order.md"}
+    assert {"law/goods-ordinance.md", "law/export-trade-control-order.md"} <= {
+        s["file"] for s in files}
     for s in files:
         assert hashlib.sha256((FOLDER / s["file"]).read_bytes()).hexdigest() == s["sha256"]
 

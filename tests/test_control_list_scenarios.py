@@ -1,4 +1,4 @@
-"""One-line shipment scenarios for the control list read from the ordinance (rules 2025-10-09-r2).
+"""One-line shipment scenarios for the control list read from the ordinance (rules r2, r3).
 
 Each line goes through ``bulkscreen screen shipments`` (the public path) and must come out
 with the expected decision and the control entry that decides it. Lines marked as fixes
@@ -275,7 +275,7 @@ def test_scenario(screened, scenario):
         deciding = mine.filter(pl.col("decision") == decision)["rule_id"].to_list()
         assert rule_id in deciding, row["explanation"]
         text = " ".join(mine.filter(pl.col("rule_id") == rule_id)["explanation"].to_list())
-        assert "jp/2025-10-09-r2" in text
+        assert "jp/2025-10-09-r3" in text  # the version in force today
 
 
 def test_no_entry_claims_eu_9a120_for_uavs():

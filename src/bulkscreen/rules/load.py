@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bulkscreen.errors import Location, RuleDataError
+from bulkscreen.rules.law_text import appended_table, table_names
 from bulkscreen.rules.model import (
     OPS,
     CatchAll,
@@ -373,10 +374,52 @@ def _destinations(f: _File) -> tuple[Membership, ...]:
                            f"{where}.countries", "make the date ranges of one country and group "
                            "disjoint")
             spans[(group, country)].append((lo, hi))
+        table, names, source = _membership_quote(f, spec, where, index, countries)
         out.append(Membership(group, countries, start, end,
                               f.get(spec, "verify", bool, where, default=False),
-                              f.get(spec, "note", str, where, default="")))
+                              f.get(spec, "note", str, where, default=""),
+                              table=table, names=names, source=source))
     return tuple(out)
+
+
+def _membership_quote(f: _File, spec: dict[str, Any], where: str, index: int,
+                      countries: tuple[str, ...]) -> tuple[str, tuple[str, ...], str]:
+    """Check that a membership's quoted names stand in the table of its source text."""
+    table = f.get(spec, "table", str, where, default="")
+    names = f.strings(spec, "names", where, default=[])
+    source = f.get(spec, "source", str, where, default="")
+    if not names:
+        return table, names, source
+    line = _nth_table_line(f, "membership", index)
+    if len(names) != len(countries):
+        raise RuleDataError(f"{where} has {len(countries)} countries but {len(names)} names",
+                            Location(file=str(f.path), line=line, column=f"{where}.names"),
+                            "give one name per country code, in the same order")
+    path = f.path.parent / source
+    if not table or not source or not path.is_file():
+        raise RuleDataError(f"{where} quotes names without a table and an existing source file",
+                            Location(file=str(f.path), line=line, column=f"{where}.source"),
+                            "set table = \"別表第...\" and source = \"law/<file>.md\" of this "
+                            "folder")
+    section = appended_table(path, table)
+    if section is None:
+        raise RuleDataError(f"{where}: {source} has no table {table}",
+                            Location(file=str(f.path), line=line, column=f"{where}.table"),
+                            "name the table as the law text heads it, e.g. 別表第三の二")
+    missing = [n for n in names if n not in table_names(section)]
+    if missing:
+        raise RuleDataError(f"{where}: {', '.join(missing)} not in {table} of {source}",
+                            Location(file=str(f.path), line=line, column=f"{where}.names"),
+                            "quote the names exactly as the table writes them, or cite the "
+                            "revision excerpt that holds them")
+    return table, names, source
+
+
+def _nth_table_line(f: _File, name: str, index: int) -> int | None:
+    """Return the line of the ``index``-th ``[[name]]`` header of a file, if any."""
+    found = [m.start() for m in re.finditer(r"^\[\[" + re.escape(name) + r"\]\]", f.text,
+                                             re.MULTILINE)]
+    return f.text.count("\n", 0, found[index]) + 1 if index < len(found) else None
 
 
 def _measures(f: _File, parameters: dict[str, Parameter]) -> tuple[Measure, ...]:

@@ -74,7 +74,12 @@ class ControlEntry:
 
 @dataclass(frozen=True)
 class Membership:
-    """Countries in a destination group from one day to another (both inclusive)."""
+    """Countries in a destination group from one day to another (both inclusive).
+
+    ``table`` is the appended table of the order the membership reads (``別表第三の二``),
+    ``names`` each country's name as that table writes it (one per code), quoted from
+    ``source``, a law text of the version folder (the current order or a revision excerpt).
+    """
 
     group: str
     countries: tuple[str, ...]
@@ -82,6 +87,9 @@ class Membership:
     to_date: dt.date | None
     verify: bool = False
     note: str = ""
+    table: str = ""
+    names: tuple[str, ...] = ()
+    source: str = ""
 
 
 @dataclass(frozen=True)

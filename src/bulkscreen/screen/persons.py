@@ -312,7 +312,10 @@ def _payer_summary(fund: deemed.FundingFindings, rows: np.ndarray) -> pa.Array:
 
 
 def _add_red_flag_findings(findings: Findings, facts: _Facts, rules: DeemedRules) -> None:
-    flagged = rules.red_flag_countries(facts.as_of)
+    # Group D on the day, from the same dated Appended Tables 3-2 and 4 the shipment screen reads.
+    from bulkscreen.rules.groups import group_d_tables
+
+    rule_version, flagged = group_d_tables(facts.as_of)
     if not flagged:
         return
     parents, positions, codes = facts.nationalities
@@ -321,7 +324,8 @@ def _add_red_flag_findings(findings: Findings, facts: _Facts, rules: DeemedRules
     if not len(elements):
         return
     code_values = codes.take(pa.array(elements))
-    tables = pa.array([flagged[c].table for c in code_values.to_pylist()], _STR)
+    tables = pa.array([f"{flagged[c]}, rules jp/{rule_version}" for c in code_values.to_pylist()],
+                      _STR)
     findings.add(
         rows=parents[elements], order=positions[elements], finding="person",
         rule_version=rules.rule_version, reason_code="RED_FLAG_NATIONALITY",

@@ -92,16 +92,25 @@ def screen_shipments_batch(batch: pa.RecordBatch, rules: CompiledRules, party_hi
                         conventional_use)
     group_d = groups.get("D", np.zeros(b.n, dtype=bool))
     d_rows = np.nonzero(group_d & (row16 | controlled | controlled_unknown))[0]
+    tables = _group_d_tables(groups, d_rows)
     findings.add(d_rows, finding="destination", decision="REVIEW", reason_code="DEST_GROUP_D",
                  field="destination_country", query_value=b.dest[d_rows].tolist(),
-                 rule_id="group-D", rule_version=version,
-                 explanation=[f"{b.dest[r]} is in Group D (Appended Table 3-2 or 4) on "
-                              f"{day_text(b.days[r])}; confirm end use and end user before "
-                              "export (catch-all)." for r in d_rows])
+                 rule_id="group-D", rule_version=version, value=tables,
+                 explanation=[f"{b.dest[r]} is in Group D ({t} of the Export Trade Control "
+                              f"Order) on {day_text(b.days[r])}; confirm end use and end user "
+                              f"before export (catch-all). [rules {version}]"
+                              for r, t in zip(d_rows, tables, strict=True)])
 
     _party_findings(findings, checks, party, row16, group_a)
     return decide(findings, input_row=b.input_row, record_id=b.record_id, as_of=b.days,
                   label_reasons=True)
+
+
+def _group_d_tables(groups: dict[str, np.ndarray], rows: np.ndarray) -> list[str]:
+    """Name the tables that put each row's destination in Group D on its day."""
+    names = (("TABLE_4", "Appended Table 4"), ("TABLE_3_2", "Appended Table 3-2"))
+    return [" and ".join(label for group, label in names
+                         if group in groups and groups[group][r]) or "Group D" for r in rows]
 
 
 def _measure_findings(findings: Findings, checks: LineChecks, controlled: np.ndarray,
