@@ -214,7 +214,8 @@ def _date_array(as_of: dt.date | np.ndarray, n: int) -> pa.Array:
 
 def decide(findings: Findings, *, input_row: np.ndarray, record_id: pa.Array | Sequence[str],
            as_of: dt.date | np.ndarray, label_reasons: bool = False,
-           extra_codes: Mapping[str, np.ndarray] | None = None
+           extra_codes: Mapping[str, np.ndarray] | None = None,
+           clear_text: Sequence[str | None] | None = None
            ) -> tuple[pa.RecordBatch, pa.RecordBatch]:
     """Turn a batch's findings into one RESULTS row per input row and the HITS rows.
 
@@ -235,6 +236,9 @@ def decide(findings: Findings, *, input_row: np.ndarray, record_id: pa.Array | S
     extra_codes
         Reason code -> boolean mask over rows: the code is listed on the masked rows whose
         decision is not CLEAR, without a finding of its own (a person's ``TECH_ACCESS``).
+    clear_text
+        Per row, what a row without findings says instead of :data:`CLEAR_TEXT` (None keeps
+        it): why nothing was found, e.g. a shipment line whose HS code reaches no entry.
 
     Returns
     -------
@@ -286,7 +290,23 @@ def decide(findings: Findings, *, input_row: np.ndarray, record_id: pa.Array | S
     hits = pa.RecordBatch.from_arrays([hit_columns[f.name] for f in schema], schema=schema)
     results = _results(hits, (rows, reason, severity_of_hit), input_row, record_id,
                        day_of_row, label_reasons, extra_codes or {})
+    if clear_text is not None:
+        results = _with_clear_text(results, clear_text)
     return results, hits
+
+
+def _with_clear_text(results: pa.RecordBatch, clear_text: Sequence[str | None]
+                     ) -> pa.RecordBatch:
+    """Put each row's own text in place of CLEAR_TEXT on rows without findings."""
+    explanation = np.asarray(results.column("explanation").to_pylist(), dtype=object)
+    custom = np.asarray(list(clear_text), dtype=object)
+    empty = results.column("n_hits").to_numpy(zero_copy_only=False) == 0
+    use = empty & np.array([text is not None for text in custom], dtype=bool)
+    explanation[use] = custom[use]
+    index = results.schema.get_field_index("explanation")
+    columns = list(results.columns)
+    columns[index] = pa.array(explanation.tolist(), results.schema.field(index).type)
+    return pa.RecordBatch.from_arrays(columns, schema=results.schema)
 
 
 def _results(hits: pa.RecordBatch, sorted_findings: tuple[np.ndarray, np.ndarray, np.ndarray],

@@ -439,24 +439,56 @@ def _measures(f: _File, parameters: dict[str, Parameter]) -> tuple[Measure, ...]
         countries = f.strings(spec, "countries", where, mid, default=[], pattern=_COUNTRY_RE,
                               what="an ISO 3166-1 alpha-2 code in capitals")
         regions = f.strings(spec, "regions", where, mid, default=[])
-        if not countries and not regions:
+        region_names = f.strings(spec, "region_names", where, mid, default=[])
+        if not countries and not regions and not region_names:
             f.fail(f"{where} names no countries or regions", f"{where}.countries",
-                   "add countries = [\"XX\"] or regions = [\"XX-NN\"]", mid)
+                   "add countries = [\"XX\"], regions = [\"XX-NN\"] or region_names", mid)
+        decision = f.get(spec, "decision", str, where, mid, default="PROHIBITED")
+        if decision not in ("PROHIBITED", "REVIEW"):
+            f.fail(f"{where}.decision is {decision!r}", f"{where}.decision",
+                   "use decision = \"PROHIBITED\" or \"REVIEW\"", mid)
+        table, item, quote = _measure_quote(f, spec, where, mid)
         condition = None
         if "condition" in spec:
             condition = parse_tree(f, spec["condition"], f"{where}.condition", mid, parameters)
         out.append(Measure(
             id=mid, reason=f.get(spec, "reason", str, where, mid), scope=scope,
             countries=countries, regions=regions,
-            region_names=f.strings(spec, "region_names", where, mid, default=[]),
+            region_names=region_names,
             from_date=f.date(spec, "from", where, mid, required=True),
             to_date=f.date(spec, "to", where, mid), hs_prefixes=hs, condition=condition,
             title=f.get(spec, "title", str, where, mid),
             legal_basis=f.get(spec, "legal_basis", str, where, mid, default=""),
             verify=f.get(spec, "verify", bool, where, mid, default=False),
             note=f.get(spec, "note", str, where, mid, default=""),
+            table=table, item=item, quote=quote, decision=decision,
         ))
     return tuple(out)
+
+
+ORDER_TEXT = "law/export-trade-control-order.md"
+
+
+def _measure_quote(f: _File, spec: dict[str, Any], where: str, mid: str
+                   ) -> tuple[str, str, str]:
+    """Check that a measure's quote stands in the bundled order text (table or article)."""
+    table = f.get(spec, "table", str, where, mid, default="")
+    item = f.get(spec, "item", str, where, mid, default="")
+    quote = f.get(spec, "quote", str, where, mid, default="")
+    if not quote:
+        return table, item, quote
+    path = f.path.parent / ORDER_TEXT
+    text = appended_table(path, table) if table else None
+    if text is None and path.is_file():
+        text = path.read_text(encoding="utf-8") if not table else None
+    if text is None:
+        f.fail(f"{where}: the order text {ORDER_TEXT} has no table {table!r}", f"{where}.table",
+               "name the table as the order heads it (別表第二の三) and bundle the order text",
+               mid)
+    if quote not in text:
+        f.fail(f"{where}.quote is not in {table or 'the text'} of {ORDER_TEXT}: {quote[:40]!r}",
+               f"{where}.quote", "quote the item exactly as the order writes it", mid)
+    return table, item, quote
 
 
 def _catch_all(f: _File) -> CatchAll:

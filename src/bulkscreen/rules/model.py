@@ -94,7 +94,13 @@ class Membership:
 
 @dataclass(frozen=True)
 class Measure:
-    """A country measure (ban) with its dates and item scope."""
+    """A country measure (ban) with its dates and item scope.
+
+    ``table`` and ``item`` cite where the order lists the goods (``別表第二の三``, ``第二号（７）``)
+    and ``quote`` is the item's text as the bundled order writes it. ``decision`` is what a line
+    in scope gets when no condition is left open: PROHIBITED, or REVIEW where the scope is only a
+    candidate (an oblast code for the areas a notice names).
+    """
 
     id: str
     reason: str
@@ -110,6 +116,10 @@ class Measure:
     legal_basis: str
     verify: bool = False
     note: str = ""
+    table: str = ""
+    item: str = ""
+    quote: str = ""
+    decision: str = "PROHIBITED"
 
 
 @dataclass(frozen=True)

@@ -103,7 +103,32 @@ def screen_shipments_batch(batch: pa.RecordBatch, rules: CompiledRules, party_hi
 
     _party_findings(findings, checks, party, row16, group_a)
     return decide(findings, input_row=b.input_row, record_id=b.record_id, as_of=b.days,
-                  label_reasons=True)
+                  label_reasons=True, clear_text=_unreached_text(checks))
+
+
+def _unreached_text(checks: LineChecks) -> list[str | None]:
+    """Say why a line found nothing when its HS code reaches no control entry, or it has none.
+
+    A CLEAR line with no HS code and no declared entry was never compared with the control
+    list; one whose HS code reaches no entry was compared with none. Either is said, so that a
+    reviewer can tell them from a line that was checked and passed.
+    """
+    rules, b, version = checks.rules, checks.lines, checks.version
+    prefixes = tuple(sorted({p for entry in rules.entries for p in entry.hs_prefixes}))
+    reached = checks.hs_index.match(prefixes, reach_shorter=True)
+    out: list[str | None] = [None] * b.n
+    for r in np.nonzero(~reached)[0]:
+        if b.declared[r]:
+            continue
+        if not b.hs[r]:
+            out[r] = (f"no findings: no HS code and no declared control entry, so the line was "
+                      f"not compared with the control list of rules {version}; give the HS "
+                      "code or the entry the goods meet")
+        else:
+            out[r] = (f"no findings: HS {b.hs[r]} reaches no control-list entry of rules "
+                      f"{version}, and no measure or catch-all requirement applies on "
+                      f"{day_text(b.days[r])}")
+    return out
 
 
 def _group_d_tables(groups: dict[str, np.ndarray], rows: np.ndarray) -> list[str]:
@@ -126,15 +151,17 @@ def _measure_findings(findings: Findings, checks: LineChecks, controlled: np.nda
         live &= place
         if not live.any():
             continue
-        base = f"{measure.title} (in force from {measure.from_date})"
+        base = f"{measure.title} (in force from {measure.from_date}{_cite(measure)})"
         if measure.scope == "all":
             rows = np.nonzero(live)[0]
-            findings.add(rows, finding="measure", decision="PROHIBITED",
+            banned = measure.decision == "PROHIBITED"
+            findings.add(rows, finding="measure", decision=measure.decision,
                          reason_code=measure.reason, field="destination_country",
                          query_value=b.dest[rows].tolist(), rule_id=measure.id,
                          rule_version=version,
-                         explanation=f"{base}: export is banned. {measure.legal_basis} "
-                                     f"[rules {version}]")
+                         explanation=f"{base}: "
+                                     f"{'export is banned' if banned else measure.note}. "
+                                     f"{measure.legal_basis} [rules {version}]")
             continue
         if measure.scope == "controlled":
             for mask, decision, tail in (
@@ -174,6 +201,14 @@ def _measure_findings(findings: Findings, checks: LineChecks, controlled: np.nda
                          explanation=[f"{base}: HS {b.hs[r]}, {d[0]}: {tail}. "
                                       f"[rules {version}]" for r, d in zip(rows, details,
                                                                             strict=True)])
+
+
+def _cite(measure) -> str:
+    """'; 別表第二の三第二号（７）「電子計算機...」' for a measure that quotes the order."""
+    if not measure.quote:
+        return ""
+    quote = measure.quote if len(measure.quote) <= 120 else measure.quote[:120] + "…"
+    return f"; {measure.table}{measure.item}「{quote}」"
 
 
 def _catch_all_findings(findings: Findings, checks: LineChecks, row16: np.ndarray,
