@@ -63,3 +63,13 @@ def test_screen_shipments_100k(benchmark, shipments):
     results, _ = benchmark.pedantic(screen_shipments_batch, (shipments, rules, empty, None),
                                     rounds=3, iterations=1)
     assert results.num_rows == N_ROWS
+
+
+@pytest.mark.parametrize("version", ["2025-10-09-r2", "2025-10-09-r3"])
+def test_screen_shipments_100k_by_rule_version(benchmark, shipments, version):
+    # r3 adds one measure per Appended Table 2-3 item (178 measures against r2's 11).
+    rules = compile_rules(load_rules(version))
+    empty = HITS.arrow_schema().empty_table()
+    results, _ = benchmark.pedantic(screen_shipments_batch, (shipments, rules, empty, None),
+                                    rounds=3, iterations=1)
+    assert results.num_rows == N_ROWS
