@@ -198,3 +198,29 @@ def test_scenario(screened, scenario):
 
 def test_the_version_folder_is_named_in_the_catalog():
     assert Path(FOLDER).name == VERSION
+
+
+# A deemed-export red flag follows the same dated Table 3-2: one person, resident in Japan for
+# years with nothing else to report, on the day before and the day of each change.
+@pytest.mark.parametrize("nationality, day, decision", [
+    ("SS", D(2019, 4, 11), "CLEAR"), ("SS", D(2019, 4, 12), "REVIEW"),
+    ("ER", D(2018, 12, 18), "REVIEW"), ("ER", D(2018, 12, 19), "CLEAR"),
+    ("CI", D(2016, 7, 28), "REVIEW"), ("CI", D(2016, 7, 29), "CLEAR"),
+])
+def test_red_flag_person_on_the_day_before_and_of_a_change(nationality, day, decision):
+    from bulkscreen import columns
+    from bulkscreen.config import RunConfig
+    from bulkscreen.screen.persons import screen_persons_batch
+
+    row = {name: None for name in columns.PERSONS.arrow_schema().names}
+    row.update(person_id="P1", full_name="Test Person", aliases=[], nationalities=[nationality],
+               entry_date=D(2010, 1, 1), affiliations=[], funding=[],
+               controlled_technology="", foreign_government_instructions=False)
+    batch = pa.RecordBatch.from_pylist([row], schema=columns.PERSONS.arrow_schema())
+    results, _ = screen_persons_batch(batch, None, RunConfig(), day)
+    result = results.to_pylist()[0]
+    assert result["decision"] == decision, result["explanation"]
+    if decision == "REVIEW":
+        assert result["reason_codes"] == ["RED_FLAG_NATIONALITY"]
+        assert "Appended Table 3-2" in result["explanation"]
+        assert "rules jp/" in result["explanation"]
