@@ -232,7 +232,7 @@ def compile_rules(ruleset: RuleSet) -> CompiledRules:
         derived=tuple((d.name, d.inputs) for d in ruleset.derived.values()),
         nodes=flatten_trees(trees, param_index),
         entries=ruleset.entries,
-        entry_declared=tuple(frozenset(normalise_entry_code(c) for c in e.declared)
+        entry_declared=tuple(frozenset(normalise_entry_code(c) for c in (*e.declared, *e.cas))
                              for e in ruleset.entries),
         measures=ruleset.measures, measure_tree=tuple(measure_tree),
         groups=_timelines(ruleset), entry_params=_entry_params(ruleset, param_index),

@@ -246,8 +246,25 @@ def _entries(f: _File, parameters: dict[str, Parameter], seen: set[str]
             exclusions=f.strings(spec, "exclusions", where, entry_id, default=[]),
             refs=tuple(refs),
             source_file=f.path.name,
+            cas=_cas_numbers(f, spec, where, entry_id),
         ))
     return tuple(entries)
+
+
+_CAS_RE = re.compile(r"^([0-9]{2,7})-([0-9]{2})-([0-9])$")
+
+
+def _cas_numbers(f: _File, spec: dict[str, Any], where: str, entry_id: str) -> tuple[str, ...]:
+    """Read an entry's CAS numbers, refusing one whose check digit does not fit."""
+    numbers = f.strings(spec, "cas", where, entry_id, default=[], pattern=_CAS_RE,
+                        what="a CAS registry number (NNNNNNN-NN-N)")
+    for number in numbers:
+        head, middle, check = _CAS_RE.match(number).groups()
+        digits = (head + middle)[::-1]
+        if sum(i * int(d) for i, d in enumerate(digits, start=1)) % 10 != int(check):
+            f.fail(f"{where}.cas {number} fails the CAS check digit", f"{where}.cas",
+                   "copy the CAS number again from its source", entry_id)
+    return numbers
 
 
 def _has_test(tree: Tree) -> bool:

@@ -44,6 +44,7 @@ class ControlEntry:
     :mod:`bulkscreen.rules.ordinance`), ``quote`` the clause as it stands in the bundled
     text, ``exclusions`` the excluding clauses quoted (を除く, ただし). ``refs`` lists every
     ordinance reference the entry encodes, each with whether a number decides it there.
+    ``cas`` lists the CAS registry numbers of a substance entry; a line may declare one.
     """
 
     id: str
@@ -65,6 +66,7 @@ class ControlEntry:
     exclusions: tuple[str, ...] = ()
     refs: tuple[tuple[str, bool], ...] = ()
     source_file: str = ""
+    cas: tuple[str, ...] = ()
 
     def in_force(self, day: dt.date) -> bool:
         """Whether the entry is part of the list on ``day`` (both ends inclusive)."""
