@@ -224,3 +224,45 @@ def test_red_flag_person_on_the_day_before_and_of_a_change(nationality, day, dec
         assert result["reason_codes"] == ["RED_FLAG_NATIONALITY"]
         assert "Appended Table 3-2" in result["explanation"]
         assert "rules jp/" in result["explanation"]
+
+
+# Appended Table 3-3: row 8 goods are small-value goods only up to JPY 50,000 when METI
+# notifies them; the notice is not bundled, so between 50,000 and 1,000,000 the line goes to
+# review. A supercomputer meeting 4A003.b (APP > 70 WT) to China on 2024-01-01.
+@pytest.mark.parametrize("value, decision, reason", [
+    (40_000, "CLEAR", "SMALL_VALUE_EXEMPT"),
+    (500_000, "REVIEW", "SMALL_VALUE_EXEMPT"),
+    (2_000_000, "LICENSE_REQUIRED", "CONTROL_ENTRY"),
+])
+def test_table_3_3_notified_goods_are_not_passed_as_small_value(compiled, value, decision,
+                                                                 reason):
+    line = {"shipment_id": "S1", "shipment_date": D(2024, 1, 1), "consignee_name": "Buyer Co",
+            "consignee_country": "CN", "destination_country": "CN", "hs_code": "847149",
+            "parameters": [{"name": "app", "value": 100.0, "unit": "WT"}],
+            "value_jpy": float(value), "quantity": 1, "declared_end_use": None,
+            "declared_control_entry": None}
+    table = {c.name: [line.get(c.name)] for c in SHIPMENTS.columns}
+    batch = pa.RecordBatch.from_pydict(table, schema=SHIPMENTS.arrow_schema())
+    batch = batch.append_column("input_row", pa.array([1], pa.int64()))
+    empty = pa.Table.from_pylist([], schema=HITS.arrow_schema())
+    results, hits = screen_shipments_batch(batch, compiled, empty, None)
+    row = results.to_pylist()[0]
+    assert row["decision"] == decision, row["explanation"]
+    assert reason in row["reason_codes"]
+    if decision == "REVIEW":
+        assert "別表第三の三" in row["explanation"] and "50,000" in row["explanation"]
+
+
+def test_table_3_3_items_are_dated_and_quoted(ruleset):
+    from dataclasses import replace
+
+    from bulkscreen.screen.items import notified_table_3_3
+
+    records = ruleset.small_value.table_3_3
+    assert all(r.quote in appended_table(FOLDER / r.source, "別表第三の三") for r in records)
+    entry = replace(next(e for e in ruleset.entries if e.row == "7"), item="(2)")
+    days = pa.array([(D(2020, 1, 21) - D(1970, 1, 1)).days,
+                     (D(2020, 1, 22) - D(1970, 1, 1)).days], pa.int32()).to_numpy()
+    assert notified_table_3_3(ruleset.small_value, entry, days).tolist() == [False, True]
+    # Row 15 goods have the lower limit outright, not by notice.
+    assert not any(r.notified for r in records if r.row == "15")

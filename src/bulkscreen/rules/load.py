@@ -25,6 +25,7 @@ from bulkscreen.rules.model import (
     Requirement,
     RuleSet,
     SmallValue,
+    Table33Item,
     Tree,
 )
 from bulkscreen.rules.units import UnitError, conversion
@@ -571,4 +572,26 @@ def _small_value(f: _File, entry_ids: set[str]) -> SmallValue:
                                                where, default=True),
         from_date=f.date(spec, "from", where, required=True),
         legal_basis=f.get(spec, "legal_basis", str, where, default=""),
+        table_3_3=_table_3_3(f, spec),
     )
+
+
+def _table_3_3(f: _File, spec: dict[str, Any]) -> tuple[Table33Item, ...]:
+    """Read the dated Appended Table 3-3 records, each quoting the table of its source."""
+    out = []
+    for index, item in enumerate(f.get(spec, "table_3_3_item", list, "small_value", default=[])):
+        where = f"small_value.table_3_3_item[{index}]"
+        quote = f.get(item, "quote", str, where)
+        source = f.get(item, "source", str, where)
+        section = (appended_table(f.path.parent / source, "別表第三の三")
+                   if (f.path.parent / source).is_file() else None)
+        if section is None or quote not in section:
+            f.fail(f"{where}.quote {quote!r} is not in 別表第三の三 of {source}", f"{where}.quote",
+                   "quote the table exactly, from a law text of this folder that holds it")
+        start, end = f.date(item, "from", where), f.date(item, "to", where)
+        out.append(Table33Item(
+            row=f.get(item, "row", str, where),
+            items=f.strings(item, "items", where, default=[]),
+            notified=f.get(item, "notified", bool, where),
+            from_date=start, to_date=end, quote=quote, source=source))
+    return tuple(out)

@@ -152,6 +152,27 @@ class CatchAll:
 
 
 @dataclass(frozen=True)
+class Table33Item:
+    """Goods of Appended Table 3-3 (lower small-value limit) from one day to another.
+
+    ``items`` empty is the whole row; ``notified`` means only the goods a METI notice names
+    (not bundled), so a line of such an entry cannot be told exempt above the lower limit.
+    """
+
+    row: str
+    items: tuple[str, ...]
+    notified: bool
+    from_date: dt.date | None
+    to_date: dt.date | None
+    quote: str
+    source: str
+
+    def covers(self, entry: ControlEntry) -> bool:
+        """Whether the record names the entry's row and item."""
+        return entry.row == self.row and (not self.items or entry.item in self.items)
+
+
+@dataclass(frozen=True)
 class SmallValue:
     """The small-value exemption."""
 
@@ -164,6 +185,7 @@ class SmallValue:
     not_when_concern_outside_group_a: bool
     from_date: dt.date
     legal_basis: str
+    table_3_3: tuple[Table33Item, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -283,15 +283,25 @@ def control_findings(findings: Findings, checks: LineChecks, group_a: np.ndarray
                          or entry.id in sv.table_3_3_entries else sv.limit_jpy)
                 exempt = (exempt_ok[met_rows] & (entry.row in sv.rows)
                           & (b.value_jpy[met_rows] <= limit))
-                decision = np.where(exempt, "CLEAR", "LICENSE_REQUIRED").tolist()
+                # Notified goods of Appended Table 3-3 have the lower limit; the notice is not
+                # bundled, so such a line above it is not known to be exempt.
+                unsure = exempt & (b.value_jpy[met_rows] > sv.table_3_3_limit_jpy) & \
+                    notified_table_3_3(sv, entry, b.days[met_rows])
+                decision = np.where(unsure, "REVIEW",
+                                    np.where(exempt, "CLEAR", "LICENSE_REQUIRED")).tolist()
                 reason = np.where(exempt, "SMALL_VALUE_EXEMPT", "CONTROL_ENTRY").tolist()
                 text = [
+                    (f"{where} ({entry.title}) is met: {d[0]}; value JPY "
+                     f"{b.value_jpy[r]:,.0f} <= {limit:,.0f}, so the small-value exemption "
+                     "applies unless the goods are METI-notified goods of Appended Table 3-3 "
+                     f"(別表第三の三), whose limit is JPY {sv.table_3_3_limit_jpy:,.0f}; confirm "
+                     "against the notice") if un else
                     (f"{where} ({entry.title}) is met: {d[0]}; value JPY "
                      f"{b.value_jpy[r]:,.0f} <= {limit:,.0f}, so the small-value exemption "
                      "applies (declare it to customs)") if ex else
                     (f"{where} ({entry.title}) is met: {d[0]}; a METI export licence is "
                      f"required{caveat}")
-                    for r, d, ex in zip(met_rows, details, exempt, strict=True)
+                    for r, d, ex, un in zip(met_rows, details, exempt, unsure, strict=True)
                 ]
             findings.add(met_rows, finding="item", decision=decision, reason_code=reason,
                          field="parameters", query_value=[b.hs[r] for r in met_rows],
@@ -313,6 +323,16 @@ def control_findings(findings: Findings, checks: LineChecks, group_a: np.ndarray
                                       + f" [rules {version}]"
                                       for d, w in zip(details, wanted, strict=True)])
     return controlled, controlled_unknown & ~controlled
+
+
+def notified_table_3_3(sv, entry: ControlEntry, days: np.ndarray) -> np.ndarray:
+    """Per row day, whether Appended Table 3-3 names the entry's item as notified goods."""
+    out = np.zeros(len(days), dtype=bool)
+    for record in sv.table_3_3:
+        if record.notified and record.covers(entry):
+            out |= ((days >= (to_day(record.from_date) if record.from_date else -(2**31)))
+                    & (days <= (to_day(record.to_date) if record.to_date else 2**31 - 1)))
+    return out
 
 
 def _caveat(entry: ControlEntry) -> str:
