@@ -245,7 +245,7 @@ def test_table_3_3_notified_goods_are_not_passed_as_small_value(compiled, value,
     batch = pa.RecordBatch.from_pydict(table, schema=SHIPMENTS.arrow_schema())
     batch = batch.append_column("input_row", pa.array([1], pa.int64()))
     empty = pa.Table.from_pylist([], schema=HITS.arrow_schema())
-    results, hits = screen_shipments_batch(batch, compiled, empty, None)
+    results, _ = screen_shipments_batch(batch, compiled, empty, None)
     row = results.to_pylist()[0]
     assert row["decision"] == decision, row["explanation"]
     assert reason in row["reason_codes"]
