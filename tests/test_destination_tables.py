@@ -266,3 +266,16 @@ def test_table_3_3_items_are_dated_and_quoted(ruleset):
     assert notified_table_3_3(ruleset.small_value, entry, days).tolist() == [False, True]
     # Row 15 goods have the lower limit outright, not by notice.
     assert not any(r.notified for r in records if r.row == "15")
+
+
+@pytest.mark.parametrize("day, present", [("2019-04-11", False), ("2019-04-12", True)])
+def test_rules_show_prints_the_tables_of_the_day(day, present):
+    from click.testing import CliRunner
+
+    from bulkscreen.cli import cli
+
+    result = CliRunner().invoke(cli, ["rules", "show", "--as-of", day, "--version", VERSION])
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if "Appended Table 3-2:" in x)
+    assert ("SS" in line.split()) is present
+    assert any(x.startswith("group A (Appended Table 3): ") for x in result.output.splitlines())

@@ -52,9 +52,13 @@ def rules_show(as_of: dt.datetime | None, version_name: str | None) -> None:
     known = sorted({c for timeline in compiled.groups.values() for c in timeline.countries})
     days = np.full(len(known), to_day(day), dtype=np.int32)
     groups = destination_groups(compiled, CountryCodes.encode(pa.array(known)), days)
-    for name in ("A", "B", "D"):
-        members = [c for c, member in zip(known, groups[name], strict=True) if member]
-        click.echo(f"group {name}: {' '.join(members) or '-'}")
+    labels = {"A": "group A (Appended Table 3)", "B": "group B",
+              "D": "group D (Appended Tables 3-2 and 4)", "TABLE_3_2": "  Appended Table 3-2",
+              "TABLE_4": "  Appended Table 4"}
+    for name, label in labels.items():
+        if name in groups:
+            members = [c for c, member in zip(known, groups[name], strict=True) if member]
+            click.echo(f"{label}: {' '.join(members) or '-'}")
     click.echo("measures in force:")
     for m in ruleset.measures:
         if m.from_date <= day and (m.to_date is None or day <= m.to_date):
