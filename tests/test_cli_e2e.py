@@ -93,13 +93,14 @@ def test_demo_shows_every_decision(tmp_path: Path, capsys):
 @pytest.mark.slow
 def test_audit_marks_lines_whose_decision_changed(tmp_path: Path):
     path = tmp_path / "history.csv"
-    # The same Russian consignee before and after the ban on rows 1-15 goods (2022-03-18).
+    # The same Russian consignee before and after the luxury-car ban (2022-04-05: cars over
+    # JPY 6 million a unit).
     path.write_text(
         "shipment_id,shipment_date,consignee_name,consignee_country,destination_country,"
-        "hs_code,item_description,value_jpy\n"
-        "S1,2021-06-01,Ivanov Trading OOO,RU,RU,847130,laptop computers,300000\n"
-        "S2,2023-06-01,Ivanov Trading OOO,RU,RU,847130,laptop computers,300000\n"
-        "S3,2024-01-10,Kyoto Ceramics Ltd,TH,TH,691110,tableware,50000\n",
+        "hs_code,item_description,value_jpy,quantity\n"
+        "S1,2021-06-01,Ivanov Trading OOO,RU,RU,870321,passenger car,8000000,1\n"
+        "S2,2023-06-01,Ivanov Trading OOO,RU,RU,870321,passenger car,8000000,1\n"
+        "S3,2024-01-10,Kyoto Ceramics Ltd,TH,TH,691110,tableware,50000,10\n",
         encoding="utf-8")
     out = tmp_path / "audit"
     # Two versions of the METI Russia list: two list epochs plus the time before both.
