@@ -202,3 +202,33 @@ def test_a_line_that_reaches_no_entry_says_so(ruleset, hs, expected):
     row = results.to_pylist()[0]
     assert row["decision"] == "CLEAR"
     assert expected in row["explanation"] and f"jp/{VERSION}" in row["explanation"]
+
+
+# Article 2(1)(i-8): a METI-specified third-country entity (Appended Table 2-4 countries) is
+# banned the goods of Appended Table 2-3 other than No. 3, in dealings with it; other goods go to
+# review like any other party hit. (HS, parameters) -> decision, reason.
+@pytest.mark.parametrize("hs, params, decision, reason", [
+    ("854239", ADC_MET, "PROHIBITED", "RU_BY_ENTITY"),  # rows 1-15 goods: No. 1
+    ("852610", [], "REVIEW", "RU_BY_ENTITY"),  # radar: a No. 2 (19) candidate
+    ("090111", [], "REVIEW", "PARTY_HIT"),  # coffee: no Table 2-3 item
+    ("220421", [], "REVIEW", "PARTY_HIT"),  # wine: No. 3 (luxury) is not part of (i-8)
+])
+def test_third_country_entity_is_banned_table_2_3_goods_only(ruleset, hs, params, decision,
+                                                             reason):
+    from bulkscreen.screen.parties import MATCH_SAME_TOKENS
+
+    line = ("tr-entity", D(2025, 10, 1), "TR", hs, params, 5e6, "Anka Makina AS")
+    hit = {"input_row": 1, "record_id": "tr-entity", "as_of_date": D(2025, 10, 1),
+           "finding": "party", "decision": "REVIEW", "reason_code": "PARTY_HIT",
+           "field": "consignee_name", "query_value": "Anka Makina AS",
+           "list_id": "jp-meti-third-country-tokutei", "list_version": "2025-09-12",
+           "entry_id": "7", "matched_name": "Anka Makina AS", "alias_kind": "primary",
+           "score": 1.0, "explanation": "name match", "match_basis": MATCH_SAME_TOKENS}
+    party = pa.Table.from_pylist([hit], schema=HITS.arrow_schema())
+    results, hits = screen_shipments_batch(_batch([line]), compile_rules(ruleset), party, None)
+    row = results.to_pylist()[0]
+    assert row["decision"] == decision, row["explanation"]
+    finding = next(h for h in hits.to_pylist() if h["finding"] == "party")
+    assert finding["reason_code"] == reason, finding["explanation"]
+    if reason == "PARTY_HIT":
+        assert "Appended Table 2-3 (except No. 3)" in finding["explanation"]

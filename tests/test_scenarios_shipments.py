@@ -136,8 +136,12 @@ SCENARIOS = [
      "REVIEW", "PARTY_HIT"),
     ("russian specified entity", D(2024, 1, 1), "AE", "0901", "", 5e6, 1, "", "",
      "jp-meti-ru-tokutei", "PROHIBITED", "RU_BY_ENTITY"),
-    ("third-country entity", D(2024, 1, 1), "TR", "0901", "", 5e6, 1, "", "",
+    # Article 2(1)(i-8): a third-country specified entity is banned Appended Table 2-3 goods
+    # (here rows 1-15 goods, Table 2-3 No. 1), not coffee.
+    ("third-country entity", D(2024, 1, 1), "TR", "854239", ADC_MET, 5e6, 1, "", "",
      "jp-meti-third-country-tokutei", "PROHIBITED", "RU_BY_ENTITY"),
+    ("third-country entity coffee", D(2024, 1, 1), "TR", "0901", "", 5e6, 1, "", "",
+     "jp-meti-third-country-tokutei", "REVIEW", "PARTY_HIT"),
     ("us list hit", D(2024, 1, 1), "CN", "0901", "", 5e6, 1, "", "", "us-ofac-sdn",
      "REVIEW", "PARTY_HIT"),
     ("fuzzy russian specified entity", D(2024, 1, 1), "AE", "0901", "", 5e6, 1, "", "",

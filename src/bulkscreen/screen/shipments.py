@@ -27,6 +27,9 @@ from bulkscreen.screen.shipment_batch import ShipmentBatch, day_text, read_shipm
 
 EUL_LIST = "jp-meti-eul"
 ENTITY_BAN_LISTS = ("jp-meti-ru-tokutei", "jp-meti-by-tokutei", "jp-meti-third-country-tokutei")
+# Article 2(1)(i-8): dealings with a specified person of a third country (Appended Table 2-4) are
+# banned for the goods of Appended Table 2-3 except No. 3, not for every good.
+THIRD_COUNTRY_LIST = "jp-meti-third-country-tokutei"
 
 
 def _keyword_mask(text: pa.Array, keywords: tuple[str, ...]) -> np.ndarray:
@@ -101,7 +104,8 @@ def screen_shipments_batch(batch: pa.RecordBatch, rules: CompiledRules, party_hi
                               f"before export (catch-all). [rules {version}]"
                               for r, t in zip(d_rows, tables, strict=True)])
 
-    _party_findings(findings, checks, party, row16, group_a)
+    _party_findings(findings, checks, party, row16, group_a, controlled,
+                    _table_2_3_goods(checks, controlled | controlled_unknown))
     return decide(findings, input_row=b.input_row, record_id=b.record_id, as_of=b.days,
                   label_reasons=True, clear_text=_unreached_text(checks))
 
@@ -259,9 +263,24 @@ def _party_rows(party_hits: pa.Table, b: ShipmentBatch) -> dict[str, np.ndarray]
             "is_near": reasons == "PARTY_NEAR_MATCH", "table": party_hits}
 
 
+def _table_2_3_goods(checks: LineChecks, controlled: np.ndarray) -> np.ndarray:
+    """Lines whose goods are, or may be, Appended Table 2-3 goods other than No. 3 (luxury)."""
+    out = controlled.copy()
+    for measure in checks.rules.measures:
+        if measure.table == "別表第二の三" and not measure.item.startswith("第三号"):
+            out |= (checks.hs_index.match(measure.hs_prefixes)
+                    & _in_force(checks.lines.days, measure.from_date, measure.to_date))
+    return out
+
+
 def _party_findings(findings: Findings, checks: LineChecks, party: dict[str, np.ndarray],
-                    row16: np.ndarray, group_a: np.ndarray) -> None:
-    """Re-decide the party hits by list."""
+                    row16: np.ndarray, group_a: np.ndarray, controlled: np.ndarray,
+                    table_2_3: np.ndarray) -> None:
+    """Re-decide the party hits by list.
+
+    ``controlled`` marks lines that meet a rows 1-15 entry (Table 2-3 No. 1 for certain),
+    ``table_2_3`` lines that may be Table 2-3 goods other than No. 3.
+    """
     rules, b, version = checks.rules, checks.lines, checks.version
     table = party["table"]
     if table is None or len(party["rows"]) == 0:
@@ -281,7 +300,17 @@ def _party_findings(findings: Findings, checks: LineChecks, party: dict[str, np.
         who = (f"{col['query_value'][k]!r} matches {col['matched_name'][k]!r} "
                f"({entry}, {col['alias_kind'][k]}, score {scores[k]:.2f})")
         # What the match would decide if it is the listed party.
-        if party["is_ban"][k]:
+        third_country = party["is_ban"][k] and col["list_id"][k] == THIRD_COUNTRY_LIST
+        if third_country and not table_2_3[row]:
+            implied = None
+            who += ("; the ban on dealings with third-country specified entities covers the "
+                    "goods of Appended Table 2-3 (except No. 3), which HS "
+                    f"{b.hs[row] or '(none)'} does not reach")
+        elif third_country and not controlled[row]:
+            implied = ("REVIEW", "RU_BY_ENTITY", "exports of Appended Table 2-3 goods (except "
+                       "No. 3) to METI-specified third-country entities are banned; confirm "
+                       "whether the goods are among them (see RU_BY_BAN candidates)")
+        elif party["is_ban"][k]:
             implied = ("PROHIBITED", "RU_BY_ENTITY", "exports to METI-specified entities "
                        "(Russia, Belarus, third countries) are banned")
         elif (party["is_eul"][k] and requirement is not None and row16[row]
