@@ -38,10 +38,15 @@ SCENARIOS = [
     ("by-radar-before", D(2022, 3, 17), "BY", "852610", [], 5e6, None, "CLEAR", None, None),
     ("by-radar-day-of", D(2022, 3, 18), "BY", "852610", [], 5e6, None,
      "REVIEW", "RU_BY_BAN", "ru-by-t2-3-2-19"),
-    # No. 2 (32)-(45), Russia only from 2022-05-20 (oil refining, microscopes, 3D printers).
-    ("ru-refinery-before", D(2022, 5, 19), "RU", "841940", [], 5e6, None, "CLEAR", None, None),
-    ("ru-refinery-day-of", D(2022, 5, 20), "RU", "841940", [], 5e6, None,
+    # No. 2 (32), oil refining, Russia only from 2022-03-18 (Belarus spared 第二号フ).
+    ("ru-refinery-before", D(2022, 3, 17), "RU", "841940", [], 5e6, None, "CLEAR", None, None),
+    ("ru-refinery-day-of", D(2022, 3, 18), "RU", "841940", [], 5e6, None,
      "REVIEW", "RU_BY_BAN", "ru-t2-3-2-32"),
+    ("by-refinery-not-banned", D(2022, 3, 18), "BY", "841940", [], 5e6, None,
+     "CLEAR", None, None),
+    # No. 2 (33)-(45), Russia only from 2022-05-20 (quantum, microscopes, 3D printers).
+    ("ru-microscope-before", D(2022, 5, 19), "RU", "901210", [], 5e6, None,
+     "CLEAR", None, None),
     ("ru-microscope-day-of", D(2022, 5, 20), "RU", "901210", [], 5e6, None,
      "REVIEW", "RU_BY_BAN", "ru-t2-3-2-34"),
     ("by-microscope-not-banned", D(2024, 1, 1), "BY", "901210", [], 5e6, None,
