@@ -44,7 +44,18 @@ def appended_table(path: Path, table: str) -> str | None:
 
 
 def table_names(section: str) -> list[str]:
-    """Return the place names of a table written as one list line (``アフガニスタン、...``)."""
+    """Return the place names of a table written as one list line (``アフガニスタン、...``).
+
+    Parameters
+    ----------
+    section
+        A table's text from :func:`appended_table`.
+
+    Returns
+    -------
+    list of str
+        The names in the order the table gives them.
+    """
     names: list[str] = []
     for line in section.splitlines():
         line = line.strip()

@@ -326,7 +326,22 @@ def control_findings(findings: Findings, checks: LineChecks, group_a: np.ndarray
 
 
 def notified_table_3_3(sv, entry: ControlEntry, days: np.ndarray) -> np.ndarray:
-    """Per row day, whether Appended Table 3-3 names the entry's item as notified goods."""
+    """Per row day, whether Appended Table 3-3 names the entry's item as notified goods.
+
+    Parameters
+    ----------
+    sv
+        The rule set's small-value exemption (its ``table_3_3`` records).
+    entry
+        The control entry a line meets.
+    days
+        int32 days since 1970-01-01 of the lines.
+
+    Returns
+    -------
+    np.ndarray
+        bool per line: the entry's row and item are METI-notified goods of Table 3-3 that day.
+    """
     out = np.zeros(len(days), dtype=bool)
     for record in sv.table_3_3:
         if record.notified and record.covers(entry):
