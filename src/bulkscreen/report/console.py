@@ -50,9 +50,11 @@ def print_summary(summary: RunSummary, console: Console | None = None) -> None:
     console.print(f"manifest:   {summary.manifest_path}")
     reasons = top_reasons(summary.results_path)
     if reasons:
-        console.print("top reasons: " + ", ".join(f"{code} {n:,}" for code, n in reasons))
+        console.print("top reasons: " + ", ".join(f"{code} {n:,}" for code, n in reasons),
+                      soft_wrap=True)
+    # Commands are printed whole, never wrapped, so they can be copied as they are.
     for line in next_commands(summary):
-        console.print(line)
+        console.print(line, soft_wrap=True, highlight=False)
 
 
 def top_reasons(results_path: Path, count: int = TOP_REASONS) -> list[tuple[str, int]]:
