@@ -295,4 +295,36 @@ def rescreen_persons_command(input_path: Path, previous_dir: Path, decisions_fil
     run.finish(summary)
 
 
+@rescreen_group.command("shipments")
+@click.argument("input_path", type=click.Path(exists=True, path_type=Path))
+@click.option("--previous", "previous_dir", type=click.Path(exists=True, file_okay=False,
+              path_type=Path), required=True, help="Folder of the previous run.")
+@click.option("--decisions", "decisions_file", type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="Reviewed hits (Parquet, CSV or the .xlsx review queue) "
+              "with review_decision filled in (default: the previous run's reviewed hits).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Screening date "
+              "(default today).")
+@run_options
+def rescreen_shipments_command(input_path: Path, previous_dir: Path,
+                               decisions_file: Path | None, as_of: dt.datetime | None,
+                               run: RunOptions) -> None:
+    """Screen shipment lines again and carry the previous run's reviews forward.
+
+    A party match cleared as false_positive stays cleared unless its list entry changed; one
+    confirmed as true_match decides what it said it would if confirmed. Writes
+    results.reviewed.parquet, hits.reviewed.parquet, changes.parquet and rescreen.json beside
+    this run's results.
+    """
+    import json
+
+    from bulkscreen.rescreen import rescreen_shipments
+    from bulkscreen.run.screening import run_shipments
+
+    summary = run.screen(run_shipments, input_path, _as_of(as_of))
+    report = rescreen_shipments(run.out_dir, previous_dir, decisions_file)
+    if not run.quiet:
+        click.echo(json.dumps(report.summary, indent=2, default=str))
+    run.finish(summary)
+
+
 COMMANDS = [screen_group, audit_group, rescreen_group]
