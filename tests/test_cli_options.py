@@ -134,3 +134,30 @@ def test_text_formats_report_progress_in_bytes_up_to_the_file_size(shipments_csv
     for _ in stream:
         seen.append(stream.progress_bytes[0])
     assert seen == sorted(seen) and seen[-1] == shipments_csv.stat().st_size
+
+
+def test_results_carry_the_input_key_columns(shipments_csv: Path, tmp_path: Path):
+    out = tmp_path / "run"
+    assert run_cli("screen", "shipments", shipments_csv, "--out", out, "-q", "--limit", "50",
+                   "--lists", "jp-meti-eul", "--as-of", "2025-12-31") == 0
+    results = pl.read_parquet(out / "results.parquet")
+    source = pl.read_csv(shipments_csv, infer_schema=False).head(50)
+    joined = results.join(source, left_on="record_id", right_on="shipment_id", suffix="_in")
+    assert joined.height == results.height
+    for column in ("consignee_name", "end_user_name", "destination_country"):
+        assert (joined[column].fill_null("").to_list()
+                == joined[f"{column}_in"].fill_null("").to_list())
+    assert results.schema["shipment_date"] == pl.Date
+
+
+def test_parties_results_carry_the_screened_columns_without_clashing(tmp_path: Path):
+    source = tmp_path / "names.csv"
+    source.write_text("ref,decision,country\nR1,Admiralty Shipyard JSC,RU\nR2,Kobe KK,JP\n",
+                      encoding="utf-8")
+    out = tmp_path / "run"
+    assert run_cli("screen", "parties", source, "--name", "decision", "--id", "ref",
+                   "--country", "decision=country", "--out", out, "-q") == 0
+    results = pl.read_parquet(out / "results.parquet")
+    assert results["input_decision"].to_list() == ["Admiralty Shipyard JSC", "Kobe KK"]
+    assert results["country"].to_list() == ["RU", "JP"]
+    assert set(results["decision"]) <= {"CLEAR", "REVIEW", "PROHIBITED", "LICENSE_REQUIRED"}

@@ -202,7 +202,8 @@ def _rescreen(current_results_dir: Path, previous_results_dir: Path,
     summary = _summary(prev_results, results, hits, changes)
 
     report = RescreenReport(
-        results=_to_arrow(results, columns.RESULTS.arrow_schema()),
+        # The input's key columns the run carried stay beside each decision.
+        results=_to_arrow(results, pq.read_schema(current_dir / RESULTS_FILE).remove_metadata()),
         hits=_to_arrow(hits, columns.HITS.arrow_schema()),
         changes=_to_arrow(changes, CHANGES.arrow_schema()),
         summary=summary,

@@ -18,6 +18,7 @@ from bulkscreen.columns import AUDIT_RESULTS, HITS
 from bulkscreen.config import RunConfig
 from bulkscreen.decide import Findings, decide
 from bulkscreen.run.data import AuditData, ScreeningData
+from bulkscreen.run.spec import ScreenBatch
 
 SHIPMENT_PARTY_COLUMNS = {"consignee_name": "consignee_country",
                           "end_user_name": "end_user_country"}
@@ -90,6 +91,30 @@ def audit_job(batch: pa.RecordBatch, *, data: AuditData, config: RunConfig
     hit_batch = (hits.to_batches()[0] if hits.num_rows
                  else pa.RecordBatch.from_pylist([], schema=HITS.arrow_schema()))
     return results, hit_batch
+
+
+def keyed_job(batch: pa.RecordBatch, *, job: ScreenBatch, keys: tuple[tuple[str, str], ...]
+              ) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+    """Run ``job`` and carry the input's key columns into its results.
+
+    ``keys`` pairs each input column with its name in the results, so a user reads names,
+    countries and dates beside each decision without joining back to the input.
+    """
+    results, hits = job(batch)
+    if not keys:
+        return results, hits
+    input_row = batch.column("input_row").to_numpy(zero_copy_only=False)
+    result_row = results.column("input_row").to_numpy(zero_copy_only=False)
+    if np.array_equal(input_row, result_row):
+        taken = batch
+    else:  # the job reordered its rows: align by row number
+        taken = batch.take(pa.array(_positions(input_row, results), pa.int64()))
+    arrays = list(results.columns)
+    fields = list(results.schema)
+    for source, target in keys:
+        arrays.append(taken.column(source))
+        fields.append(pa.field(target, batch.schema.field(source).type))
+    return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields)), hits
 
 
 def _positions(input_row: np.ndarray, hits: pa.RecordBatch) -> np.ndarray:
