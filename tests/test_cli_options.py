@@ -161,3 +161,20 @@ def test_parties_results_carry_the_screened_columns_without_clashing(tmp_path: P
     assert results["input_decision"].to_list() == ["Admiralty Shipyard JSC", "Kobe KK"]
     assert results["country"].to_list() == ["RU", "JP"]
     assert set(results["decision"]) <= {"CLEAR", "REVIEW", "PROHIBITED", "LICENSE_REQUIRED"}
+
+
+def test_audit_says_which_lists_a_line_predates(tmp_path: Path):
+    source = tmp_path / "history.csv"
+    source.write_text(
+        "shipment_id,shipment_date,exporter,consignee_name,consignee_country,"
+        "destination_country,hs_code,value_jpy\n"
+        "H1,2025-01-15,Kobe KK,Kyoto Optics KK,TH,TH,820719,100000\n"
+        "H2,2025-11-15,Kobe KK,Kyoto Optics KK,TH,TH,820719,100000\n", encoding="utf-8")
+    out = tmp_path / "audit"
+    assert run_cli("audit", "shipments", source, "--out", out, "-q", "--lists", "jp-meti-eul",
+                   "--as-of", "2025-12-31") == 0
+    results = pl.read_parquet(out / "results.parquet").sort("record_id")
+    before, after = results["explanation"].to_list()
+    assert "not screened against lists with no bundled version on the shipment date: " \
+           "jp-meti-eul (first version in force 2025-10-09)" in before
+    assert "not screened against" not in after
