@@ -19,6 +19,7 @@ import pyarrow as pa
 from bulkscreen.config import RunConfig
 from bulkscreen.errors import ConfigError
 from bulkscreen.lists.name_index import NameIndex
+from bulkscreen.matching.cache import MatchCache
 from bulkscreen.rules.compile import CompiledRules
 
 _EPOCH = dt.date(1970, 1, 1)
@@ -36,6 +37,7 @@ class ScreeningData:
     algorithms: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     entry_notes: dict[tuple[str, str], str] = field(default_factory=dict)
+    match_cache: MatchCache = field(default_factory=MatchCache)
 
     def spec_fields(self) -> dict[str, Any]:
         """The :class:`~bulkscreen.run.spec.RunSpec` fields this data decides: the date, the
