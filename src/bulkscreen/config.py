@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from bulkscreen.errors import ConfigError, Location
 
 ENV_PREFIX = "BULKSCREEN_"
-_NOT_HASHED = {"engine", "scheduler"}
+_NOT_HASHED = {"engine", "scheduler", "match_cache_queries"}
 
 
 class MatchConfig(BaseModel):
@@ -66,6 +66,9 @@ class RunConfig(BaseModel):
                                              "'local' (this process) or 'dask' (a cluster).")
     scheduler: str | None = Field(None, description="Dask scheduler address "
                                   "(tcp://host:8786); default: a local cluster.")
+    match_cache_queries: int = Field(200_000, ge=0, description="Distinct names (with their "
+                                     "evidence) whose matches a run keeps across batches; "
+                                     "0 matches every batch afresh. Memory, not results.")
 
     def hash(self) -> str:
         """Return the canonical sha256 of the settings that decide the results."""

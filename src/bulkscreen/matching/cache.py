@@ -3,7 +3,8 @@
 Real files repeat their names (the same customers ship again and again), and a run reads them
 batch after batch. :class:`MatchCache` keeps the matches of each distinct query (name, country,
 birth year, entity type) across batches, so only queries not seen before reach the matcher.
-It is bounded: past ``max_queries`` the least recently used queries are evicted. The matches of
+It is bounded: past ``max_queries`` the least recently used queries are evicted; an audit's
+list epochs share one cache, and so one bound. The matches of
 a query do not depend on the other queries of its batch, so cached and fresh rows are the same.
 """
 
@@ -24,7 +25,9 @@ from bulkscreen.matching.match import as_string_array, match_names
 DEFAULT_MAX_QUERIES = 200_000
 _ROW_SCHEMA = pa.schema([f for f in MATCH_SCHEMA if f.name != "query_pos"])
 
-QueryKey = tuple[str | None, str | None, int | None, str | None]
+QueryKey = tuple[str, str | None, str | None, int | None, str | None]
+"""(index key, name, country, birth year, entity type): one cache serves several indexes (an
+audit's list epochs), within one bound."""
 
 
 def _values(column: Sequence[Any] | pa.Array | None, n: int) -> list[Any]:
@@ -78,9 +81,9 @@ class MatchCache:
         query was matched before; same arguments, same rows."""
         names = as_string_array(names)
         n = len(names)
-        keys: list[QueryKey] = list(zip(names.to_pylist(), _values(countries, n),
-                                        _values(birth_years, n), _values(entity_types, n),
-                                        strict=True))
+        keys: list[QueryKey] = list(zip([index.key] * n, names.to_pylist(),
+                                        _values(countries, n), _values(birth_years, n),
+                                        _values(entity_types, n), strict=True))
         first: dict[QueryKey, int] = {}
         for pos, key in enumerate(keys):
             first.setdefault(key, pos)

@@ -141,6 +141,7 @@ def load_screening_data(config: RunConfig, as_of: dt.date, with_rules: bool = Fa
         index=index,
         algorithms={"party_names": ALGORITHM_ID, "normalization": NORMALIZATION_VERSION},
         timings=timings,
+        match_cache=MatchCache(config.match_cache_queries),
     )
     if with_entry_notes:
         from bulkscreen.screen.persons import list_entry_notes
@@ -177,10 +178,12 @@ def load_audit_data(config: RunConfig, today: dt.date) -> AuditData:
     for start in starts:
         epoch = load_screening_data(config, start)
         epoch.rules = today_data.rules
+        # One cache for every epoch (keyed by index), so the audit's memory has one bound.
+        epoch.match_cache = today_data.match_cache
         if _version_keys(epoch) == today_versions:
             # The latest epoch holds today's lists: its lines and today's judgement share one
-            # index and one cache, so each of their names is matched once.
-            epoch.index, epoch.match_cache = today_data.index, today_data.match_cache
+            # index, so each of their names is matched once.
+            epoch.index = today_data.index
         epochs.append(epoch)
     start_days = np.array([(d - _EPOCH).days for d in starts], dtype=np.int32)
     return AuditData(today=today_data, epoch_starts=start_days, epochs=epochs)
