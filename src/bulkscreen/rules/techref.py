@@ -101,7 +101,7 @@ class TechnologyIndex:
         if _ORDINANCE_RE.match(text) and any(c.isdigit() for c in text):
             entry = self.ordinance.get(value.strip())
             if entry is not None:
-                return Verdict(LISTED, entry.ordinance, self._describe((entry,)))
+                return Verdict(LISTED, entry.ordinance, self._describe((entry,), exact=True))
             return Verdict(UNKNOWN, value.strip(),
                            self._nearest(value.strip(), list(self.ordinance)))
         return Verdict(FREE_TEXT)
@@ -135,11 +135,12 @@ class TechnologyIndex:
         return Verdict(UNKNOWN, number, ", ".join(known[:NEAREST]))
 
     def _describe(self, entries: tuple[ControlEntry, ...], whole_row: bool = False,
-                  number: str = "") -> str:
+                  number: str = "", exact: bool = False) -> str:
         first = entries[0]
         where = f"Foreign Exchange Order row {first.row}" + (
             "" if whole_row or not first.item else f" {first.item}")
-        cited = sorted({e.ordinance.split(".")[0] if not number else e.ordinance
+        # A row item cites its paragraphs; a number or an ordinance reference its items.
+        cited = sorted({e.ordinance if number or exact else e.ordinance.split(".")[0]
                         for e in entries if e.ordinance})
         parts = [where]
         if cited and not whole_row:

@@ -1,0 +1,100 @@
+"""A person's technology value against the technology list in force on the screening date."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pyarrow as pa
+import pytest
+
+from bulkscreen import columns
+from bulkscreen.config import RunConfig
+from bulkscreen.rules import techref
+from bulkscreen.rules.technology import load_technology
+from bulkscreen.screen.persons import screen_persons_batch
+
+DAY = dt.date(2024, 2, 1)
+TECH = load_technology(as_of=DAY)
+INDEX = techref.technology_index(DAY)
+# Every row and row item of the list, and every regime number.
+ROW_ITEMS = sorted({(e.row, e.item) for e in TECH.entries})
+NUMBERS = sorted(INDEX.numbers)
+
+
+def _visitor(technology: str, **extra: object) -> dict:
+    row = {name: None for name in columns.PERSONS.names}
+    row.update(person_id="P1", full_name="Test Person", nationalities=["US"],
+               entry_date=dt.date(2024, 1, 15), affiliations=[], funding=[],
+               foreign_government_instructions=False, controlled_technology=technology)
+    row.update(extra)
+    return row
+
+
+def _screen(people: list[dict], as_of: dt.date = DAY, index=None):
+    batch = pa.RecordBatch.from_pylist(people, schema=columns.PERSONS.arrow_schema())
+    results, hits = screen_persons_batch(batch, None, RunConfig(), as_of, technology=index)
+    return results.to_pylist(), hits.to_pylist()
+
+
+def test_every_row_of_the_list_is_listed_technology():
+    assert {r for r, _ in ROW_ITEMS} == {*(str(n) for n in range(1, 16)), "3-2"}
+    people = [_visitor(f"{row}項{item}", person_id=f"{row}{item}") for row, item in ROW_ITEMS]
+    people += [_visitor(f"row {row}" + (f" item {item[1:-1]}" if item else ""),
+                        person_id=f"en {row}{item}") for row, item in ROW_ITEMS]
+    results, _ = _screen(people)
+    for person, row in zip(people, results, strict=True):
+        assert row["decision"] == "LICENSE_REQUIRED", (person["controlled_technology"], row)
+        assert {"NON_RESIDENT", "TECH_ACCESS"} <= set(row["reason_codes"])
+        assert "jp-technology/2026-02-14" in row["explanation"]
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_every_regime_number_is_listed_technology(number):
+    (row,), _ = _screen([_visitor(number)])
+    assert row["decision"] == "LICENSE_REQUIRED", row["explanation"]
+    assert f"regime number {number}" in row["explanation"]
+
+
+@pytest.mark.parametrize(("value", "nearest"), [
+    ("6項(9)", "6項(6)"), ("row 6 item 9", "6項(6)"), ("6E009", "6E003"),
+    ("3A001", "3E001"), ("14項(1)", "14項"), ("row 17", "15項"), ("22-p9.9", "22-p5"),
+])
+def test_unknown_reference_is_review_naming_the_nearest_real_ones(value, nearest):
+    (row,), hits = _screen([_visitor(value, entry_date=dt.date(2020, 1, 1))])
+    assert row["decision"] == "REVIEW" and row["reason_codes"] == ["TECH_UNCONFIRMED"]
+    (hit,) = hits
+    assert hit["field"] == "controlled_technology" and hit["value"] == value
+    assert nearest in hit["threshold"] and nearest in hit["explanation"]
+    assert "not in the technology list jp-technology/2026-02-14" in hit["explanation"]
+    assert hit["rule_version"] == "jp-technology/2026-02-14"
+
+
+def test_free_text_is_review_confirm_which_technology_not_clear():
+    # A resident (Japanese, no categories) with a research area and no reference.
+    person = _visitor("quantum sensing", nationalities=["JP"], entry_date=None)
+    (row,), (hit,) = _screen([person])
+    assert row["decision"] == "REVIEW"
+    assert "confirm which controlled technology" in hit["explanation"]
+    assert "free text" in hit["explanation"]
+
+
+def test_the_list_in_force_on_the_screening_date_decides():
+    # An entry that enters into force later is not yet a valid reference.
+    later = dt.date(2030, 1, 1)
+    entries = tuple(dataclasses.replace(e, valid_from=later) if e.row == "14" else e
+                    for e in TECH.entries)
+    dated = dataclasses.replace(TECH, entries=entries)
+    before = techref.TechnologyIndex.build(dated, DAY)
+    after = techref.TechnologyIndex.build(dated, later)
+    (row_before,), _ = _screen([_visitor("14項")], DAY, before)
+    (row_after,), _ = _screen([_visitor("14項", entry_date=later)], later, after)
+    assert row_before["decision"] == "REVIEW"
+    assert "TECH_UNCONFIRMED" in row_before["reason_codes"]
+    assert row_after["decision"] == "LICENSE_REQUIRED"
+
+
+def test_full_width_and_japanese_item_forms_are_read():
+    for value in ("６項（１）", "15項(5の2)", "6e001.a", " 2(1) "):
+        (row,), _ = _screen([_visitor(value)])
+        assert row["decision"] == "LICENSE_REQUIRED", (value, row["explanation"])
