@@ -70,6 +70,8 @@ def test_unknown_version_names_the_choices():
     (("effective_from = 2022-05-01", ""), "specific_categories.effective_from"),
     (("country = \"CF\"", "country = \"Central Africa\""), "ISO alpha-2"),
     (("[meta]", "[meta"), "TOML"),
+    (('exclusion_column = "employer_priority_agreement"', 'exclusion_column = "agreement"'),
+     "not a persons column"),
 ])
 def test_bad_rule_files_name_the_key(tmp_path: Path, edit, message):
     text = (deemed.deemed_rules_root() / "2022-05-01" / deemed.RULES_FILE).read_text("utf-8")

@@ -98,3 +98,37 @@ def test_full_width_and_japanese_item_forms_are_read():
     for value in ("６項（１）", "15項(5の2)", "6e001.a", " 2(1) "):
         (row,), _ = _screen([_visitor(value)])
         assert row["decision"] == "LICENSE_REQUIRED", (value, row["explanation"])
+
+
+def test_cli_screen_persons_reads_the_new_columns_and_checks_them(tmp_path):
+    import polars as pl
+    from cli_run import run_cli
+
+    csv = tmp_path / "visitors.csv"
+    csv.write_text(
+        "person_id,full_name,nationalities,entry_date,employer_in_japan,affiliations,funding,"
+        "foreign_government_instructions,controlled_technology,temporary_return,"
+        "employer_priority_agreement\n"
+        "A,Taro Yamada,JP,2024-01-15,,-,-,no,6項(1),yes,\n"
+        "B,Taro Suzuki,JP,2024-01-15,,-,-,no,6項(1),,\n"
+        "C,Hanako Sato,JP,,Osaka University,Tsinghua University|CN|employment,-,no,6E001,,"
+        "true\n"
+        "D,Jiro Tanaka,JP,,,-,-,no,6項(9),,\n"
+        "E,Saburo Ito,JP,,,-,-,no,quantum sensing,,\n"
+        "F,Shiro Kato,JP,,,-,-,no,,,perhaps\n",
+        encoding="utf-8")
+    out = tmp_path / "run"
+    assert run_cli("screen", "persons", csv, "--as-of", "2024-02-01", "--out", out,
+                   "--lists", "jp-meti-eul", "--quiet") == 0
+    results = {r["record_id"]: r for r in pl.read_parquet(out / "results.parquet").to_dicts()}
+    assert results["A"]["decision"] == "LICENSE_REQUIRED"  # temporary return, under 6 months
+    assert results["B"]["decision"] == "CLEAR"  # returned to Japan: resident on return
+    assert results["C"]["decision"] == "CLEAR"  # category 1 excluded by the agreement
+    assert results["C"]["reason_codes"] == ["CATEGORY_1_EXCLUDED"]
+    assert results["D"]["decision"] == "REVIEW" and "6項(6)" in results["D"]["explanation"]
+    assert results["E"]["decision"] == "REVIEW"
+    assert "confirm which controlled technology" in results["E"]["explanation"]
+    # A value that is not true/false is quarantined with its row and column.
+    quarantine = pl.read_parquet(out / "quarantine.parquet").to_dicts()
+    assert [(q["input_row"], q["column"], q["value"]) for q in quarantine] == [
+        (6, "employer_priority_agreement", "perhaps")]

@@ -3,8 +3,10 @@
 The rules live in ``datasets/rules/jp-deemed/<effective-date>/deemed.toml``. This module loads
 and validates them (:func:`load_deemed_rules`), and judges a whole batch of persons at once on one
 date: residency (:func:`judge_residency`), the three specific categories
-(:func:`judge_categories`), red-flag nationalities and listed-technology access. Every function
-takes NumPy arrays or Arrow arrays and returns NumPy arrays; nothing loops over rows in Python.
+(:func:`judge_affiliations`, :func:`judge_funding`), red-flag nationalities. The technology
+a person receives is read against the technology list by :mod:`bulkscreen.rules.techref`.
+Every function takes NumPy arrays or Arrow arrays and returns NumPy arrays; nothing loops over
+rows in Python.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class DeemedRules:
     official_statuses: dict[str, str]
     categories_from: dt.date
     category_1_kinds: tuple[str, ...]
+    category_1_exclusion_column: str
     income_share_threshold: float
     government_keywords: tuple[str, ...]
     government_exclusions: tuple[str, ...]
@@ -220,6 +223,18 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     return " or ".join(k.__name__ for k in kinds)
 
 
+def _person_column(read: _Reader, dotted: str) -> str:
+    """A PERSONS column the rules name (empty: none)."""
+    from bulkscreen.columns import PERSONS
+
+    name = read.get(dotted, str, "")
+    if name and name not in PERSONS.names:
+        raise RuleDataError(f"key {dotted!r} names {name!r}, not a persons column",
+                            Location(file=str(read.path)),
+                            f"use one of the persons columns, e.g. {PERSONS.names[-1]!r}")
+    return name
+
+
 def _parse_rules(data: dict[str, Any], path: Path, sha256: str) -> DeemedRules:
     read = _Reader(data, path)
     version = read.get("meta.version", str)
@@ -259,6 +274,8 @@ def _parse_rules(data: dict[str, Any], path: Path, sha256: str) -> DeemedRules:
         official_statuses={str(k).lower(): str(v) for k, v in statuses.items()},
         categories_from=read.get("specific_categories.effective_from", dt.date),
         category_1_kinds=read.strings("specific_categories.category_1.affiliation_kinds"),
+        category_1_exclusion_column=_person_column(
+            read, "specific_categories.category_1.exclusion_column"),
         income_share_threshold=threshold,
         government_keywords=read.strings(
             "specific_categories.category_2.government_payer_keywords"),

@@ -148,7 +148,7 @@ class _Facts:
 
 def _optional(batch: pa.RecordBatch, name: str) -> pa.Array | None:
     """A column added after the first schema, absent from batches built without it."""
-    return batch.column(name) if name in batch.schema.names else None
+    return batch.column(name) if name and name in batch.schema.names else None
 
 
 def _judge(batch: pa.RecordBatch, as_of: dt.date, rules: DeemedRules,
@@ -172,7 +172,8 @@ def _judge(batch: pa.RecordBatch, as_of: dt.date, rules: DeemedRules,
         tech_version=technology.version,
         categories_apply=rules.categories_apply(as_of),
         affiliations=deemed.judge_affiliations(
-            batch.column("affiliations"), rules, _optional(batch, "employer_priority_agreement"),
+            batch.column("affiliations"), rules,
+            _optional(batch, rules.category_1_exclusion_column),
             batch.column("employer_in_japan")),
         funding=deemed.judge_funding(batch.column("funding"), n, rules),
         category_3=deemed.to_numpy_bool(instructions),
