@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 
 import pyarrow as pa
 import pytest
@@ -132,3 +133,7 @@ def test_cli_screen_persons_reads_the_new_columns_and_checks_them(tmp_path):
     quarantine = pl.read_parquet(out / "quarantine.parquet").to_dicts()
     assert [(q["input_row"], q["column"], q["value"]) for q in quarantine] == [
         (6, "employer_priority_agreement", "perhaps")]
+    # The manifest names the technology list and the deemed-export rules.
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    regimes = {r["regime"]: r["version"] for r in run["data"]["rules"]}
+    assert regimes == {"jp-deemed": "2022-05-01", "jp-technology": "2026-02-14"}
