@@ -59,6 +59,8 @@ class RunConfig(BaseModel):
     encoding: str | None = Field(None, description="Text encoding of CSV input "
                                  "(default: detect).")
     fail_on_hit: bool = Field(False, description="Exit with code 1 when any row is not CLEAR.")
+    limit: int | None = Field(None, ge=1, description="Screen only the first N data rows of "
+                              "the input (a trial run); default: every row.")
     match: MatchConfig = Field(default_factory=MatchConfig)
     engine: Literal["local", "dask"] = Field("local", description="Where batches run: "
                                              "'local' (this process) or 'dask' (a cluster).")
@@ -69,6 +71,8 @@ class RunConfig(BaseModel):
         """Return the canonical sha256 of the settings that decide the results."""
         # Where the batches run does not change the results, so it is not hashed.
         payload = self.model_dump(mode="json", exclude=_NOT_HASHED)
+        if payload.get("limit") is None:  # a full run hashes as it did before --limit existed
+            payload.pop("limit", None)
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

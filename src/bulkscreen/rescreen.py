@@ -1,14 +1,17 @@
-"""Annual re-screening of persons: carry reviewers' decisions forward and report what changed.
+"""Re-screening: carry reviewers' decisions forward to a new run and report what changed.
 
-:func:`rescreen_persons` reads two finished person runs (``results.parquet`` and
-``hits.parquet`` in each folder) and the reviewers' decisions, and writes beside the current run:
+:func:`rescreen_persons` (the annual re-screening of everyone) and
+:func:`rescreen_shipments` (shipments screened again, e.g. after a list update) read two
+finished runs (``results.parquet`` and ``hits.parquet`` in each folder) and the reviewers'
+decisions, and write beside the current run:
 
 - ``hits.reviewed.parquet``: the current hits with ``review_decision`` carried forward. A name
   match marked ``false_positive`` stays cleared while the list entry it matched is unchanged
   (same list version, or the entry identical in both versions); a match marked ``true_match``
   keeps its mark. A review of an entry that changed is dropped, so the match is reviewed again.
-- ``results.reviewed.parquet``: the current results with each person's decision recomputed
-  without the cleared matches (the most severe remaining finding wins).
+- ``results.reviewed.parquet``: the current results with each record's decision recomputed
+  without the cleared matches (the most severe remaining finding wins); for shipments, a
+  match confirmed as ``true_match`` counts with the decision its "if confirmed" clause names.
 - ``changes.parquet``: one row per change since the previous run (new and resolved name
   matches, residency, category and technology-access changes, decision changes, carried and
   dropped reviews), and ``rescreen.json`` with the summary counts.
@@ -147,6 +150,41 @@ def rescreen_persons(current_results_dir: Path, previous_results_dir: Path,
         When a run folder lacks its files or the decisions file has a missing column or a
         review_decision other than true_match or false_positive (named with its row).
     """
+    return _rescreen(current_results_dir, previous_results_dir, decisions_file, out_dir,
+                     entry_changes, code_changes=_person_changes)
+
+
+def rescreen_shipments(current_results_dir: Path, previous_results_dir: Path,
+                       decisions_file: Path | None = None, out_dir: Path | None = None,
+                       entry_changes: EntryChanges | None = None) -> RescreenReport:
+    """Carry reviewers' decisions forward to a new shipment run and report the changes.
+
+    The same as :func:`rescreen_persons`, for ``screen shipments`` runs (records are shipment
+    lines, matched by ``shipment_id``), with one more rule: a party match a reviewer marked
+    ``true_match`` decides what its explanation said it would decide if confirmed ("if
+    confirmed: PROHIBITED (RU_BY_ENTITY, ...)"), so a confirmed listed party is no longer
+    REVIEW on the next run. A match marked ``false_positive`` stays cleared while its list
+    entry is unchanged.
+
+    Parameters
+    ----------
+    current_results_dir, previous_results_dir, decisions_file, out_dir, entry_changes
+        As for :func:`rescreen_persons`.
+
+    Returns
+    -------
+    RescreenReport
+    """
+    return _rescreen(current_results_dir, previous_results_dir, decisions_file, out_dir,
+                     entry_changes, code_changes=None)
+
+
+def _rescreen(current_results_dir: Path, previous_results_dir: Path,
+              decisions_file: Path | None, out_dir: Path | None,
+              entry_changes: EntryChanges | None,
+              code_changes: Callable[[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame],
+                                     pl.DataFrame] | None,
+              ) -> RescreenReport:
     current_dir, previous_dir = Path(current_results_dir), Path(previous_results_dir)
     out = Path(out_dir) if out_dir is not None else current_dir
     results = _read_run_file(current_dir / RESULTS_FILE, columns.RESULTS)
@@ -162,6 +200,7 @@ def rescreen_persons(current_results_dir: Path, previous_results_dir: Path,
 
     entry_changes = entry_changes or bundled_entry_changes
     hits, carry_changes = _carry_reviews(hits, decisions, entry_changes)
+    hits, _ = _confirm(hits)
     results = _redecide(results, hits)
     # Compare with the previous decisions as reviewed, not as first screened.
     prev_reviewed_hits, _ = _carry_reviews(prev_hits, decisions, entry_changes)
@@ -170,15 +209,15 @@ def rescreen_persons(current_results_dir: Path, previous_results_dir: Path,
     changes = pl.concat([
         _record_changes(prev_first, cur_first),
         _hit_changes(prev_hits, hits),
-        _person_code_changes(prev_first, cur_first),
-        _person_state_changes(prev_hits, hits, prev_first, cur_first),
+        *([code_changes(prev_first, cur_first, prev_hits, hits)] if code_changes else []),
         carry_changes,
     ], how="vertical")
     changes = changes.sort(["record_id", "change"], maintain_order=True)
     summary = _summary(prev_results, results, hits, changes)
 
     report = RescreenReport(
-        results=_to_arrow(results, columns.RESULTS.arrow_schema()),
+        # The input's key columns the run carried stay beside each decision.
+        results=_to_arrow(results, pq.read_schema(current_dir / RESULTS_FILE).remove_metadata()),
         hits=_to_arrow(hits, columns.HITS.arrow_schema()),
         changes=_to_arrow(changes, CHANGES.arrow_schema()),
         summary=summary,
@@ -397,14 +436,35 @@ def _changes_frame(rows: Iterable[dict[str, Any]]) -> pl.DataFrame:
 
 # --- decisions after review --------------------------------------------------------------------
 
+CONFIRMED_CLAUSE = r"; if confirmed: (PROHIBITED|LICENSE_REQUIRED|REVIEW) \((\w+), "
+"""How a REVIEW party finding of a shipment says what it decides once confirmed."""
+
+
+def _confirm(hits: pl.DataFrame) -> tuple[pl.DataFrame, pl.Expr]:
+    """Party findings marked true_match take the decision and reason their "if confirmed"
+    clause names; returns the hits and the expression selecting the confirmed ones."""
+    confirmed = ((pl.col("finding") == "party") & (pl.col("review_decision") == "true_match")
+                 & pl.col("explanation").str.contains(CONFIRMED_CLAUSE))
+    hits = hits.with_columns(
+        pl.when(confirmed).then(pl.col("explanation").str.extract(CONFIRMED_CLAUSE, 1))
+        .otherwise(pl.col("decision")).alias("decision"),
+        pl.when(confirmed).then(pl.col("explanation").str.extract(CONFIRMED_CLAUSE, 2))
+        .otherwise(pl.col("reason_code")).alias("reason_code"),
+    )
+    return hits, confirmed
+
+
 def _redecide(results: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
-    """Recompute the decision of persons with a cleared match, from their remaining findings."""
+    """Recompute the decision of records with a cleared or confirmed match, from their
+    remaining findings (a confirmed match counts with the decision it implies)."""
     cleared = (pl.col("finding") == "party") & (pl.col("review_decision") == "false_positive")
-    affected = hits.filter(cleared).get_column("record_id").unique()
+    hits, confirmed = _confirm(hits)
+    affected = hits.filter(cleared | confirmed).get_column("record_id").unique()
     if affected.len() == 0:
         return results
     remaining = hits.filter(pl.col("record_id").is_in(affected.implode()) & ~cleared)
-    n_cleared = hits.filter(cleared).group_by("record_id").agg(pl.len().alias("_cleared"))
+    n_cleared = hits.filter(cleared | confirmed).group_by("record_id").agg(
+        cleared.sum().alias("_cleared"), confirmed.sum().alias("_confirmed"))
     per_record = remaining.group_by("record_id", maintain_order=True).agg(
         pl.col("decision").replace_strict(DECISION_SEVERITY, return_dtype=pl.Int8).max()
         .alias("_severity"),
@@ -421,7 +481,14 @@ def _redecide(results: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
         codes = list(row["_codes"] or [])
         if severity and "TECH_ACCESS" in row["reason_codes"]:
             codes.append("TECH_ACCESS")
-        note = f"{row['_cleared']} name match(es) cleared as false positive in an earlier review"
+        notes = []
+        if row["_cleared"]:
+            notes.append(f"{row['_cleared']} name match(es) cleared as false positive in an "
+                         "earlier review")
+        if row["_confirmed"]:
+            notes.append(f"{row['_confirmed']} name match(es) confirmed as the listed party in "
+                         "an earlier review")
+        note = "; ".join(notes)
         explanation = row["_explanation"] or ""
         row.update(
             decision=DECISIONS[severity],
@@ -504,6 +571,13 @@ def _hit_changes(prev_hits: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
                             f"{r['entry_id']} ('{r['matched_name']}')",
                             field=r["field"], list_id=r["list_id"], entry_id=r["entry_id"]))
     return _changes_frame(rows)
+
+
+def _person_changes(prev: pl.DataFrame, cur: pl.DataFrame, prev_hits: pl.DataFrame,
+                    hits: pl.DataFrame) -> pl.DataFrame:
+    """Person findings that appeared, disappeared or rest on other values since last run."""
+    return pl.concat([_person_code_changes(prev, cur),
+                      _person_state_changes(prev_hits, hits, prev, cur)], how="vertical")
 
 
 def _person_code_changes(prev: pl.DataFrame, cur: pl.DataFrame) -> pl.DataFrame:

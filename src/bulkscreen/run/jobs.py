@@ -18,6 +18,7 @@ from bulkscreen.columns import AUDIT_RESULTS, HITS
 from bulkscreen.config import RunConfig
 from bulkscreen.decide import Findings, decide
 from bulkscreen.run.data import AuditData, ScreeningData
+from bulkscreen.run.spec import ScreenBatch
 
 SHIPMENT_PARTY_COLUMNS = {"consignee_name": "consignee_country",
                           "end_user_name": "end_user_country"}
@@ -76,6 +77,8 @@ def audit_job(batch: pa.RecordBatch, *, data: AuditData, config: RunConfig
                                           as_of=data.today.as_of)
     changed = pc.not_equal(then_results.column("decision"), now_results.column("decision"))
     columns = {name: then_results.column(name) for name in then_results.schema.names}
+    columns["explanation"] = _with_unbundled_note(then_results.column("explanation"),
+                                                  batch, data)
     columns.update({
         "decision_today": now_results.column("decision"),
         "reason_codes_today": now_results.column("reason_codes"),
@@ -90,6 +93,30 @@ def audit_job(batch: pa.RecordBatch, *, data: AuditData, config: RunConfig
     hit_batch = (hits.to_batches()[0] if hits.num_rows
                  else pa.RecordBatch.from_pylist([], schema=HITS.arrow_schema()))
     return results, hit_batch
+
+
+def keyed_job(batch: pa.RecordBatch, *, job: ScreenBatch, keys: tuple[tuple[str, str], ...]
+              ) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+    """Run ``job`` and carry the input's key columns into its results.
+
+    ``keys`` pairs each input column with its name in the results, so a user reads names,
+    countries and dates beside each decision without joining back to the input.
+    """
+    results, hits = job(batch)
+    if not keys:
+        return results, hits
+    input_row = batch.column("input_row").to_numpy(zero_copy_only=False)
+    result_row = results.column("input_row").to_numpy(zero_copy_only=False)
+    if np.array_equal(input_row, result_row):
+        taken = batch
+    else:  # the job reordered its rows: align by row number
+        taken = batch.take(pa.array(_positions(input_row, results), pa.int64()))
+    arrays = list(results.columns)
+    fields = list(results.schema)
+    for source, target in keys:
+        arrays.append(taken.column(source))
+        fields.append(pa.field(target, batch.schema.field(source).type))
+    return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields)), hits
 
 
 def _positions(input_row: np.ndarray, hits: pa.RecordBatch) -> np.ndarray:
@@ -142,6 +169,27 @@ def _party_hits_by_epoch(batch: pa.RecordBatch, data: AuditData, config: RunConf
                          batch.column("shipment_date").to_pylist(), strict=True))
     dates = pa.array([row_dates[r] for r in hits.column("input_row").to_pylist()], pa.date32())
     return hits.set_column(hits.schema.get_field_index("as_of_date"), "as_of_date", dates)
+
+
+def _with_unbundled_note(explanation: pa.Array, batch: pa.RecordBatch,
+                         data: AuditData) -> pa.Array:
+    """Say on each line dated before a list's first bundled version that the list was not
+    screened then, so "no findings" is not read as "checked against every list"."""
+    first: dict[str, str] = {}
+    for epoch in data.epochs:
+        for version in epoch.list_versions:
+            first.setdefault(version["list_id"], version["effective_date"])
+    notes = []
+    for epoch_id in range(-1, len(data.epochs)):
+        present = {v["list_id"] for v in data.epochs[epoch_id].list_versions} \
+            if epoch_id >= 0 else set()
+        absent = [f"{list_id} (first version in force {day})" for list_id, day in first.items()
+                  if list_id not in present]
+        notes.append("; not screened against lists with no bundled version on the shipment "
+                     "date: " + ", ".join(absent) if absent else "")
+    epoch_of_row = _epoch_of_rows(batch, data)
+    suffix = pa.array(np.array(notes, dtype=object)[epoch_of_row + 1].tolist(), pa.string())
+    return pc.binary_join_element_wise(explanation, suffix, "")
 
 
 def _versions_text(batch: pa.RecordBatch, data: AuditData) -> pa.Array:
