@@ -107,11 +107,13 @@ def test_drafts_reproduce_the_committed_files(tech, ordinance):
     assert drafts == committed
 
 
-def test_regime_numbers_name_drafted_items(tech):
+def test_regime_numbers_name_drafted_items_and_are_marked_verify(tech):
     numbers = read_regime_numbers(Path(tech.folder))
+    assert numbers.verify
     by_ordinance = {e.ordinance: e for e in tech.entries}
-    for ref, number in numbers.items():
+    for ref, number in numbers.numbers.items():
         assert by_ordinance[ref].regime_number == number
+        assert by_ordinance[ref].verify and "regime_numbers.toml" in by_ordinance[ref].note
     assert by_ordinance["22-p1.1"].regime_number == "6E001"
     assert by_ordinance["22-p1.1"].row == "10" and by_ordinance["22-p1.1"].item == "(1)"
 

@@ -135,6 +135,15 @@ def rules_verify() -> None:
                    f"{len(ruleset.verify_notes)} values marked verify")
         for note in ruleset.verify_notes:
             click.echo(f"  verify: {note}")
+    from bulkscreen.rules.technology import REGIME, load_technology, technology_catalog
+
+    for version in technology_catalog():
+        tech = load_technology(version.version)
+        marked = [e for e in tech.entries if e.verify]
+        click.echo(f"ok {REGIME}/{version.version} sha256 {version.sha256}: "
+                   f"{len(tech.entries)} entries, {len(marked)} marked verify")
+        for entry in marked:
+            click.echo(f"  verify: technology entry {entry.id}: {entry.note or 'to confirm'}")
 
 
 @rules_group.command("draft")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bulkscreen.rules.coverage import EntrySet, coverage
 from bulkscreen.rules.ordinance import Item, Ordinance
+from bulkscreen.rules.technology import RegimeNumbers
 
 DRAFT_PREFIX = "control_list_row"
 TECHNOLOGY_PREFIX = "technology_list_row"
@@ -34,6 +35,8 @@ _HEADERS = {
                    "# come from regime_numbers.toml.\n"),
 }
 _ID_PREFIX = {"goods": "jp-", "technology": "jp-tech-"}
+_NUMBER_NOTE = ("regime number read from the Wassenaar numbering (regime_numbers.toml); "
+                "confirm it against METI's item comparison table")
 
 
 def draft_file_name(row: str, prefix: str = DRAFT_PREFIX) -> str:
@@ -72,7 +75,7 @@ def _condition(item: Item, top: Item) -> str:
 
 
 def draft_entries(ruleset: EntrySet, ordinance: Ordinance,
-                  regime_numbers: dict[str, str] | None = None) -> dict[str, str]:
+                  regime_numbers: RegimeNumbers | None = None) -> dict[str, str]:
     """Return the TOML text of one draft file per row, for the items still missing.
 
     Parameters
@@ -84,7 +87,8 @@ def draft_entries(ruleset: EntrySet, ordinance: Ordinance,
     ordinance
         The parsed goods ordinance of the version (its ``part`` picks the file names).
     regime_numbers
-        Ordinance reference of an item number -> regime number written on its entry.
+        Ordinance reference of an item number -> regime number written on its entry; an
+        entry given a number to verify is marked ``verify``.
 
     Returns
     -------
@@ -107,15 +111,16 @@ def draft_entries(ruleset: EntrySet, ordinance: Ordinance,
     for ref, items in by_top.items():
         top = tops[ref]
         whole = len(items) == sum(1 for i in countable if _number_item(i) is top)
-        number = (regime_numbers or {}).get(top.ref, "")
+        numbers = regime_numbers or RegimeNumbers({})
         files[draft_file_name(top.row, prefix)].append(
-            _entry_text(top, items, whole, _ID_PREFIX[part], number))
+            _entry_text(top, items, whole, _ID_PREFIX[part], numbers.numbers.get(top.ref, ""),
+                        numbers.verify))
     header = _HEADERS[part]
     return {name: header + "\n".join(parts) for name, parts in sorted(files.items())}
 
 
 def _entry_text(top: Item, items: list[Item], whole: bool, id_prefix: str = "jp-",
-                regime_number: str = "") -> str:
+                regime_number: str = "", verify_number: bool = False) -> str:
     # Declared by each item's reference; by the item number only when no hand-written entry
     # encodes part of it, so that declaring an encoded item does not reach the draft.
     title = top.quote if len(top.quote) <= 80 else top.quote[:80] + "…"
@@ -138,6 +143,8 @@ def _entry_text(top: Item, items: list[Item], whole: bool, id_prefix: str = "jp-
         "declared = [" + ", ".join(_toml(r) for r in dict.fromkeys(
             ([top.ref] if whole else []) + [i.ref for i in items])) + "]",
         when,
+        *(["verify = true", f"note = {_toml(_NUMBER_NOTE)}"]
+          if regime_number and verify_number else []),
         "",
     ]
     return "\n".join(lines)
@@ -150,7 +157,7 @@ def _with_entries(ruleset: EntrySet, entries: tuple) -> EntrySet:
 
 
 def write_drafts(ruleset: EntrySet, ordinance: Ordinance, folder: Path,
-                 regime_numbers: dict[str, str] | None = None) -> list[Path]:
+                 regime_numbers: RegimeNumbers | None = None) -> list[Path]:
     """Replace the draft files of a version folder; return the files written."""
     prefix = TECHNOLOGY_PREFIX if ordinance.part == "technology" else DRAFT_PREFIX
     for old in folder.glob(f"{prefix}*.toml"):

@@ -25,6 +25,7 @@ REGIME = "jp-technology"
 SOURCE_FILE = "source.toml"
 ENTRY_GLOB = "technology_list*.toml"
 REGIME_NUMBERS_FILE = "regime_numbers.toml"
+ROWS = (*(str(n) for n in range(1, 16)), "3-2")
 
 
 @dataclass(frozen=True)
@@ -116,11 +117,19 @@ def load_technology(version: str | None = None, as_of: dt.date | None = None,
         not_encoded=tuple(source.data.get("not_encoded", [])))
 
 
-def read_regime_numbers(folder: Path) -> dict[str, str]:
+@dataclass(frozen=True)
+class RegimeNumbers:
+    """``regime_numbers.toml``: the regime number of each item number, and whether to verify."""
+
+    numbers: dict[str, str]
+    verify: bool = False
+
+
+def read_regime_numbers(folder: Path) -> RegimeNumbers:
     """Read ``regime_numbers.toml``: ordinance reference of an item number -> regime number."""
     path = folder / REGIME_NUMBERS_FILE
     if not path.is_file():
-        return {}
+        return RegimeNumbers({})
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -132,7 +141,4 @@ def read_regime_numbers(folder: Path) -> dict[str, str]:
         raise RuleDataError("[numbers] must map ordinance references to regime numbers",
                             Location(file=str(path), column="numbers"),
                             'write e.g. "22-p1.1" = "6E001"')
-    return dict(numbers)
-
-
-ROWS = (*(str(n) for n in range(1, 16)), "3-2")
+    return RegimeNumbers(dict(numbers), data.get("verify") is True)
