@@ -8,6 +8,8 @@ import json
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bulkscreen import columns
 from bulkscreen.config import RunConfig
@@ -137,3 +139,19 @@ def test_cli_screen_persons_reads_the_new_columns_and_checks_them(tmp_path):
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     regimes = {r["regime"]: r["version"] for r in run["data"]["rules"]}
     assert regimes == {"jp-deemed": "2022-05-01", "jp-technology": "2026-02-14"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(
+    st.sampled_from(["6項(1)", "row 6 item 1", "6E001", "6項(9)", "16", "", "none", "3A001",
+                     "ML22", "14項", "22-p1.1", "15項(5の2)", "６項（１）"]),
+    st.text(max_size=12), st.none()), max_size=30))
+def test_classify_reads_each_value_as_alone(values):
+    # Values are read once per distinct value; every row gets what its value alone gets.
+    got = techref.classify_technology(pa.array(values, pa.string()), INDEX, ("", "none"))
+    for i, value in enumerate(values):
+        alone = techref.classify_technology(pa.array([value], pa.string()), INDEX,
+                                            ("", "none"))
+        assert got.kind[i] == alone.kind[0]
+        assert got.canonical[i] == alone.canonical[0]
+        assert got.detail[i] == alone.detail[0]
