@@ -226,9 +226,9 @@ def _technology_clause(facts: _Facts, rows: np.ndarray, licence: str,
     listed = _join("; will access listed technology ", canonical, " (", detail, f"): {licence}")
     free = _join("; technology '", tech_text, "' names no entry of the technology list "
                  f"{facts.tech_version}: confirm which controlled technology")
+    # The TECH_UNCONFIRMED finding of the row names the nearest real references.
     unknown = _join("; technology '", tech_text, f"' is not in the technology list "
-                    f"{facts.tech_version} (nearest: ", detail, "): confirm which controlled "
-                    "technology")
+                    f"{facts.tech_version}: confirm which controlled technology")
     none = pa.repeat(pa.scalar(
         "; no listed technology declared, so no licence is needed for it" if none_decides else
         "; no listed technology declared: confirm which technology the person will access",
