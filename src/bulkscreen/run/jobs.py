@@ -9,6 +9,8 @@ fragment elsewhere. Jobs only combine the functions of :mod:`bulkscreen.screen` 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -33,7 +35,7 @@ def parties_job(batch: pa.RecordBatch, *, data: ScreeningData, config: RunConfig
 
     batch = _fill_record_id(batch)
     matches = screen_parties_batch(batch, data.index, config, name_columns, country_columns,
-                                   as_of)
+                                   as_of, data.match_cache)
     input_row = batch.column("input_row").to_numpy(zero_copy_only=False).astype(np.int64)
     findings = Findings()
     findings.add_hits(matches, rows=_positions(input_row, matches))
@@ -52,9 +54,38 @@ def shipments_job(batch: pa.RecordBatch, *, data: ScreeningData, config: RunConf
 
     party_date = as_of or data.as_of
     party_hits = screen_parties_batch(batch, data.index, config, list(SHIPMENT_PARTY_COLUMNS),
-                                      SHIPMENT_PARTY_COLUMNS, party_date)
+                                      SHIPMENT_PARTY_COLUMNS, party_date, data.match_cache)
     party_table = pa.Table.from_batches([party_hits], schema=HITS.arrow_schema())
-    return screen_shipments_batch(batch, data.rules, party_table, as_of)
+    return screen_in_chunks(screen_shipments_batch, batch, data.rules, party_table, as_of)
+
+
+ITEM_CHUNK_ROWS = 25_000
+"""Lines classified at a time. Item checks hold lines x entries matrices (rule outcomes,
+deciding nodes) and lines x parameters values: chunks keep that memory flat whatever the batch
+size, while names are still matched once per (larger) batch."""
+
+
+def screen_in_chunks(screen: Callable[..., tuple[pa.RecordBatch, pa.RecordBatch]],
+                     batch: pa.RecordBatch, rules: Any, party_hits: pa.Table,
+                     as_of: dt.date | None, chunk_rows: int = ITEM_CHUNK_ROWS
+                     ) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+    """Run the shipment screen on ``chunk_rows`` lines at a time, each with its party hits;
+    the same rows as one call on the whole batch."""
+    if batch.num_rows <= chunk_rows:
+        return screen(batch, rules, party_hits, as_of)
+    results, hits = [], []
+    hit_rows = party_hits.column("input_row")
+    for start in range(0, batch.num_rows, chunk_rows):
+        part = batch.slice(start, chunk_rows)
+        mine = pc.is_in(hit_rows, value_set=part.column("input_row"))
+        part_results, part_hits = screen(part, rules, party_hits.filter(mine), as_of)
+        results.append(part_results)
+        hits.append(part_hits)
+    merged = pa.Table.from_batches(results).combine_chunks().to_batches()
+    merged_hits = pa.Table.from_batches(hits, schema=HITS.arrow_schema()).combine_chunks()
+    hit_batch = (merged_hits.to_batches()[0] if merged_hits.num_rows
+                 else pa.RecordBatch.from_pylist([], schema=HITS.arrow_schema()))
+    return merged[0], hit_batch
 
 
 def persons_job(batch: pa.RecordBatch, *, data: ScreeningData, config: RunConfig,
@@ -72,7 +103,8 @@ def audit_job(batch: pa.RecordBatch, *, data: AuditData, config: RunConfig
     from bulkscreen.screen.shipments import screen_shipments_batch
 
     party_hits = _party_hits_by_epoch(batch, data, config)
-    then_results, then_hits = screen_shipments_batch(batch, data.today.rules, party_hits, None)
+    then_results, then_hits = screen_in_chunks(screen_shipments_batch, batch, data.today.rules,
+                                               party_hits, None)
     now_results, now_hits = shipments_job(batch, data=data.today, config=config,
                                           as_of=data.today.as_of)
     changed = pc.not_equal(then_results.column("decision"), now_results.column("decision"))
@@ -158,7 +190,7 @@ def _party_hits_by_epoch(batch: pa.RecordBatch, data: AuditData, config: RunConf
         sub = batch.take(pa.array(rows))
         epoch = data.epochs[epoch_id]
         hits = screen_parties_batch(sub, epoch.index, config, list(SHIPMENT_PARTY_COLUMNS),
-                                    SHIPMENT_PARTY_COLUMNS, epoch.as_of)
+                                    SHIPMENT_PARTY_COLUMNS, epoch.as_of, epoch.match_cache)
         if hits.num_rows:
             parts.append(pa.Table.from_batches([hits]))
     if not parts:
