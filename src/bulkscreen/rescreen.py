@@ -16,9 +16,10 @@ decisions, and write beside the current run:
   matches, residency, category and technology-access changes, decision changes, carried and
   dropped reviews), and ``rescreen.json`` with the summary counts.
 
-Residency changes are visible where they matter: a person's NON_RESIDENT finding is recorded
-when they access listed technology, so a residency change of a person without listed technology
-does not appear.
+Residency and category changes are reported from the findings themselves, with the values
+before and after (entry date and the day residency starts, the official status, the contract or
+the income share), whether or not the decision changed: a non-resident is on record even
+without listed technology (an informational NON_RESIDENT finding), so a reviewer sees why.
 """
 
 from __future__ import annotations
@@ -60,6 +61,15 @@ PERSON_CODE_CHANGES = {
     "TECH_ACCESS": ("technology_access_added", "technology_access_removed"),
     "RED_FLAG_NATIONALITY": ("red_flag_added", "red_flag_removed"),
     "MISSING_INFO": ("missing_info_added", "missing_info_resolved"),
+    "TECH_UNCONFIRMED": ("technology_unconfirmed", "technology_confirmed"),
+    "CATEGORY_1_EXCLUDED": ("category_1_excluded", "category_1_exclusion_ended"),
+}
+# Person findings whose values are compared between runs, with the change of a new value.
+PERSON_STATE_CHANGES = {
+    "NON_RESIDENT": "residency_changed",
+    "SPECIFIC_CATEGORY_1": "category_changed",
+    "SPECIFIC_CATEGORY_2": "category_changed",
+    "SPECIFIC_CATEGORY_3": "category_changed",
 }
 
 _S = pa.string()
@@ -71,9 +81,12 @@ CHANGES = columns.Table(
         columns.Column("change", _S, "Kind of change: new_record, removed_record, "
                        "decision_changed, new_hit, resolved_hit, became_non_resident, "
                        "became_resident, category_added, category_removed, "
+                       "residency_changed, category_changed, "
                        "technology_access_added, technology_access_removed, red_flag_added, "
                        "red_flag_removed, missing_info_added, missing_info_resolved, "
-                       "review_carried, review_dropped.", required=True),
+                       "technology_unconfirmed, technology_confirmed, category_1_excluded, "
+                       "category_1_exclusion_ended, review_carried, review_dropped.",
+                       required=True),
         columns.Column("reason_code", _S, "Reason code the change is about."),
         columns.Column("field", _S, "Input field of a name match."),
         columns.Column("list_id", _S, "List of a name match."),
@@ -138,7 +151,7 @@ def rescreen_persons(current_results_dir: Path, previous_results_dir: Path,
         review_decision other than true_match or false_positive (named with its row).
     """
     return _rescreen(current_results_dir, previous_results_dir, decisions_file, out_dir,
-                     entry_changes, code_changes=_person_code_changes)
+                     entry_changes, code_changes=_person_changes)
 
 
 def rescreen_shipments(current_results_dir: Path, previous_results_dir: Path,
@@ -169,7 +182,8 @@ def rescreen_shipments(current_results_dir: Path, previous_results_dir: Path,
 def _rescreen(current_results_dir: Path, previous_results_dir: Path,
               decisions_file: Path | None, out_dir: Path | None,
               entry_changes: EntryChanges | None,
-              code_changes: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame] | None,
+              code_changes: Callable[[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame],
+                                     pl.DataFrame] | None,
               ) -> RescreenReport:
     current_dir, previous_dir = Path(current_results_dir), Path(previous_results_dir)
     out = Path(out_dir) if out_dir is not None else current_dir
@@ -195,7 +209,7 @@ def _rescreen(current_results_dir: Path, previous_results_dir: Path,
     changes = pl.concat([
         _record_changes(prev_first, cur_first),
         _hit_changes(prev_hits, hits),
-        *([code_changes(prev_first, cur_first)] if code_changes else []),
+        *([code_changes(prev_first, cur_first, prev_hits, hits)] if code_changes else []),
         carry_changes,
     ], how="vertical")
     changes = changes.sort(["record_id", "change"], maintain_order=True)
@@ -559,6 +573,13 @@ def _hit_changes(prev_hits: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
     return _changes_frame(rows)
 
 
+def _person_changes(prev: pl.DataFrame, cur: pl.DataFrame, prev_hits: pl.DataFrame,
+                    hits: pl.DataFrame) -> pl.DataFrame:
+    """Person findings that appeared, disappeared or rest on other values since last run."""
+    return pl.concat([_person_code_changes(prev, cur),
+                      _person_state_changes(prev_hits, hits, prev, cur)], how="vertical")
+
+
 def _person_code_changes(prev: pl.DataFrame, cur: pl.DataFrame) -> pl.DataFrame:
     joined = prev.select(["record_id", "reason_codes"]).join(
         cur.select(["record_id", "reason_codes"]), on="record_id", how="inner",
@@ -568,6 +589,8 @@ def _person_code_changes(prev: pl.DataFrame, cur: pl.DataFrame) -> pl.DataFrame:
                            .ne_missing(pl.col("reason_codes_cur").list.sort()))
     parts = []
     for code, (added, removed) in PERSON_CODE_CHANGES.items():
+        if code in PERSON_STATE_CHANGES:
+            continue  # reported with their values by _person_state_changes
         before = pl.col("reason_codes").list.contains(code).fill_null(False)
         after = pl.col("reason_codes_cur").list.contains(code).fill_null(False)
         none = pl.lit(None, pl.String)
@@ -578,6 +601,54 @@ def _person_code_changes(prev: pl.DataFrame, cur: pl.DataFrame) -> pl.DataFrame:
                                      none, pl.lit(f"{code} found in the previous run, not now"),
                                      reason_code=code))
     return pl.concat(parts, how="vertical")
+
+
+def _person_states(hits: pl.DataFrame) -> pl.DataFrame:
+    """Per (record, residency or category code): the finding's values as one text."""
+    person = hits.filter((pl.col("finding") == "person")
+                         & pl.col("reason_code").is_in(list(PERSON_STATE_CHANGES)))
+    item = pl.concat_str([
+        pl.col("field").fill_null(""), pl.lit(" "), pl.col("value").fill_null(""),
+        pl.when(pl.col("threshold").is_not_null())
+        .then(pl.lit(" (") + pl.col("threshold") + pl.lit(")")).otherwise(pl.lit("")),
+    ])
+    return person.with_columns(item.alias("_item")).group_by(
+        ["record_id", "reason_code"]).agg(
+        pl.col("_item").unique().sort().str.join("; ").alias("state"))
+
+
+def _person_state_changes(prev_hits: pl.DataFrame, hits: pl.DataFrame,
+                          prev: pl.DataFrame, cur: pl.DataFrame) -> pl.DataFrame:
+    """Residency and category changes of persons in both runs, with the values before and after.
+
+    Reported whether or not the decision changed: a category that starts, ends or rests on
+    another contract or share, a residency that ends, starts or has a new ground.
+    """
+    both = prev.select("record_id").join(cur.select("record_id"), on="record_id", how="inner")
+    keys = ["record_id", "reason_code"]
+    joined = _person_states(prev_hits).join(_person_states(hits), on=keys, how="full",
+                                            suffix="_cur", coalesce=True)
+    joined = joined.join(both, on="record_id", how="semi").sort(keys)
+    rows = []
+    for r in joined.iter_rows(named=True):
+        code, before, after = r["reason_code"], r["state"], r["state_cur"]
+        added, removed = PERSON_CODE_CHANGES[code]
+        what = "non-resident" if code == "NON_RESIDENT" else f"{code.lower()}"
+        if before == after:
+            continue
+        if before is None:
+            rows.append(_change(r["record_id"], added, None, after,
+                                f"{what} now: {after}", reason_code=code))
+        elif after is None:
+            now = "resident" if code == "NON_RESIDENT" else None
+            rows.append(_change(r["record_id"], removed, before, now,
+                                f"{what} in the previous run ({before}), not now",
+                                reason_code=code))
+        else:
+            rows.append(_change(r["record_id"], PERSON_STATE_CHANGES[code], before, after,
+                                f"{what} on other grounds: {before} -> {after}",
+                                reason_code=code))
+    return _changes_frame(rows)
 
 
 def _summary(prev: pl.DataFrame, cur: pl.DataFrame, hits: pl.DataFrame,

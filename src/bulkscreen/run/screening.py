@@ -117,6 +117,13 @@ def run_persons(input_path: Path, out_dir: Path, config: RunConfig, as_of: dt.da
 
     data = load_screening_data(config, as_of, with_entry_notes=True)
     data.algorithms["persons"] = ALGORITHM_ID
+    from bulkscreen.rules.deemed import deemed_rules_catalog
+    from bulkscreen.rules.technology import REGIME, technology_catalog
+
+    # The manifest names the deemed-export rules and the technology list behind the findings.
+    data.rule_versions = [*deemed_rules_catalog(), *(
+        {"regime": REGIME, "version": v.version, "sha256": v.sha256}
+        for v in technology_catalog())]
     job = functools.partial(jobs.persons_job, data=data, config=config, as_of=as_of)
     spec = RunSpec(Path(input_path), Path(out_dir), config, PERSONS, **data.spec_fields(),
                    **options)
