@@ -444,9 +444,9 @@ def list_banner(manifest: dict[str, Any]) -> list[dict[str, Any]]:
 
 # --- persons -----------------------------------------------------------------------------------
 
-PERSON_CODES = ("SPECIFIC_CATEGORY_1", "SPECIFIC_CATEGORY_2", "SPECIFIC_CATEGORY_3",
-                "NON_RESIDENT", "TECH_ACCESS", "RED_FLAG_NATIONALITY", "MISSING_INFO",
-                "PARTY_HIT", "PARTY_NEAR_MATCH")
+PERSON_CODES = ("SPECIFIC_CATEGORY_1", "CATEGORY_1_EXCLUDED", "SPECIFIC_CATEGORY_2",
+                "SPECIFIC_CATEGORY_3", "NON_RESIDENT", "TECH_ACCESS", "TECH_UNCONFIRMED",
+                "RED_FLAG_NATIONALITY", "MISSING_INFO", "PARTY_HIT", "PARTY_NEAR_MATCH")
 
 
 def persons_summary(run: RunData) -> dict[str, Any] | None:
