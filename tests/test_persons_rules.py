@@ -16,7 +16,7 @@ from bulkscreen import columns
 from bulkscreen.columns import DECISION_SEVERITY as SEVERITY
 from bulkscreen.config import RunConfig
 from bulkscreen.errors import RuleDataError
-from bulkscreen.rules import deemed
+from bulkscreen.rules import deemed, techref
 from bulkscreen.screen.persons import screen_persons_batch
 
 
@@ -70,6 +70,8 @@ def test_unknown_version_names_the_choices():
     (("effective_from = 2022-05-01", ""), "specific_categories.effective_from"),
     (("country = \"CF\"", "country = \"Central Africa\""), "ISO alpha-2"),
     (("[meta]", "[meta"), "TOML"),
+    (('exclusion_column = "employer_priority_agreement"', 'exclusion_column = "agreement"'),
+     "not a persons column"),
 ])
 def test_bad_rule_files_name_the_key(tmp_path: Path, edit, message):
     text = (deemed.deemed_rules_root() / "2022-05-01" / deemed.RULES_FILE).read_text("utf-8")
@@ -81,11 +83,15 @@ def test_bad_rule_files_name_the_key(tmp_path: Path, edit, message):
     assert str(path) in info.value.render()
 
 
-def test_listed_technology_excludes_none_and_row_16():
+def test_technology_values_are_read_against_the_list_in_force():
     rules = deemed.load_deemed_rules()
-    values = pa.array(["2(1)", "", None, " none ", "該当なし", "16", "16(1)", "3A001", "row 16"])
-    assert deemed.listed_technology(values, rules).tolist() == [
-        True, False, False, False, False, False, False, True, False]
+    index = techref.technology_index(dt.date(2024, 6, 1))
+    values = pa.array(["2(1)", "", None, " none ", "該当なし", "16", "16(1)", "3A001", "row 16",
+                       "6E001", "quantum"])
+    kinds = techref.classify_technology(values, index, rules.no_technology_values).kind
+    L, N, U, K, F = (techref.LISTED, techref.NONE, techref.UNLISTED, techref.UNKNOWN,
+                     techref.FREE_TEXT)
+    assert kinds.tolist() == [L, N, N, N, N, U, U, K, U, L, F]
 
 
 # --- batch-level properties --------------------------------------------------------------------
@@ -136,7 +142,10 @@ def test_decision_is_worst_finding_and_rows_are_independent(people, as_of):
         worst = max((SEVERITY[h["decision"]] for h in mine), default=0)
         assert SEVERITY[row["decision"]] == worst
         assert row["n_hits"] == len(mine)
-        assert (row["decision"] == "CLEAR") == (row["reason_codes"] == [])
+        # A CLEAR row has no findings or informational (CLEAR) ones only.
+        if row["decision"] == "CLEAR":
+            assert all(h["decision"] == "CLEAR" for h in mine)
+        assert (row["reason_codes"] == []) == (not mine)
         assert all(h["explanation"] for h in mine)
     # Screening a person alone gives the same row as screening them in the batch.
     for i, p in enumerate(people):

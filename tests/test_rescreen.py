@@ -213,3 +213,37 @@ def test_missing_run_file_is_a_clear_error(tmp_path, runs):
     previous, _ = runs
     with pytest.raises(InputError, match=r"results\.parquet not found"):
         rescreen_persons(tmp_path / "nowhere", previous)
+
+
+def test_residency_and_category_changes_show_when_the_decision_stays(tmp_path):
+    tsinghua = {"organisation": "Tsinghua University", "country": "CN", "kind": "employment"}
+    peking = {"organisation": "Peking University", "country": "CN", "kind": "employment"}
+    csc = {"payer": "China Scholarship Council", "country": "CN", "income_share": 0.6}
+    visitor = {"nationalities": ["US"], "entry_date": dt.date(2024, 3, 1)}
+    previous = _write_run(tmp_path / "2024", [
+        _person("NOTECH", **visitor),
+        _person("ORG", affiliations=[tsinghua], controlled_technology="6項(1)"),
+        _person("GROUND", **visitor, controlled_technology="6E001"),
+        _person("SAME", affiliations=[tsinghua], controlled_technology="6項(1)"),
+    ], PREV_DATE, [])
+    current = _write_run(tmp_path / "2025", [
+        _person("NOTECH", **visitor),
+        _person("ORG", affiliations=[peking], controlled_technology="6項(1)"),
+        _person("GROUND", **visitor, funding=[csc], controlled_technology="6E001"),
+        _person("SAME", affiliations=[tsinghua], controlled_technology="6項(1)"),
+    ], CUR_DATE, [])
+    report = rescreen_persons(current, previous)
+    changes = {(r["record_id"], r["change"]): r for r in report.changes.to_pylist()}
+    assert not any(change == "decision_changed" for _, change in changes)
+    # A visitor without listed technology became resident: CLEAR both years, still reported.
+    became = changes[("NOTECH", "became_resident")]
+    assert became["previous"] == "entry_date 2024-03-01 (resident from 2024-09-01)"
+    assert became["current"] == "resident"
+    # Category 1 on another contract: LICENSE_REQUIRED both years.
+    other = changes[("ORG", "category_changed")]
+    assert "Tsinghua University" in other["previous"] and "Peking University" in other["current"]
+    assert other["reason_code"] == "SPECIFIC_CATEGORY_1"
+    # Licence both years, first as a non-resident, then as a resident in category 2.
+    assert ("GROUND", "became_resident") in changes
+    assert changes[("GROUND", "category_added")]["current"] == "funding 0.6 (>= 0.25)"
+    assert not [key for key in changes if key[0] == "SAME"]

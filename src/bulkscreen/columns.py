@@ -165,9 +165,18 @@ PERSONS = Table(
         Column("host_department", _STR, "Host department or laboratory."),
         Column("research_area", _STR, "Research area."),
         Column("controlled_technology", _STR, "Listed technology the person will access, as a "
-               "control-list entry (e.g. '2(1)', '3A001'); empty if none."),
+               "row/item reference of the Foreign Exchange Order's Appended Table (e.g. "
+               "'6項(1)', 'row 6 item 1', '2(1)') or a regime number (e.g. '6E001'), checked "
+               "against the technology list in force; empty or 'none' if none."),
         Column("foreign_government_instructions", pa.bool_(), "Declared: acts in Japan under a "
                "foreign government's instructions.", text_form="true/false/yes/no/1/0"),
+        Column("temporary_return", pa.bool_(), "A Japanese national living abroad who is back "
+               "in Japan only temporarily (non-resident while under six months from "
+               "entry_date); empty: read from visit_end.", text_form="true/false/yes/no/1/0"),
+        Column("employer_priority_agreement", pa.bool_(), "Agreed that the Japanese "
+               "employer's instructions and duties take priority over the foreign contracts "
+               "in affiliations (specific category 1 then does not apply).",
+               text_form="true/false/yes/no/1/0"),
     ),
 )
 

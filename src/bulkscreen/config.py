@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from bulkscreen.errors import ConfigError, Location
 
 ENV_PREFIX = "BULKSCREEN_"
-_NOT_HASHED = {"engine", "scheduler"}
+_NOT_HASHED = {"engine", "scheduler", "match_cache_queries"}
 
 
 class MatchConfig(BaseModel):
@@ -59,16 +59,23 @@ class RunConfig(BaseModel):
     encoding: str | None = Field(None, description="Text encoding of CSV input "
                                  "(default: detect).")
     fail_on_hit: bool = Field(False, description="Exit with code 1 when any row is not CLEAR.")
+    limit: int | None = Field(None, ge=1, description="Screen only the first N data rows of "
+                              "the input (a trial run); default: every row.")
     match: MatchConfig = Field(default_factory=MatchConfig)
     engine: Literal["local", "dask"] = Field("local", description="Where batches run: "
                                              "'local' (this process) or 'dask' (a cluster).")
     scheduler: str | None = Field(None, description="Dask scheduler address "
                                   "(tcp://host:8786); default: a local cluster.")
+    match_cache_queries: int = Field(200_000, ge=0, description="Distinct names (with their "
+                                     "evidence) whose matches a run keeps across batches; "
+                                     "0 matches every batch afresh. Memory, not results.")
 
     def hash(self) -> str:
         """Return the canonical sha256 of the settings that decide the results."""
         # Where the batches run does not change the results, so it is not hashed.
         payload = self.model_dump(mode="json", exclude=_NOT_HASHED)
+        if payload.get("limit") is None:  # a full run hashes as it did before --limit existed
+            payload.pop("limit", None)
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

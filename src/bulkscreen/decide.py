@@ -40,6 +40,8 @@ REASON_ORDER = (
     "PARTY_NEAR_MATCH",  # party resembles a list entry: review
     "RED_FLAG_NATIONALITY",  # nationality of a Group D country: review
     "MISSING_INFO",  # a person's facts are missing, so a rule cannot be judged: review
+    "TECH_UNCONFIRMED",  # a person's technology names no entry of the list in force: review
+    "CATEGORY_1_EXCLUDED",  # informational: employer-priority agreement excludes category 1
     "CONTROL_ENTRY_FOREIGN",  # item meets a foreign-only entry (e.g. US 3A090): review
     "CONTROL_UNKNOWN",  # missing parameter or non-numeric condition: review
     "UNIT_ERROR",  # parameter value with a missing or incompatible unit: review

@@ -1,21 +1,25 @@
-"""Annual re-screening of persons: carry reviewers' decisions forward and report what changed.
+"""Re-screening: carry reviewers' decisions forward to a new run and report what changed.
 
-:func:`rescreen_persons` reads two finished person runs (``results.parquet`` and
-``hits.parquet`` in each folder) and the reviewers' decisions, and writes beside the current run:
+:func:`rescreen_persons` (the annual re-screening of everyone) and
+:func:`rescreen_shipments` (shipments screened again, e.g. after a list update) read two
+finished runs (``results.parquet`` and ``hits.parquet`` in each folder) and the reviewers'
+decisions, and write beside the current run:
 
 - ``hits.reviewed.parquet``: the current hits with ``review_decision`` carried forward. A name
   match marked ``false_positive`` stays cleared while the list entry it matched is unchanged
   (same list version, or the entry identical in both versions); a match marked ``true_match``
   keeps its mark. A review of an entry that changed is dropped, so the match is reviewed again.
-- ``results.reviewed.parquet``: the current results with each person's decision recomputed
-  without the cleared matches (the most severe remaining finding wins).
+- ``results.reviewed.parquet``: the current results with each record's decision recomputed
+  without the cleared matches (the most severe remaining finding wins); for shipments, a
+  match confirmed as ``true_match`` counts with the decision its "if confirmed" clause names.
 - ``changes.parquet``: one row per change since the previous run (new and resolved name
   matches, residency, category and technology-access changes, decision changes, carried and
   dropped reviews), and ``rescreen.json`` with the summary counts.
 
-Residency changes are visible where they matter: a person's NON_RESIDENT finding is recorded
-when they access listed technology, so a residency change of a person without listed technology
-does not appear.
+Residency and category changes are reported from the findings themselves, with the values
+before and after (entry date and the day residency starts, the official status, the contract or
+the income share), whether or not the decision changed: a non-resident is on record even
+without listed technology (an informational NON_RESIDENT finding), so a reviewer sees why.
 """
 
 from __future__ import annotations
@@ -57,6 +61,15 @@ PERSON_CODE_CHANGES = {
     "TECH_ACCESS": ("technology_access_added", "technology_access_removed"),
     "RED_FLAG_NATIONALITY": ("red_flag_added", "red_flag_removed"),
     "MISSING_INFO": ("missing_info_added", "missing_info_resolved"),
+    "TECH_UNCONFIRMED": ("technology_unconfirmed", "technology_confirmed"),
+    "CATEGORY_1_EXCLUDED": ("category_1_excluded", "category_1_exclusion_ended"),
+}
+# Person findings whose values are compared between runs, with the change of a new value.
+PERSON_STATE_CHANGES = {
+    "NON_RESIDENT": "residency_changed",
+    "SPECIFIC_CATEGORY_1": "category_changed",
+    "SPECIFIC_CATEGORY_2": "category_changed",
+    "SPECIFIC_CATEGORY_3": "category_changed",
 }
 
 _S = pa.string()
@@ -68,9 +81,12 @@ CHANGES = columns.Table(
         columns.Column("change", _S, "Kind of change: new_record, removed_record, "
                        "decision_changed, new_hit, resolved_hit, became_non_resident, "
                        "became_resident, category_added, category_removed, "
+                       "residency_changed, category_changed, "
                        "technology_access_added, technology_access_removed, red_flag_added, "
                        "red_flag_removed, missing_info_added, missing_info_resolved, "
-                       "review_carried, review_dropped.", required=True),
+                       "technology_unconfirmed, technology_confirmed, category_1_excluded, "
+                       "category_1_exclusion_ended, review_carried, review_dropped.",
+                       required=True),
         columns.Column("reason_code", _S, "Reason code the change is about."),
         columns.Column("field", _S, "Input field of a name match."),
         columns.Column("list_id", _S, "List of a name match."),
@@ -134,6 +150,41 @@ def rescreen_persons(current_results_dir: Path, previous_results_dir: Path,
         When a run folder lacks its files or the decisions file has a missing column or a
         review_decision other than true_match or false_positive (named with its row).
     """
+    return _rescreen(current_results_dir, previous_results_dir, decisions_file, out_dir,
+                     entry_changes, code_changes=_person_changes)
+
+
+def rescreen_shipments(current_results_dir: Path, previous_results_dir: Path,
+                       decisions_file: Path | None = None, out_dir: Path | None = None,
+                       entry_changes: EntryChanges | None = None) -> RescreenReport:
+    """Carry reviewers' decisions forward to a new shipment run and report the changes.
+
+    The same as :func:`rescreen_persons`, for ``screen shipments`` runs (records are shipment
+    lines, matched by ``shipment_id``), with one more rule: a party match a reviewer marked
+    ``true_match`` decides what its explanation said it would decide if confirmed ("if
+    confirmed: PROHIBITED (RU_BY_ENTITY, ...)"), so a confirmed listed party is no longer
+    REVIEW on the next run. A match marked ``false_positive`` stays cleared while its list
+    entry is unchanged.
+
+    Parameters
+    ----------
+    current_results_dir, previous_results_dir, decisions_file, out_dir, entry_changes
+        As for :func:`rescreen_persons`.
+
+    Returns
+    -------
+    RescreenReport
+    """
+    return _rescreen(current_results_dir, previous_results_dir, decisions_file, out_dir,
+                     entry_changes, code_changes=None)
+
+
+def _rescreen(current_results_dir: Path, previous_results_dir: Path,
+              decisions_file: Path | None, out_dir: Path | None,
+              entry_changes: EntryChanges | None,
+              code_changes: Callable[[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame],
+                                     pl.DataFrame] | None,
+              ) -> RescreenReport:
     current_dir, previous_dir = Path(current_results_dir), Path(previous_results_dir)
     out = Path(out_dir) if out_dir is not None else current_dir
     results = _read_run_file(current_dir / RESULTS_FILE, columns.RESULTS)
@@ -149,6 +200,7 @@ def rescreen_persons(current_results_dir: Path, previous_results_dir: Path,
 
     entry_changes = entry_changes or bundled_entry_changes
     hits, carry_changes = _carry_reviews(hits, decisions, entry_changes)
+    hits, _ = _confirm(hits)
     results = _redecide(results, hits)
     # Compare with the previous decisions as reviewed, not as first screened.
     prev_reviewed_hits, _ = _carry_reviews(prev_hits, decisions, entry_changes)
@@ -157,14 +209,15 @@ def rescreen_persons(current_results_dir: Path, previous_results_dir: Path,
     changes = pl.concat([
         _record_changes(prev_first, cur_first),
         _hit_changes(prev_hits, hits),
-        _person_code_changes(prev_first, cur_first),
+        *([code_changes(prev_first, cur_first, prev_hits, hits)] if code_changes else []),
         carry_changes,
     ], how="vertical")
     changes = changes.sort(["record_id", "change"], maintain_order=True)
     summary = _summary(prev_results, results, hits, changes)
 
     report = RescreenReport(
-        results=_to_arrow(results, columns.RESULTS.arrow_schema()),
+        # The input's key columns the run carried stay beside each decision.
+        results=_to_arrow(results, pq.read_schema(current_dir / RESULTS_FILE).remove_metadata()),
         hits=_to_arrow(hits, columns.HITS.arrow_schema()),
         changes=_to_arrow(changes, CHANGES.arrow_schema()),
         summary=summary,
@@ -383,14 +436,35 @@ def _changes_frame(rows: Iterable[dict[str, Any]]) -> pl.DataFrame:
 
 # --- decisions after review --------------------------------------------------------------------
 
+CONFIRMED_CLAUSE = r"; if confirmed: (PROHIBITED|LICENSE_REQUIRED|REVIEW) \((\w+), "
+"""How a REVIEW party finding of a shipment says what it decides once confirmed."""
+
+
+def _confirm(hits: pl.DataFrame) -> tuple[pl.DataFrame, pl.Expr]:
+    """Party findings marked true_match take the decision and reason their "if confirmed"
+    clause names; returns the hits and the expression selecting the confirmed ones."""
+    confirmed = ((pl.col("finding") == "party") & (pl.col("review_decision") == "true_match")
+                 & pl.col("explanation").str.contains(CONFIRMED_CLAUSE))
+    hits = hits.with_columns(
+        pl.when(confirmed).then(pl.col("explanation").str.extract(CONFIRMED_CLAUSE, 1))
+        .otherwise(pl.col("decision")).alias("decision"),
+        pl.when(confirmed).then(pl.col("explanation").str.extract(CONFIRMED_CLAUSE, 2))
+        .otherwise(pl.col("reason_code")).alias("reason_code"),
+    )
+    return hits, confirmed
+
+
 def _redecide(results: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
-    """Recompute the decision of persons with a cleared match, from their remaining findings."""
+    """Recompute the decision of records with a cleared or confirmed match, from their
+    remaining findings (a confirmed match counts with the decision it implies)."""
     cleared = (pl.col("finding") == "party") & (pl.col("review_decision") == "false_positive")
-    affected = hits.filter(cleared).get_column("record_id").unique()
+    hits, confirmed = _confirm(hits)
+    affected = hits.filter(cleared | confirmed).get_column("record_id").unique()
     if affected.len() == 0:
         return results
     remaining = hits.filter(pl.col("record_id").is_in(affected.implode()) & ~cleared)
-    n_cleared = hits.filter(cleared).group_by("record_id").agg(pl.len().alias("_cleared"))
+    n_cleared = hits.filter(cleared | confirmed).group_by("record_id").agg(
+        cleared.sum().alias("_cleared"), confirmed.sum().alias("_confirmed"))
     per_record = remaining.group_by("record_id", maintain_order=True).agg(
         pl.col("decision").replace_strict(DECISION_SEVERITY, return_dtype=pl.Int8).max()
         .alias("_severity"),
@@ -407,7 +481,14 @@ def _redecide(results: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
         codes = list(row["_codes"] or [])
         if severity and "TECH_ACCESS" in row["reason_codes"]:
             codes.append("TECH_ACCESS")
-        note = f"{row['_cleared']} name match(es) cleared as false positive in an earlier review"
+        notes = []
+        if row["_cleared"]:
+            notes.append(f"{row['_cleared']} name match(es) cleared as false positive in an "
+                         "earlier review")
+        if row["_confirmed"]:
+            notes.append(f"{row['_confirmed']} name match(es) confirmed as the listed party in "
+                         "an earlier review")
+        note = "; ".join(notes)
         explanation = row["_explanation"] or ""
         row.update(
             decision=DECISIONS[severity],
@@ -492,6 +573,13 @@ def _hit_changes(prev_hits: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
     return _changes_frame(rows)
 
 
+def _person_changes(prev: pl.DataFrame, cur: pl.DataFrame, prev_hits: pl.DataFrame,
+                    hits: pl.DataFrame) -> pl.DataFrame:
+    """Person findings that appeared, disappeared or rest on other values since last run."""
+    return pl.concat([_person_code_changes(prev, cur),
+                      _person_state_changes(prev_hits, hits, prev, cur)], how="vertical")
+
+
 def _person_code_changes(prev: pl.DataFrame, cur: pl.DataFrame) -> pl.DataFrame:
     joined = prev.select(["record_id", "reason_codes"]).join(
         cur.select(["record_id", "reason_codes"]), on="record_id", how="inner",
@@ -501,6 +589,8 @@ def _person_code_changes(prev: pl.DataFrame, cur: pl.DataFrame) -> pl.DataFrame:
                            .ne_missing(pl.col("reason_codes_cur").list.sort()))
     parts = []
     for code, (added, removed) in PERSON_CODE_CHANGES.items():
+        if code in PERSON_STATE_CHANGES:
+            continue  # reported with their values by _person_state_changes
         before = pl.col("reason_codes").list.contains(code).fill_null(False)
         after = pl.col("reason_codes_cur").list.contains(code).fill_null(False)
         none = pl.lit(None, pl.String)
@@ -511,6 +601,54 @@ def _person_code_changes(prev: pl.DataFrame, cur: pl.DataFrame) -> pl.DataFrame:
                                      none, pl.lit(f"{code} found in the previous run, not now"),
                                      reason_code=code))
     return pl.concat(parts, how="vertical")
+
+
+def _person_states(hits: pl.DataFrame) -> pl.DataFrame:
+    """Per (record, residency or category code): the finding's values as one text."""
+    person = hits.filter((pl.col("finding") == "person")
+                         & pl.col("reason_code").is_in(list(PERSON_STATE_CHANGES)))
+    item = pl.concat_str([
+        pl.col("field").fill_null(""), pl.lit(" "), pl.col("value").fill_null(""),
+        pl.when(pl.col("threshold").is_not_null())
+        .then(pl.lit(" (") + pl.col("threshold") + pl.lit(")")).otherwise(pl.lit("")),
+    ])
+    return person.with_columns(item.alias("_item")).group_by(
+        ["record_id", "reason_code"]).agg(
+        pl.col("_item").unique().sort().str.join("; ").alias("state"))
+
+
+def _person_state_changes(prev_hits: pl.DataFrame, hits: pl.DataFrame,
+                          prev: pl.DataFrame, cur: pl.DataFrame) -> pl.DataFrame:
+    """Residency and category changes of persons in both runs, with the values before and after.
+
+    Reported whether or not the decision changed: a category that starts, ends or rests on
+    another contract or share, a residency that ends, starts or has a new ground.
+    """
+    both = prev.select("record_id").join(cur.select("record_id"), on="record_id", how="inner")
+    keys = ["record_id", "reason_code"]
+    joined = _person_states(prev_hits).join(_person_states(hits), on=keys, how="full",
+                                            suffix="_cur", coalesce=True)
+    joined = joined.join(both, on="record_id", how="semi").sort(keys)
+    rows = []
+    for r in joined.iter_rows(named=True):
+        code, before, after = r["reason_code"], r["state"], r["state_cur"]
+        added, removed = PERSON_CODE_CHANGES[code]
+        what = "non-resident" if code == "NON_RESIDENT" else f"{code.lower()}"
+        if before == after:
+            continue
+        if before is None:
+            rows.append(_change(r["record_id"], added, None, after,
+                                f"{what} now: {after}", reason_code=code))
+        elif after is None:
+            now = "resident" if code == "NON_RESIDENT" else None
+            rows.append(_change(r["record_id"], removed, before, now,
+                                f"{what} in the previous run ({before}), not now",
+                                reason_code=code))
+        else:
+            rows.append(_change(r["record_id"], PERSON_STATE_CHANGES[code], before, after,
+                                f"{what} on other grounds: {before} -> {after}",
+                                reason_code=code))
+    return _changes_frame(rows)
 
 
 def _summary(prev: pl.DataFrame, cur: pl.DataFrame, hits: pl.DataFrame,

@@ -32,9 +32,9 @@ def _options(func):
         click.option("--end-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
                      help="Latest date generated (YYYY-MM-DD) [default: today]; pin it to "
                           "reproduce a file on another day."),
-        click.option("--lists", "list_ids", default=None,
-                     help="Comma-separated list ids to take names from [default: the "
-                          "bundled lists screened by default]."),
+        click.option("--lists", "list_ids", multiple=True,
+                     help="List ids to take names from, repeatable or comma-separated "
+                          "[default: the bundled lists screened by default]."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -43,7 +43,7 @@ def _options(func):
 
 def _run(kind: str, rows: int, seed: int, out: Path, fmt: str | None, listed_rate: float,
          dirty_rate: float, batch_size: int, end_date: dt.datetime | None,
-         list_ids: str | None) -> None:
+         list_ids: tuple[str, ...]) -> None:
     import time
 
     from bulkscreen.tools.generate.listnames import load_list_names
@@ -56,7 +56,9 @@ def _run(kind: str, rows: int, seed: int, out: Path, fmt: str | None, listed_rat
     fmt = fmt or ("csv" if out.suffix.lower() == ".csv" else "parquet")
     names = None
     if listed_rate > 0:
-        ids = [i.strip() for i in list_ids.split(",") if i.strip()] if list_ids else None
+        from bulkscreen.commands.screen import parse_list_ids
+
+        ids = parse_list_ids(list_ids) or None
         names = load_list_names(ids)
     started = time.perf_counter()
     summary = generate(rows, seed, out, names, listed_rate=listed_rate, batch_size=batch_size,

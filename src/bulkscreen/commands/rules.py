@@ -81,22 +81,36 @@ def rules_show(as_of: dt.datetime | None, version_name: str | None) -> None:
               help="Rule version folder (default: the newest).")
 @click.option("--missing", "show_missing", is_flag=True,
               help="List the ordinance references of the items not yet encoded.")
+@click.option("--technology", "technology", is_flag=True,
+              help="Count the technology list (ordinance Articles 15-27, Foreign Exchange "
+                   "Order rows 2-15) instead of the goods.")
 def rules_coverage(as_of: dt.datetime | None, version_name: str | None,
-                   show_missing: bool) -> None:
+                   show_missing: bool, technology: bool) -> None:
     """Count the ordinance items of rows 2-15 the control list encodes.
 
-    The items are read from the goods ordinance (Articles 1-14) bundled with the rule
-    version, down to the sub-items; an item is encoded with numbers when an entry tests a
-    parameter for it, as REVIEW text when an entry quotes it as a condition.
+    The items are read from the goods ordinance (Articles 1-14, or 15-27 with --technology)
+    bundled with the version, down to the sub-items; an item is encoded with numbers when an
+    entry tests a parameter for it, as REVIEW text when an entry quotes it as a condition.
     """
-    from bulkscreen.rules import load_rules
     from bulkscreen.rules.coverage import coverage, percent
 
-    version = _version(version_name)
-    result = coverage(load_rules(version.version), as_of.date() if as_of else None)
-    when = f" as of {as_of.date()}" if as_of else ""
-    click.echo(f"rules {version.regime}/{version.version}{when}: goods ordinance Articles "
-               "1-14 (Appended Table 1 rows 2-15)")
+    day = as_of.date() if as_of else None
+    if technology:
+        from bulkscreen.rules.technology import REGIME, load_technology
+
+        rules = load_technology(version_name)
+        name, part = f"{REGIME}/{rules.version}", "technology"
+        what = "goods ordinance Articles 15-27 (Foreign Exchange Order Appended Table rows 2-15)"
+    else:
+        from bulkscreen.rules import load_rules
+
+        version = _version(version_name)
+        rules = load_rules(version.version)
+        name, part = f"{version.regime}/{version.version}", "goods"
+        what = "goods ordinance Articles 1-14 (Appended Table 1 rows 2-15)"
+    result = coverage(rules, day, part=part)
+    when = f" as of {day}" if day else ""
+    click.echo(f"rules {name}{when}: {what}")
     click.echo(f"{'row':<5} {'found':>6} {'numbers':>8} {'review':>7} {'missing':>8} "
                f"{'has number':>11} {'number encoded':>15}")
     for r in result.rows:
@@ -125,6 +139,15 @@ def rules_verify() -> None:
                    f"{len(ruleset.verify_notes)} values marked verify")
         for note in ruleset.verify_notes:
             click.echo(f"  verify: {note}")
+    from bulkscreen.rules.technology import REGIME, load_technology, technology_catalog
+
+    for version in technology_catalog():
+        tech = load_technology(version.version)
+        marked = [e for e in tech.entries if e.verify]
+        click.echo(f"ok {REGIME}/{version.version} sha256 {version.sha256}: "
+                   f"{len(tech.entries)} entries, {len(marked)} marked verify")
+        for entry in marked:
+            click.echo(f"  verify: technology entry {entry.id}: {entry.note or 'to confirm'}")
 
 
 @rules_group.command("draft")
@@ -132,23 +155,35 @@ def rules_verify() -> None:
               help="Rule version folder (default: the newest).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Folder to write the drafts to (default: the version folder).")
-def rules_draft(version_name: str | None, out_dir: str | None) -> None:
+@click.option("--technology", "technology", is_flag=True,
+              help="Draft the technology list (technology_list_row<NN>.toml) from Articles "
+                   "15-27, with the regime numbers of regime_numbers.toml.")
+def rules_draft(version_name: str | None, out_dir: str | None, technology: bool) -> None:
     """Draft REVIEW-text entries quoting every ordinance item no entry encodes yet.
 
-    Writes control_list_row<NN>.toml, one entry per item number; review the drafts and
-    commit them as data.
+    Writes control_list_row<NN>.toml (technology_list_row<NN>.toml with --technology), one
+    entry per item number; review the drafts and commit them as data.
     """
     from pathlib import Path
 
-    from bulkscreen.rules import load_rules
     from bulkscreen.rules.draft import write_drafts
     from bulkscreen.rules.ordinance import load_ordinance
 
-    version = _version(version_name)
-    ruleset = load_rules(version.version)
-    folder = Path(out_dir) if out_dir else version.path
+    if technology:
+        from bulkscreen.rules.technology import load_technology, read_regime_numbers
+
+        rules = load_technology(version_name)
+        source = Path(rules.folder)
+        ordinance, numbers = load_ordinance(source, "technology"), read_regime_numbers(source)
+    else:
+        from bulkscreen.rules import load_rules
+
+        version = _version(version_name)
+        rules, source = load_rules(version.version), version.path
+        ordinance, numbers = load_ordinance(source), None
+    folder = Path(out_dir) if out_dir else source
     folder.mkdir(parents=True, exist_ok=True)
-    for path in write_drafts(ruleset, load_ordinance(version.path), folder):
+    for path in write_drafts(rules, ordinance, folder, numbers):
         click.echo(f"wrote {path}")
 
 

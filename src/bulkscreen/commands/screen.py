@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from bulkscreen.config import RunConfig
     from bulkscreen.run.spec import RunSummary
 
-CONFIG_FLAGS = ("encoding", "batch_size", "fail_on_hit", "engine", "scheduler")
+CONFIG_FLAGS = ("encoding", "batch_size", "fail_on_hit", "engine", "scheduler", "limit")
 """Shared options that go into the RunConfig as they are."""
 
 
@@ -36,6 +36,17 @@ def _parse_map(pairs: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
+def parse_list_ids(values: tuple[str, ...] | list[str] | str | None) -> list[str]:
+    """``--lists`` as every command reads it: repeatable, and each value may hold several ids
+    separated by commas (``--lists a,b --lists c``)."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    ids = [part.strip() for value in values for part in value.split(",")]
+    return list(dict.fromkeys(i for i in ids if i))
+
+
 def build_config(config_path: Path | None, list_ids: tuple[str, ...],
                  map_pairs: tuple[str, ...], **flags: Any) -> RunConfig:
     """Merge file, environment and flags into a RunConfig."""
@@ -43,7 +54,7 @@ def build_config(config_path: Path | None, list_ids: tuple[str, ...],
 
     values: dict[str, Any] = {k: v for k, v in flags.items() if v is not None}
     if list_ids:
-        values["lists"] = list(list_ids)
+        values["lists"] = parse_list_ids(list_ids)
     config = load_config(config_path, flags=values)
     if map_pairs:
         config = config.model_copy(update={"column_map": {**config.column_map,
@@ -60,6 +71,8 @@ class RunOptions:
     overwrite: bool
     quiet: bool
     fmt: str | None
+    output_formats: tuple[str, ...] = ()
+    dry_run: bool = False
 
     def job_options(self) -> dict[str, bool | str | None]:
         """Keyword arguments of the ``bulkscreen.run.screening`` runners (``run_shipments``...)."""
@@ -67,12 +80,28 @@ class RunOptions:
 
     def screen(self, run_job: Callable[..., RunSummary], input_path: Path,
                *args: object) -> RunSummary:
-        """Call ``run_job(input_path, out_dir, config, *args, ...)`` on the engine asked for."""
+        """Call ``run_job(input_path, out_dir, config, *args, ...)`` on the engine asked for.
+
+        With ``--dry-run`` the plan is printed and the command ends here (exit 0).
+        """
         from bulkscreen.engines import open_engine
 
-        with open_engine(self.config) as engine:
-            return run_job(input_path, self.out_dir, self.config, *args, engine=engine,
+        if self.dry_run:
+            from bulkscreen.engines.plan import PlanEngine
+            from bulkscreen.report.console import print_plan
+
+            plan = run_job(input_path, self.out_dir, self.config, *args, engine=PlanEngine(),
                            **self.job_options())
+            print_plan(plan)
+            raise click.exceptions.Exit(0)
+        with open_engine(self.config) as engine:
+            summary = run_job(input_path, self.out_dir, self.config, *args, engine=engine,
+                              **self.job_options())
+        if self.output_formats:
+            from bulkscreen.io.export import write_copies
+
+            write_copies(self.out_dir, self.output_formats)
+        return summary
 
     def finish(self, summary: RunSummary) -> None:
         """Print the run summary and exit 1 if --fail-on-hit and any row is not CLEAR."""
@@ -91,22 +120,32 @@ class RunOptions:
 def run_options(func: Any) -> Any:
     """Add the options every screening command shares, handed to ``func`` as ``run``."""
     options = [
-        click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+        click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
                      required=True, help="Output folder (results, hits, quarantine, run.json)."),
         click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
                      help="TOML configuration file."),
         click.option("--lists", "list_ids", multiple=True,
-                     help="List id to screen against (repeatable; default all bundled)."),
+                     help="List ids to screen against, repeatable or comma-separated "
+                     "(default: every bundled list except samples)."),
         click.option("--map", "map_pairs", multiple=True, metavar="FIELD=COLUMN",
                      help="Input column holding an expected field (repeatable)."),
         click.option("--encoding", help="Text encoding of CSV input (default: detect)."),
-        click.option("--format", "fmt", help="Input format when the extension does not tell "
-                     "(csv, parquet, jsonl, xlsx)."),
+        click.option("--input-format", "--format", "fmt",
+                     type=click.Choice(["csv", "parquet", "jsonl", "excel"]),
+                     help="Input format when the extension does not tell."),
+        click.option("--output-format", "output_formats", multiple=True,
+                     type=click.Choice(["csv", "jsonl"]),
+                     help="Also write results, hits and quarantine in this format beside the "
+                     "Parquet files (repeatable)."),
+        click.option("--limit", type=click.IntRange(min=1), metavar="N",
+                     help="Screen only the first N data rows (a trial run)."),
+        click.option("--dry-run", is_flag=True, help="Check the input's columns and a sample "
+                     "of rows, load the lists and rules, print the plan; write nothing."),
         click.option("--batch-size", type=int, help="Rows per batch."),
         click.option("--fail-on-hit", is_flag=True, default=None,
                      help="Exit with code 1 if any row is not CLEAR."),
         click.option("--overwrite", is_flag=True, help="Replace a finished run in --out."),
-        click.option("--quiet", is_flag=True, help="No progress bar or summary table."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary table."),
         click.option("--engine", type=click.Choice(["local", "dask"]),
                      help="Run batches in this process (local, default) or on a Dask cluster."),
         click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler of an existing "
@@ -116,13 +155,14 @@ def run_options(func: Any) -> Any:
     @functools.wraps(func)
     def command(*, out_dir: Path, config_path: Path | None, list_ids: tuple[str, ...],
                 map_pairs: tuple[str, ...], overwrite: bool, quiet: bool, fmt: str | None,
-                **kwargs: Any) -> Any:
+                output_formats: tuple[str, ...], dry_run: bool, **kwargs: Any) -> Any:
         from bulkscreen.io.paths import check_output_dir
 
         check_output_dir(out_dir, kwargs.get("input_path"))
         flags = {name: kwargs.pop(name) for name in CONFIG_FLAGS}
         config = build_config(config_path, list_ids, map_pairs, **flags)
-        return func(**kwargs, run=RunOptions(out_dir, config, overwrite, quiet, fmt))
+        return func(**kwargs, run=RunOptions(out_dir, config, overwrite, quiet, fmt,
+                                             tuple(dict.fromkeys(output_formats)), dry_run))
 
     for option in reversed(options):
         command = option(command)
@@ -196,8 +236,8 @@ def audit_group() -> None:
 
 @audit_group.command("shipments")
 @click.argument("input_path", type=click.Path(exists=True, path_type=Path))
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="The date whose lists and "
-              "rules are 'today's' (default today).")
+@click.option("--as-of", "--today", "today", type=click.DateTime(["%Y-%m-%d"]),
+              help="The date whose lists and rules are 'today's' (default today).")
 @run_options
 def audit_shipments(input_path: Path, today: dt.datetime | None, run: RunOptions) -> None:
     """Judge every shipment line as of its shipment date and as of today.
@@ -250,6 +290,38 @@ def rescreen_persons_command(input_path: Path, previous_dir: Path, decisions_fil
     # outputs, which are the same files on every engine.
     summary = run.screen(run_persons, input_path, _as_of(as_of))
     report = rescreen_persons(run.out_dir, previous_dir, decisions_file)
+    if not run.quiet:
+        click.echo(json.dumps(report.summary, indent=2, default=str))
+    run.finish(summary)
+
+
+@rescreen_group.command("shipments")
+@click.argument("input_path", type=click.Path(exists=True, path_type=Path))
+@click.option("--previous", "previous_dir", type=click.Path(exists=True, file_okay=False,
+              path_type=Path), required=True, help="Folder of the previous run.")
+@click.option("--decisions", "decisions_file", type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="Reviewed hits (Parquet, CSV or the .xlsx review queue) "
+              "with review_decision filled in (default: the previous run's reviewed hits).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Screening date "
+              "(default today).")
+@run_options
+def rescreen_shipments_command(input_path: Path, previous_dir: Path,
+                               decisions_file: Path | None, as_of: dt.datetime | None,
+                               run: RunOptions) -> None:
+    """Screen shipment lines again and carry the previous run's reviews forward.
+
+    A party match cleared as false_positive stays cleared unless its list entry changed; one
+    confirmed as true_match decides what it said it would if confirmed. Writes
+    results.reviewed.parquet, hits.reviewed.parquet, changes.parquet and rescreen.json beside
+    this run's results.
+    """
+    import json
+
+    from bulkscreen.rescreen import rescreen_shipments
+    from bulkscreen.run.screening import run_shipments
+
+    summary = run.screen(run_shipments, input_path, _as_of(as_of))
+    report = rescreen_shipments(run.out_dir, previous_dir, decisions_file)
     if not run.quiet:
         click.echo(json.dumps(report.summary, indent=2, default=str))
     run.finish(summary)

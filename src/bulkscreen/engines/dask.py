@@ -195,6 +195,10 @@ class DaskEngine:
         """
         started = time.perf_counter()
         input_path, out_dir, config = Path(spec.input_path), Path(spec.out_dir), spec.config
+        if config.limit is not None:
+            # Fragments are read in parallel, so "the first N rows" has no cheap meaning here.
+            raise ConfigError("--limit is for trial runs on the local engine",
+                              hint="drop --engine dask (or the limit) and run again")
         prepare_out_dir(out_dir, spec.overwrite)
         work_dir = out_dir / f"{WORK_DIR_PREFIX}{uuid.uuid4().hex[:12]}"
         parts_dir = work_dir / "parts"

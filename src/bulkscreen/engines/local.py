@@ -80,14 +80,17 @@ class LocalEngine:
             writers = open_writers(stack, OutputPaths.of_folder(out_dir), spec.results_table)
             stream = open_batches(spec.input_path, spec.table, config.column_map,
                                   config.encoding, config.batch_size, writers.quarantine,
-                                  spec.fmt)
+                                  spec.fmt, config.limit)
+            size = stream.progress_bytes
             bar = stack.enter_context(row_progress(Path(spec.input_path).name,
-                                                   stream.total_rows, spec.progress))
+                                                   stream.total_rows, spec.progress,
+                                                   total_bytes=size[1] if size else None))
             rows_shown = 0
 
             def show_progress() -> None:
                 nonlocal rows_shown
-                bar.advance(stream.rows_read - rows_shown)
+                done = stream.progress_bytes
+                bar.advance(stream.rows_read - rows_shown, done[0] if done else None)
                 rows_shown = stream.rows_read
 
             screen_batches(stream, job, writers, tally, str(spec.input_path),

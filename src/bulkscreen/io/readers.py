@@ -40,13 +40,19 @@ class BatchStream(Iterator[pa.RecordBatch]):
     ignored_columns
         File columns no table column reads (kept only in quarantined ``raw_row``).
     total_rows
-        Row count if the format tells it up front (Parquet, Excel), else None.
+        Row count if the format tells it up front (Parquet, Excel), else None; with
+        ``limit``, at most the limit.
+    file_rows
+        Row count of the whole file when the format tells it, regardless of ``limit``.
+    limit
+        Read only the first ``limit`` data rows (None: all).
     rows_read, rows_yielded, rows_quarantined
         Running counts.
     """
 
-    def __init__(self, path: Path, table: Table, fmt: str, source: object, match: HeaderMatch,
-                 quarantine: QuarantineSink | None):
+    def __init__(self, path: Path, table: Table, fmt: str, source: object,
+                 match: HeaderMatch, quarantine: QuarantineSink | None,
+                 limit: int | None = None):
         self.path = path
         self.table = table
         self.format = fmt
@@ -55,6 +61,11 @@ class BatchStream(Iterator[pa.RecordBatch]):
         self.sources = match.sources
         self.ignored_columns = match.ignored
         self.total_rows: int | None = source.total_rows  # type: ignore[attr-defined]
+        self.file_rows = self.total_rows
+        self.limit = limit
+        if limit is not None and self.total_rows is not None:
+            self.total_rows = min(self.total_rows, limit)
+        self._source = source
         self.rows_read = 0
         self.rows_yielded = 0
         self.rows_quarantined = 0
@@ -64,9 +75,24 @@ class BatchStream(Iterator[pa.RecordBatch]):
     def __iter__(self) -> BatchStream:
         return self
 
+    @property
+    def progress_bytes(self) -> tuple[int, int] | None:
+        """(bytes read, file size) for text formats read as a stream, else None.
+
+        CSV and JSON Lines do not tell their row count up front, so progress is told in bytes.
+        """
+        total = getattr(self._source, "total_bytes", None)
+        if total is None or self.limit is not None:
+            return None
+        return int(self._source.bytes_read), int(total)  # type: ignore[attr-defined]
+
     def __next__(self) -> pa.RecordBatch:
         while True:
+            if self.limit is not None and self.rows_read >= self.limit:
+                raise StopIteration
             raw = next(self._raw)
+            if self.limit is not None:
+                raw = _first_rows(raw, self.limit)
             good = self._validate(raw)
             if good.num_rows:
                 return good
@@ -101,6 +127,15 @@ class BatchStream(Iterator[pa.RecordBatch]):
         return good
 
 
+def _first_rows(raw: RawBatch, limit: int) -> RawBatch:
+    """The rows of ``raw`` whose data row number is at most ``limit``."""
+    keep = raw.rows <= limit
+    if keep.all() and all(r.row <= limit for r in raw.rejects):
+        return raw
+    return RawBatch(raw.frame.filter(pl.Series(keep)), raw.rows[keep],
+                    [r for r in raw.rejects if r.row <= limit])
+
+
 def reject_rows(raw: RawBatch, source_file: str) -> pa.RecordBatch:
     """QUARANTINE rows for the rows the format itself could not parse."""
     return pa.RecordBatch.from_pydict(
@@ -117,7 +152,7 @@ def reject_rows(raw: RawBatch, source_file: str) -> pa.RecordBatch:
     )
 
 
-def open_batches(
+def open_batches(  # noqa: PLR0913 - one keyword per reading option of a run
     path: Path,
     table: Table,
     column_map: dict[str, str] | None = None,
@@ -125,6 +160,7 @@ def open_batches(
     batch_size: int = 100_000,
     quarantine: QuarantineSink | None = None,
     fmt: str | None = None,
+    limit: int | None = None,
 ) -> BatchStream:
     """Open an input file and stream it as validated Arrow record batches.
 
@@ -145,6 +181,8 @@ def open_batches(
         Where invalid rows go. Without one, the first invalid row raises InputError.
     fmt
         ``csv``, ``parquet``, ``jsonl`` or ``excel``; taken from the extension when None.
+    limit
+        Read only the first ``limit`` data rows (``--limit``); None reads all.
 
     Returns
     -------
@@ -167,7 +205,7 @@ def open_batches(
     source = open_source(path, fmt, encoding, batch_size)
     match = match_header(list(source.columns), table, column_map, str(path))
     check_native_types(path, getattr(source, "schema", None), table, match)
-    return BatchStream(path, table, fmt, source, match, quarantine)
+    return BatchStream(path, table, fmt, source, match, quarantine, limit)
 
 
 def check_native_types(path: Path, schema: pa.Schema | None, table: Table,

@@ -8,11 +8,13 @@ parse (a CSV line with too many fields, a JSONL line that is not JSON), which go
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import numpy as np
 import polars as pl
@@ -86,6 +88,26 @@ def _require_content(path: Path) -> None:
                          "export the data again; a file with no rows still needs its header")
 
 
+class _CountingReader(io.RawIOBase):
+    """A binary file that records on ``owner.bytes_read`` how far it has been read."""
+
+    def __init__(self, handle: BinaryIO, owner: CsvSource):
+        self._handle = handle
+        self._owner = owner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._handle.readinto(buffer)
+        self._owner.bytes_read += count or 0
+        return count
+
+    def close(self) -> None:
+        self._handle.close()
+        super().close()
+
+
 class CsvSource:
     """CSV/TSV streamed by pyarrow in bounded blocks, every column read as text.
 
@@ -110,6 +132,8 @@ class CsvSource:
         self.block_size = int(min(max(row_bytes * batch_size, 1 << 16), 1 << 28))
         self.columns = self._read_header()
         self.total_rows: int | None = None
+        self.total_bytes = path.stat().st_size
+        self.bytes_read = 0
         self._rejects: list[Reject] = []
 
     def _read_options(self) -> pacsv.ReadOptions:
@@ -157,15 +181,18 @@ class CsvSource:
                                    invalid_row_handler=self._on_invalid_row)
         numbering = _RowNumbering()
         reader = None
+        # Read through a counting handle so progress can show bytes done of the file's size.
+        handle = _CountingReader(open(self.path, "rb"), self)  # noqa: SIM115 - closed below
         while True:
             try:
                 if reader is None:  # opening already parses the first block
-                    reader = pacsv.open_csv(self.path, read_options=self._read_options(),
+                    reader = pacsv.open_csv(handle, read_options=self._read_options(),
                                             parse_options=parse, convert_options=convert)
                 batch = reader.read_next_batch()
             except StopIteration:
                 break
             except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+                handle.close()
                 if "UTF8" in str(exc) or isinstance(exc, UnicodeDecodeError):
                     raise encoding_error(self.path, self.encoding, self.encoding_given) from None
                 raise InputError(f"cannot read as CSV: {exc}", Location(file=str(self.path)),
@@ -175,6 +202,7 @@ class CsvSource:
             frame = pl.from_arrow(batch)
             frame, rows, swallowed = self._split_unclosed_quotes(frame, rows)
             yield RawBatch(frame, rows, rejects + swallowed)
+        handle.close()
         if self._rejects:
             yield RawBatch(pl.DataFrame(schema=dict.fromkeys(self.columns, pl.String)),
                            np.empty(0, np.int64), self._rejects)
@@ -361,8 +389,11 @@ class JsonlSource:
         self.path = path
         self.batch_size = batch_size
         self.total_rows: int | None = None
+        self.total_bytes = path.stat().st_size
+        self.bytes_read = 0
         first = next(iter(self._records()), None)
         self.columns = list(first[0]) if first else []
+        self.bytes_read = 0  # reading the header consumed some; the run starts over
         if not self.columns:
             raise InputError("no JSON object found", Location(file=str(path)),
                              "write one JSON object per line")
@@ -375,6 +406,7 @@ class JsonlSource:
         count = 0
         with open(self.path, "rb") as handle:
             for line_number, raw in enumerate(handle, start=1):
+                self.bytes_read += len(raw)
                 if not raw.strip():
                     continue
                 count += 1

@@ -1,10 +1,14 @@
 """The HTML report of a finished run: one self-contained file that opens with no network.
 
 :func:`write_run_report` reads a run folder (``results.parquet``, ``hits.parquet``,
-``run.json``, and ``quarantine.parquet`` when present) and writes one HTML page: counts by
-decision, list, country and year; the score histogram; a threshold sweep; the top findings
-with their explanations; the run manifest. Charts are Vega-Lite specs built with altair and
-rendered to SVG by vl-convert, then inlined, so the page holds no script and fetches nothing.
+``run.json``, and ``quarantine.parquet`` when present) and writes one HTML page: a banner of
+every list version used (its age, whether it is a sample); counts by decision; for persons,
+people per category; a findings table over every finding (search, filters, sort, pages, and a
+detail panel with the evidence, the listed entry and the input row); charts by list, country,
+year and score, a threshold sweep, what drives REVIEW; the run manifest. Charts are Vega-Lite
+specs built with altair and rendered to SVG by vl-convert, then inlined. The table is one
+inline script over JSON embedded in the page (``templates/findings.js``): the page fetches
+nothing and opens with no network.
 
 Country and year come from the run's input file (destination country of a shipment, each
 nationality of a person; shipment date, or visit start of a person) when it can still be read;
@@ -32,7 +36,6 @@ DEFAULT_REPORT = "report.html"
 
 DECISION_ORDER = tuple(reversed(DECISIONS))
 DECISION_COLOURS = ("#b2182b", "#ef8a62", "#fddb6d", "#9ecae1")
-TOP_HITS = 100
 TOP_COUNTRIES = 25
 CHART_WIDTH = 520
 
@@ -318,23 +321,160 @@ def sweep_chart(sweep: pl.DataFrame, hit_threshold: float) -> Any | None:
     return line + rule
 
 
-# --- the page ----------------------------------------------------------------------------------
+def review_drivers_chart(hits: pl.DataFrame) -> Any | None:
+    """Findings that make rows REVIEW, by reason (item findings and person categories too)."""
+    import altair as alt
 
-def top_hits(hits: pl.DataFrame, limit: int = TOP_HITS) -> list[dict[str, Any]]:
-    """The most severe findings, best score first, as dicts for the template."""
-    if hits.height == 0:
-        return []
-    ranked = _with_severity(hits).sort(
+    review = hits.filter(pl.col("decision") == "REVIEW")
+    if review.height == 0:
+        return None
+    counts = (review.group_by("reason_code", "finding").agg(pl.len().alias("findings"))
+              .sort(["findings", "reason_code"], descending=[True, False]))
+    order = (counts.group_by("reason_code").agg(pl.col("findings").sum())
+             .sort(["findings", "reason_code"], descending=[True, False])["reason_code"]
+             .to_list())
+    return alt.Chart(counts, title="What drives REVIEW: findings by reason",
+                     width=CHART_WIDTH).mark_bar().encode(
+        alt.Y("reason_code:N", sort=order, title=None),
+        alt.X("findings:Q", title="findings"),
+        color=alt.Color("finding:N", title="finding"),
+        tooltip=["reason_code", "finding", "findings"],
+    )
+
+
+# --- the findings table ------------------------------------------------------------------------
+
+TABLE_PAGE_ROWS = 25
+TABLE_MAX_FINDINGS = 50_000
+"""Findings embedded in the page; past this the page would be too heavy to open."""
+
+_TABLE_SHOWN = ("record_id", "decision", "finding", "reason_code", "query_value",
+                "matched_name", "list_id", "entry_id", "rule_id", "score", "explanation")
+_TABLE_FILTERS = ("decision", "finding", "reason_code", "list_id")
+_TABLE_DETAIL = ("input_row", "as_of_date", "field", "list_version", "alias_kind",
+                 "match_basis", "value", "threshold", "rule_version", "features")
+
+
+def findings_table(run: RunData, limit: int = TABLE_MAX_FINDINGS) -> dict[str, Any]:
+    """Every finding of the run, with the listed entry's details and the input row's context,
+    as the column-wise JSON the page's table reads.
+
+    Parameters
+    ----------
+    run
+        The run read back.
+    limit
+        Most findings embedded (the most severe first); the page says when some are left out.
+
+    Returns
+    -------
+    dict
+        ``columns``, ``rows`` (lists of values), ``shown_columns``, ``filter_columns``,
+        ``page_size``, ``total`` and ``embedded``.
+    """
+    from bulkscreen.report.context import input_context
+    from bulkscreen.report.review import listed_details
+
+    hits = _with_severity(run.hits).sort(
         ["severity", "score", "record_id"], descending=[True, True, False], nulls_last=True)
-    wanted = ["record_id", "decision", "finding", "reason_code", "query_value",
-              "matched_name", "list_id", "entry_id", "score", "explanation"]
-    present = [c for c in wanted if c in ranked.columns]
-    rows = ranked.head(limit).select(present).to_dicts()
-    for row in rows:
-        score = row.get("score")
-        row["score"] = "" if score is None else f"{score:.3f}"
-    return rows
+    embedded = hits.head(limit)
+    if embedded.height and "list_id" in embedded.columns:
+        details = listed_details(embedded)
+        embedded = embedded.join(details, on=["list_id", "list_version", "entry_id"],
+                                 how="left")
+    context, _ = (input_context(run.run_dir, embedded["input_row"].to_list())
+                  if embedded.height else (None, ""))
+    if context is not None:
+        embedded = embedded.join(context, on="input_row", how="left")
+    wanted = [c for c in (*_TABLE_SHOWN, *_TABLE_DETAIL) if c in embedded.columns]
+    extra = [c for c in embedded.columns
+             if c.startswith(("listed_", "list_publisher", "input_")) and c != "input_row"]
+    frame = embedded.select(*wanted, *extra)
+    frame = frame.with_columns([pl.col(c).cast(pl.String) for c, t in frame.schema.items()
+                                if t not in (pl.String, pl.Float32, pl.Float64, pl.Int64)])
+    frame = frame.with_columns([pl.col(c).fill_nan(None).round(4)
+                                for c, t in frame.schema.items() if t in (pl.Float32, pl.Float64)])
+    return {"columns": frame.columns, "rows": [list(r) for r in frame.iter_rows()],
+            "shown_columns": [c for c in _TABLE_SHOWN if c in frame.columns],
+            "filter_columns": [c for c in _TABLE_FILTERS if c in frame.columns],
+            "page_size": TABLE_PAGE_ROWS, "total": hits.height, "embedded": frame.height}
 
+
+def script_json(value: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` appear raw,
+    so no value can close the element or open another."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, default=str)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _script(name: str) -> str:
+    from importlib.resources import files
+
+    return files("bulkscreen.report").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+# --- list freshness ----------------------------------------------------------------------------
+
+def list_banner(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every list version the run used, with its date, its age on the screening date and
+    whether it is a sample; an audit adds the versions of each epoch."""
+    from bulkscreen.report.console import _age
+
+    data = manifest.get("data") or {}
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    for version in data.get("lists") or []:
+        key = (version.get("list_id", ""), version.get("version", ""))
+        seen[key] = {"list_id": key[0], "version": key[1],
+                     "entries": version.get("entries"),
+                     "effective_date": version.get("effective_date", ""),
+                     "age": _age(version["age_days"]) if "age_days" in version else "",
+                     "sample": bool(version.get("sample")), "used_for": "screening date"}
+    for epoch in (manifest.get("extra") or {}).get("audit_epochs") or []:
+        for version in epoch.get("lists") or []:
+            key = (version.get("list_id", ""), version.get("version", ""))
+            if key not in seen:
+                seen[key] = {"list_id": key[0], "version": key[1],
+                             "entries": version.get("entries"),
+                             "effective_date": version.get("effective_date", ""), "age": "",
+                             "sample": bool(version.get("sample")),
+                             "used_for": f"lines from {epoch.get('from')}"}
+    return sorted(seen.values(), key=lambda v: (v["list_id"], v["version"]))
+
+
+# --- persons -----------------------------------------------------------------------------------
+
+PERSON_CODES = ("SPECIFIC_CATEGORY_1", "CATEGORY_1_EXCLUDED", "SPECIFIC_CATEGORY_2",
+                "SPECIFIC_CATEGORY_3", "NON_RESIDENT", "TECH_ACCESS", "TECH_UNCONFIRMED",
+                "RED_FLAG_NATIONALITY", "MISSING_INFO", "PARTY_HIT", "PARTY_NEAR_MATCH")
+
+
+def persons_summary(run: RunData) -> dict[str, Any] | None:
+    """The persons part of the report: people per category and residency finding, and visit
+    starts per month; None for runs of other inputs."""
+    if (run.manifest.get("table") or {}).get("name") != "persons":
+        return None
+    codes = run.results.select("record_id", "reason_codes").explode("reason_codes").drop_nulls()
+    per_code = codes.unique().group_by("reason_codes").agg(pl.len().alias("persons"))
+    counts = dict(zip(per_code["reason_codes"].to_list(), per_code["persons"].to_list(),
+                      strict=True))
+    categories = [(code, counts.get(code, 0)) for code in PERSON_CODES]
+    return {"categories": categories, "visits_chart": _visits_chart(run)}
+
+
+def _visits_chart(run: RunData) -> Any | None:
+
+    context = run.context.unique("input_row", keep="first")
+    if context.height == 0 or context["year"].null_count() == context.height:
+        return None
+    rows = context.join(run.results.select("input_row", "decision"), on="input_row")
+    counts = _with_severity(rows.group_by("year", "decision").agg(pl.len().alias("rows"))
+                            .with_columns(pl.col("year").cast(pl.String)))
+    return _stacked_bars(counts, "year", "Persons by year of visit start",
+                         sorted(counts["year"].unique().to_list()), horizontal=False)
+
+
+# --- the page ----------------------------------------------------------------------------------
 
 def _thresholds(manifest: dict[str, Any]) -> tuple[float, float]:
     from bulkscreen.config import MatchConfig
@@ -374,9 +514,15 @@ def build_run_report(run: RunData) -> str:
         ("Score histogram", score_histogram(run.hits, hit_threshold),
          "no name-match findings"),
         ("Threshold sweep", sweep_chart(sweep, hit_threshold), "no rows"),
+        ("What drives REVIEW", review_drivers_chart(run.hits), "no REVIEW findings"),
     ]
     charts = [{"title": title, "svg": Markup(render_svg(chart)) if chart is not None else None,
                "missing": missing} for title, chart, missing in sections]
+    persons = persons_summary(run)
+    if persons is not None:
+        chart = persons.pop("visits_chart")
+        persons["visits_svg"] = Markup(render_svg(chart)) if chart is not None else None
+    table = findings_table(run)
     counts = run.manifest.get("counts") or {}
     decisions = run.results.group_by("decision").agg(pl.len().alias("n"))
     by_decision = dict(zip(decisions["decision"].to_list(), decisions["n"].to_list(),
@@ -392,8 +538,11 @@ def build_run_report(run: RunData) -> str:
         input_rows=counts.get("input_rows", run.results.height + run.quarantined),
         decisions=[(d, by_decision.get(d, 0)) for d in DECISION_ORDER],
         hit_threshold=hit_threshold, review_threshold=review_threshold,
-        charts=charts, sweep=sweep.to_dicts(), top_hits=top_hits(run.hits),
-        top_limit=TOP_HITS, notes=run.notes,
+        charts=charts, sweep=sweep.to_dicts(), notes=run.notes, lists=list_banner(run.manifest),
+        persons=persons, findings_json=Markup(script_json(table)),
+        findings_total=table["total"], findings_embedded=table["embedded"],
+        table_columns=table["shown_columns"], table_filters=table["filter_columns"],
+        findings_script=Markup(_script("findings.js")),
         manifest_json=json.dumps(run.manifest, indent=2, ensure_ascii=False, sort_keys=False),
     )
 

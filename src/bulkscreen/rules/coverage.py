@@ -1,7 +1,8 @@
 """How much of the goods ordinance a rule version encodes, item by item and row by row.
 
-The items are the countable items of Articles 1-14 (rows 2-15) parsed from the ordinance
-text the version bundles (see :mod:`bulkscreen.rules.ordinance`). An item is *encoded with
+The items are the countable items of Articles 1-14 (goods, rows 2-15) or of Articles 15-27
+(technology, rows 2-15) parsed from the ordinance text the version bundles (see
+:mod:`bulkscreen.rules.ordinance`). An item is *encoded with
 numbers* when an entry tests a parameter for it, *encoded as REVIEW text* when an entry
 quotes it as a condition no number decides, and *missing* otherwise.
 """
@@ -11,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from bulkscreen.rules.model import RuleSet
+from bulkscreen.rules.model import ControlEntry
 from bulkscreen.rules.ordinance import ARTICLE_ROWS, Ordinance, load_ordinance
 
 NUMBERS, REVIEW = 2, 1
@@ -66,25 +68,35 @@ class Coverage:
         return sum(r.with_number_encoded for r in self.rows)
 
 
-def coverage(ruleset: RuleSet, as_of: dt.date | None = None,
-             ordinance: Ordinance | None = None) -> Coverage:
+class EntrySet(Protocol):
+    """What coverage reads of a rule version: its entries and its folder."""
+
+    entries: tuple[ControlEntry, ...]
+    folder: str
+
+
+def coverage(ruleset: EntrySet, as_of: dt.date | None = None,
+             ordinance: Ordinance | None = None, part: str = "goods") -> Coverage:
     """Return the coverage of the ordinance's items by a rule set's entries.
 
     Parameters
     ----------
     ruleset
-        A loaded rule version; its folder must hold ``law/goods-ordinance.md``.
+        A loaded rule version or technology list; its folder must hold
+        ``law/goods-ordinance.md``.
     as_of
         Count only entries in force on this day (default: every entry).
     ordinance
         The parsed text, if already read.
+    part
+        Which articles to count when the text is read here: ``goods`` or ``technology``.
 
     Returns
     -------
     Coverage
         Per-row counts, the status of each item, and entry references the text lacks.
     """
-    ordinance = ordinance or load_ordinance(Path(ruleset.folder))
+    ordinance = ordinance or load_ordinance(Path(ruleset.folder), part)
     countable = ordinance.countable()
     status: dict[str, int] = {item.ref: 0 for item in countable}
     nodes = ordinance.items()
@@ -100,7 +112,7 @@ def coverage(ruleset: RuleSet, as_of: dt.date | None = None,
             level = NUMBERS if has_test else REVIEW
             for target in _targets(node, status):
                 status[target] = max(status[target], level)
-    rows = {row: RowCoverage(row) for row in ROW_ORDER}
+    rows = {row: RowCoverage(row) for row in ordinance.row_order}
     for item in countable:
         r = rows[item.row]
         r.found += 1

@@ -3,8 +3,10 @@
 The rules live in ``datasets/rules/jp-deemed/<effective-date>/deemed.toml``. This module loads
 and validates them (:func:`load_deemed_rules`), and judges a whole batch of persons at once on one
 date: residency (:func:`judge_residency`), the three specific categories
-(:func:`judge_categories`), red-flag nationalities and listed-technology access. Every function
-takes NumPy arrays or Arrow arrays and returns NumPy arrays; nothing loops over rows in Python.
+(:func:`judge_affiliations`, :func:`judge_funding`), red-flag nationalities. The technology
+a person receives is read against the technology list by :mod:`bulkscreen.rules.techref`.
+Every function takes NumPy arrays or Arrow arrays and returns NumPy arrays; nothing loops over
+rows in Python.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ WHY_NONE = 0
 WHY_OFFICIAL_STATUS = 1
 WHY_NOT_YET_ENTERED = 2
 WHY_UNDER_SIX_MONTHS = 3
-WHY_JAPANESE_RETURNED = 4
+WHY_TEMPORARY_RETURN = 4
 WHY_NO_NATIONALITY = 5
 WHY_NO_ENTRY_DATE = 6
 
@@ -69,6 +71,7 @@ class DeemedRules:
     official_statuses: dict[str, str]
     categories_from: dt.date
     category_1_kinds: tuple[str, ...]
+    category_1_exclusion_column: str
     income_share_threshold: float
     government_keywords: tuple[str, ...]
     government_exclusions: tuple[str, ...]
@@ -220,6 +223,18 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     return " or ".join(k.__name__ for k in kinds)
 
 
+def _person_column(read: _Reader, dotted: str) -> str:
+    """A PERSONS column the rules name (empty: none)."""
+    from bulkscreen.columns import PERSONS
+
+    name = read.get(dotted, str, "")
+    if name and name not in PERSONS.names:
+        raise RuleDataError(f"key {dotted!r} names {name!r}, not a persons column",
+                            Location(file=str(read.path)),
+                            f"use one of the persons columns, e.g. {PERSONS.names[-1]!r}")
+    return name
+
+
 def _parse_rules(data: dict[str, Any], path: Path, sha256: str) -> DeemedRules:
     read = _Reader(data, path)
     version = read.get("meta.version", str)
@@ -259,6 +274,8 @@ def _parse_rules(data: dict[str, Any], path: Path, sha256: str) -> DeemedRules:
         official_statuses={str(k).lower(): str(v) for k, v in statuses.items()},
         categories_from=read.get("specific_categories.effective_from", dt.date),
         category_1_kinds=read.strings("specific_categories.category_1.affiliation_kinds"),
+        category_1_exclusion_column=_person_column(
+            read, "specific_categories.category_1.exclusion_column"),
         income_share_threshold=threshold,
         government_keywords=read.strings(
             "specific_categories.category_2.government_payer_keywords"),
@@ -377,21 +394,24 @@ class Residency:
     is_japanese: np.ndarray
 
 
-def judge_residency(nationalities: pa.ListArray, entry_date: pa.Array,
-                    employer_in_japan: pa.Array, official_status: pa.Array,
-                    as_of: dt.date, rules: DeemedRules) -> Residency:
+def judge_residency(persons: pa.RecordBatch, as_of: dt.date, rules: DeemedRules) -> Residency:
     """Decide residency for a batch of persons on ``as_of``.
 
     A foreign national is resident when working at an office in Japan (from entry) or after the
     six months from entry are complete, unless an official status keeps them non-resident. A
-    Japanese national (any nationality JP) is resident unless they returned from abroad less than
-    six months ago and do not work in Japan. No nationality, or a foreign national with neither
-    an entry date nor work in Japan, gives RESIDENCY_UNKNOWN.
+    Japanese national (any nationality JP) is resident, and one returning from abroad is
+    resident on return; only a temporary return of under six months keeps a Japanese national
+    living abroad non-resident: ``temporary_return`` true, or not given with a ``visit_end``
+    before the six months from entry end. Either way a Japanese national working at an office
+    in Japan is resident, and one whose entry is still to come is abroad (non-resident). No
+    nationality, or a foreign national with neither an entry date nor work in Japan, gives
+    RESIDENCY_UNKNOWN.
 
     Parameters
     ----------
-    nationalities, entry_date, employer_in_japan, official_status
-        The PERSONS columns of the batch.
+    persons
+        A PERSONS batch: nationalities, entry_date, employer_in_japan, official_status, and
+        temporary_return and visit_end where the batch has them.
     as_of
         The date judged.
     rules
@@ -401,6 +421,13 @@ def judge_residency(nationalities: pa.ListArray, entry_date: pa.Array,
     -------
     Residency
     """
+    nationalities, entry_date = persons.column("nationalities"), persons.column("entry_date")
+    employer_in_japan = persons.column("employer_in_japan")
+    official_status = persons.column("official_status")
+    names = persons.schema.names
+    temporary_return = persons.column("temporary_return") if "temporary_return" in names \
+        else None
+    visit_end = persons.column("visit_end") if "visit_end" in names else None
     n = len(entry_date)
     today = date_to_days(as_of)
     parents, _, flat = list_parents(nationalities)
@@ -416,6 +443,7 @@ def judge_residency(nationalities: pa.ListArray, entry_date: pa.Array,
     status = pc.utf8_lower(clean_text(official_status))
     official = to_numpy_bool(pc.is_in(status, value_set=pa.array(list(rules.official_statuses))))
     arrived = entry_missing | (entry <= today)
+    temporary = _temporary_return(temporary_return, visit_end, return_ends, entry_missing, n)
 
     state = np.full(n, RESIDENT, dtype=np.int8)
     why = np.full(n, WHY_NONE, dtype=np.int8)
@@ -431,25 +459,50 @@ def judge_residency(nationalities: pa.ListArray, entry_date: pa.Array,
     f_employed = foreign & employed & arrived
     state[f_employed] = RESIDENT
     why[f_employed] = WHY_NONE
-    f_not_entered = foreign & ~entry_missing & (today < entry)
+    not_entered = has_nationality & ~entry_missing & (today < entry)
+    f_not_entered = foreign & not_entered
     state[f_not_entered] = NON_RESIDENT
     why[f_not_entered] = WHY_NOT_YET_ENTERED
     f_official = foreign & official
     state[f_official] = NON_RESIDENT
     why[f_official] = WHY_OFFICIAL_STATUS
 
-    j_returned = is_japanese & ~entry_missing & (today < return_ends) & ~(employed & arrived)
-    state[j_returned] = NON_RESIDENT
-    why[j_returned] = WHY_JAPANESE_RETURNED
+    j_temporary = (is_japanese & temporary & ~entry_missing & arrived & (today < return_ends)
+                   & ~employed)
+    state[j_temporary] = NON_RESIDENT
+    why[j_temporary] = WHY_TEMPORARY_RETURN
+    j_abroad = is_japanese & not_entered
+    state[j_abroad] = NON_RESIDENT
+    why[j_abroad] = WHY_NOT_YET_ENTERED
 
     state[~has_nationality] = RESIDENCY_UNKNOWN
     why[~has_nationality] = WHY_NO_NATIONALITY
     return Residency(state, why, resident_from.astype(np.int32), is_japanese)
 
 
+def _temporary_return(temporary_return: pa.Array | None, visit_end: pa.Array | None,
+                      return_ends: np.ndarray, entry_missing: np.ndarray, n: int) -> np.ndarray:
+    """Whether each stay is a temporary return: declared, or planned to end within the months."""
+    if temporary_return is None:
+        declared, undeclared = np.zeros(n, bool), np.ones(n, bool)
+    else:
+        declared = to_numpy_bool(temporary_return)
+        undeclared = to_numpy_bool(pc.is_null(temporary_return))
+    if visit_end is None:
+        return declared
+    end, end_missing = date_days(visit_end)
+    planned_short = ~end_missing & ~entry_missing & (end < return_ends)
+    return declared | (undeclared & planned_short)
+
+
 @dataclass(frozen=True)
 class AffiliationFindings:
-    """Per-affiliation flags (flat over the batch's affiliation elements)."""
+    """Per-affiliation flags (flat over the batch's affiliation elements).
+
+    ``category_1`` marks the foreign contracts that put the person in specific category 1;
+    ``excluded`` those the employer-priority agreement takes out of it. ``agreement`` and
+    ``japanese_employer`` are per person.
+    """
 
     parents: np.ndarray
     positions: np.ndarray
@@ -459,15 +512,24 @@ class AffiliationFindings:
     category_1: np.ndarray
     missing_country: np.ndarray
     missing_kind: np.ndarray
+    excluded: np.ndarray
+    agreement: np.ndarray
+    japanese_employer: np.ndarray
 
 
-def judge_affiliations(affiliations: pa.ListArray, rules: DeemedRules) -> AffiliationFindings:
+def judge_affiliations(affiliations: pa.ListArray, rules: DeemedRules,
+                       priority_agreement: pa.Array | None = None,
+                       employer_in_japan: pa.Array | None = None) -> AffiliationFindings:
     """Category 1: a contract of a listed kind with a foreign (non-JP) organisation.
 
-    An affiliation without a country, or whose kind is missing or unknown, cannot be judged
-    and is reported as missing information.
+    The category does not apply where the person is employed in Japan (``employer_in_japan``
+    or an employment affiliation in JP) and has agreed that the Japanese employer's
+    instructions and duties take priority over the foreign contract
+    (``employer_priority_agreement`` true). An affiliation without a country, or whose kind is
+    missing or unknown, cannot be judged and is reported as missing information.
     """
     parents, positions, flat = list_parents(affiliations)
+    n = len(affiliations)
     organisation = clean_text(flat.field("organisation"))
     country = pc.utf8_upper(clean_text(flat.field("country")))
     kind = pc.utf8_lower(clean_text(flat.field("kind")))
@@ -476,8 +538,18 @@ def judge_affiliations(affiliations: pa.ListArray, rules: DeemedRules) -> Affili
     missing_country = to_numpy_bool(pc.is_null(country))
     # The kind matters only for a foreign organisation.
     missing_kind = foreign & ~kind_listed
+    japan_job = to_numpy_bool(pc.equal(country, "JP")) & to_numpy_bool(
+        pc.equal(kind, "employment"))
+    japanese_employer = any_per_row(parents, japan_job, n)
+    if employer_in_japan is not None:
+        japanese_employer |= to_numpy_bool(pc.is_valid(clean_text(employer_in_japan)))
+    agreement = (np.zeros(n, bool) if priority_agreement is None
+                 else to_numpy_bool(priority_agreement))
+    in_category = foreign & kind_listed
+    excluded = in_category & (agreement & japanese_employer)[parents]
     return AffiliationFindings(parents, positions, organisation, country, kind,
-                               foreign & kind_listed, missing_country, missing_kind)
+                               in_category & ~excluded, missing_country, missing_kind,
+                               excluded, agreement, japanese_employer)
 
 
 @dataclass(frozen=True)
@@ -530,18 +602,3 @@ def judge_funding(funding: pa.ListArray, n_rows: int, rules: DeemedRules) -> Fun
     return FundingFindings(parents, positions, payer, country, share, governmental, counted,
                            governmental & missing_country, governmental & foreign & missing_share,
                            total, category_2)
-
-
-def listed_technology(controlled_technology: pa.Array, rules: DeemedRules) -> np.ndarray:
-    """Whether each person will access listed technology (Foreign Exchange Order rows 1-15).
-
-    Empty values, the "none" spellings from the rules and row-16 (catch-all) entries are not
-    listed technology.
-    """
-    text = pc.utf8_lower(pc.fill_null(clean_text(controlled_technology), ""))
-    none = to_numpy_bool(pc.is_in(text, value_set=pa.array(list(rules.no_technology_values))))
-    unlisted = np.zeros(len(text), dtype=bool)
-    for row in rules.unlisted_rows:
-        pattern = rf"^(row\s*)?{re.escape(row)}(\s*\(.*)?$"
-        unlisted |= to_numpy_bool(pc.match_substring_regex(text, pattern))
-    return ~none & ~unlisted

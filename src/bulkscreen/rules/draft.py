@@ -15,18 +15,34 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from bulkscreen.rules.coverage import coverage
-from bulkscreen.rules.model import RuleSet
+from bulkscreen.rules.coverage import EntrySet, coverage
 from bulkscreen.rules.ordinance import Item, Ordinance
+from bulkscreen.rules.technology import RegimeNumbers
 
 DRAFT_PREFIX = "control_list_row"
+TECHNOLOGY_PREFIX = "technology_list_row"
 _ANCESTOR_CHARS = 60
+_HEADERS = {
+    "goods": ("# Drafted from the goods ordinance (law/goods-ordinance.md): one entry per item\n"
+              "# number, with a condition quoting each of its items that no hand-written entry\n"
+              "# in control_list.toml encodes yet. No number decides these conditions: a line\n"
+              "# that declares one of the items goes to review with the law's words.\n"),
+    "technology": ("# Drafted from the technology articles of the goods ordinance\n"
+                   "# (law/goods-ordinance.md, Articles 15-27): one entry per item number, with\n"
+                   "# a condition quoting each of its items. Which technology a person receives\n"
+                   "# is decided by a reviewer, never by a number: a person whose technology\n"
+                   "# names one of these items is judged with the law's words. Regime numbers\n"
+                   "# come from regime_numbers.toml.\n"),
+}
+_ID_PREFIX = {"goods": "jp-", "technology": "jp-tech-"}
+_NUMBER_NOTE = ("regime number read from the Wassenaar numbering (regime_numbers.toml); "
+                "confirm it against METI's item comparison table")
 
 
-def draft_file_name(row: str) -> str:
+def draft_file_name(row: str, prefix: str = DRAFT_PREFIX) -> str:
     """Return the draft file name of a row: ``control_list_row03-2.toml`` for row 3-2."""
     number, _, suffix = row.partition("-")
-    return f"{DRAFT_PREFIX}{int(number):02d}{'-' + suffix if suffix else ''}.toml"
+    return f"{prefix}{int(number):02d}{'-' + suffix if suffix else ''}.toml"
 
 
 def _toml(value: str) -> str:
@@ -58,23 +74,30 @@ def _condition(item: Item, top: Item) -> str:
     return f"ordinance {item.ref}: " + " > ".join(parts)
 
 
-def draft_entries(ruleset: RuleSet, ordinance: Ordinance) -> dict[str, str]:
+def draft_entries(ruleset: EntrySet, ordinance: Ordinance,
+                  regime_numbers: RegimeNumbers | None = None) -> dict[str, str]:
     """Return the TOML text of one draft file per row, for the items still missing.
 
     Parameters
     ----------
     ruleset
-        The rule version; entries of earlier drafts (``control_list_row*.toml``) are ignored,
-        so the drafts cover exactly what the hand-encoded entries leave.
+        The rule version or technology list; entries of earlier drafts
+        (``control_list_row*.toml``, ``technology_list_row*.toml``) are ignored, so the drafts
+        cover exactly what the hand-encoded entries leave.
     ordinance
-        The parsed goods ordinance of the version.
+        The parsed goods ordinance of the version (its ``part`` picks the file names).
+    regime_numbers
+        Ordinance reference of an item number -> regime number written on its entry; an
+        entry given a number to verify is marked ``verify``.
 
     Returns
     -------
     dict
         File name -> TOML text.
     """
-    hand = [e for e in ruleset.entries if not e.source_file.startswith(DRAFT_PREFIX)]
+    part = ordinance.part
+    prefix = TECHNOLOGY_PREFIX if part == "technology" else DRAFT_PREFIX
+    hand = [e for e in ruleset.entries if not e.source_file.startswith(prefix)]
     status = coverage(_with_entries(ruleset, tuple(hand)), ordinance=ordinance).status
     missing = [i for i in ordinance.countable() if not status[i.ref]]
     by_top: dict[str, list[Item]] = defaultdict(list)
@@ -88,15 +111,16 @@ def draft_entries(ruleset: RuleSet, ordinance: Ordinance) -> dict[str, str]:
     for ref, items in by_top.items():
         top = tops[ref]
         whole = len(items) == sum(1 for i in countable if _number_item(i) is top)
-        files[draft_file_name(top.row)].append(_entry_text(top, items, whole))
-    header = ("# Drafted from the goods ordinance (law/goods-ordinance.md): one entry per item\n"
-              "# number, with a condition quoting each of its items that no hand-written entry\n"
-              "# in control_list.toml encodes yet. No number decides these conditions: a line\n"
-              "# that declares one of the items goes to review with the law's words.\n")
+        numbers = regime_numbers or RegimeNumbers({})
+        files[draft_file_name(top.row, prefix)].append(
+            _entry_text(top, items, whole, _ID_PREFIX[part], numbers.numbers.get(top.ref, ""),
+                        numbers.verify))
+    header = _HEADERS[part]
     return {name: header + "\n".join(parts) for name, parts in sorted(files.items())}
 
 
-def _entry_text(top: Item, items: list[Item], whole: bool) -> str:
+def _entry_text(top: Item, items: list[Item], whole: bool, id_prefix: str = "jp-",
+                regime_number: str = "", verify_number: bool = False) -> str:
     # Declared by each item's reference; by the item number only when no hand-written entry
     # encodes part of it, so that declaring an encoded item does not reach the draft.
     title = top.quote if len(top.quote) <= 80 else top.quote[:80] + "…"
@@ -108,33 +132,38 @@ def _entry_text(top: Item, items: list[Item], whole: bool) -> str:
         when = "when = { any = [\n" + "\n".join(lines) + "\n] }"
     lines = [
         "[[entry]]",
-        f"id = {_toml('jp-' + top.ref)}",
+        f"id = {_toml(id_prefix + top.ref)}",
         f"row = {_toml(top.row)}",
         f"item = {_toml(top.row_item)}",
         f"reference = {_toml('goods ordinance ' + top.ref)}",
         f"ordinance = {_toml(top.ref)}",
+        *([f"regime_number = {_toml(regime_number)}"] if regime_number else []),
         f"title = {_toml(title)}",
         f"quote = {_toml(top.quote)}",
         "declared = [" + ", ".join(_toml(r) for r in dict.fromkeys(
             ([top.ref] if whole else []) + [i.ref for i in items])) + "]",
         when,
+        *(["verify = true", f"note = {_toml(_NUMBER_NOTE)}"]
+          if regime_number and verify_number else []),
         "",
     ]
     return "\n".join(lines)
 
 
-def _with_entries(ruleset: RuleSet, entries: tuple) -> RuleSet:
+def _with_entries(ruleset: EntrySet, entries: tuple) -> EntrySet:
     from dataclasses import replace
 
     return replace(ruleset, entries=entries)
 
 
-def write_drafts(ruleset: RuleSet, ordinance: Ordinance, folder: Path) -> list[Path]:
+def write_drafts(ruleset: EntrySet, ordinance: Ordinance, folder: Path,
+                 regime_numbers: RegimeNumbers | None = None) -> list[Path]:
     """Replace the draft files of a version folder; return the files written."""
-    for old in folder.glob(f"{DRAFT_PREFIX}*.toml"):
+    prefix = TECHNOLOGY_PREFIX if ordinance.part == "technology" else DRAFT_PREFIX
+    for old in folder.glob(f"{prefix}*.toml"):
         old.unlink()
     written = []
-    for name, text in draft_entries(ruleset, ordinance).items():
+    for name, text in draft_entries(ruleset, ordinance, regime_numbers).items():
         path = folder / name
         path.write_text(text, encoding="utf-8")
         written.append(path)

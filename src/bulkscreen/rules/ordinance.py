@@ -1,9 +1,11 @@
 """The bundled goods ordinance (貨物等省令) read as a tree of items.
 
 The ordinance text ships with each rule version (``law/goods-ordinance.md``, e-Gov law data
-in Markdown). Articles 1-14 define the goods of Appended Table 1 rows 2-15: each article opens
-with a sentence naming its row, and its items nest as a Markdown list: 号 (一, 二, ...),
-イ/ロ, （一）, １ and a fifth level of kanji numbers.
+in Markdown). Articles 1-14 define the goods of Appended Table 1 rows 2-15 (part ``goods``);
+Articles 15-27 define the technologies of the Foreign Exchange Order's Appended Table rows
+2-15 (part ``technology``). Each article opens with a sentence naming its row, each technology
+paragraph with 「外為令別表のＮの項（Ｍ）」 naming its row and item, and the items nest as a
+Markdown list: 号 (一, 二, ...), イ/ロ, （一）, １ and a fifth level of kanji numbers.
 
 Every item gets a reference of the form ``<article>[-p<paragraph>][.<label>...]``: article
 ``5`` or ``2の2``, paragraph only where the article has several, then the labels with kanji
@@ -29,6 +31,16 @@ ARTICLE_ROWS: dict[str, str] = {
     "1": "2", "2": "3", "2の2": "3-2", "3": "4", "4": "5", "5": "6", "6": "7", "7": "8",
     "8": "9", "9": "10", "10": "11", "11": "12", "12": "13", "13": "14", "14": "15",
 }
+# Technology articles and the Foreign Exchange Order Appended Table row each defines; the item
+# of the row is read from each paragraph's first sentence.
+TECHNOLOGY_ARTICLE_ROWS: dict[str, str] = {
+    "15": "2", "15の2": "3", "15の3": "3-2", "16": "4", "17": "5", "18": "6", "19": "7",
+    "20": "8", "21": "9", "22": "10", "23": "11", "24": "12", "25": "13", "26": "14",
+    "27": "15",
+}
+PARTS: dict[str, dict[str, str]] = {"goods": ARTICLE_ROWS, "technology": TECHNOLOGY_ARTICLE_ROWS}
+_KANJI_ROW = r"([〇一二三四五六七八九十の]+)"
+_ROW_ITEM_RE = re.compile(rf"別表の{_KANJI_ROW}の項(?:（{_KANJI_ROW}）)?")
 PARAGRAPH_ITEMS: dict[str, dict[int, str]] = {
     "2": {1: "(1)", 2: "(2)", 3: "(3)"},
     "2の2": {1: "(1)", 2: "(2)"},
@@ -70,6 +82,9 @@ class Item:
     parent: Item | None = field(default=None, repr=False)
     extra: list[str] = field(default_factory=list)
     raw_label: str = ""
+    # Row and row item named by a technology paragraph's first sentence (else '').
+    named_row: str = ""
+    named_item: str = ""
 
     @property
     def exclusion(self) -> bool:
@@ -90,13 +105,13 @@ class Item:
 
     @property
     def row(self) -> str:
-        """Appended Table 1 row the item belongs to."""
-        return ARTICLE_ROWS.get(self.article, "")
+        """Appended Table row the item belongs to."""
+        return self.named_row or ARTICLE_ROWS.get(self.article, "")
 
     @property
     def row_item(self) -> str:
         """Item of the row, where the article's paragraph names one (else '')."""
-        return PARAGRAPH_ITEMS.get(self.article, {}).get(self.paragraph, "")
+        return self.named_item or PARAGRAPH_ITEMS.get(self.article, {}).get(self.paragraph, "")
 
     @property
     def deleted(self) -> bool:
@@ -178,6 +193,11 @@ def label_code(label: str) -> str:
         return label
 
 
+def row_code(text: str) -> str:
+    """Return a row or row item written in kanji in reference form: 三の二 -> 3-2, 一〇 -> 10."""
+    return "-".join(str(kanji_number(part)) for part in text.split("の"))
+
+
 def _ref(article: str, paragraph: int, multi: bool, labels: tuple[str, ...]) -> str:
     head = article + (f"-p{paragraph}" if multi else "")
     return ".".join((head, *labels))
@@ -185,10 +205,16 @@ def _ref(article: str, paragraph: int, multi: bool, labels: tuple[str, ...]) -> 
 
 @dataclass
 class Ordinance:
-    """The parsed goods ordinance: articles 1-14 as item trees, and the raw text."""
+    """The parsed ordinance: the articles of one part as item trees, and the raw text."""
 
     text: str
     roots: list[Item]
+    part: str = "goods"
+
+    @property
+    def row_order(self) -> tuple[str, ...]:
+        """The rows of the part, in article order."""
+        return tuple(dict.fromkeys(PARTS[self.part].values()))
 
     def items(self) -> dict[str, Item]:
         """Every node by reference."""
@@ -221,13 +247,16 @@ class Ordinance:
         return node
 
 
-def parse_ordinance(text: str) -> Ordinance:
-    """Parse the Markdown text of the goods ordinance, Articles 1-14.
+def parse_ordinance(text: str, part: str = "goods") -> Ordinance:
+    """Parse the Markdown text of the goods ordinance, Articles 1-14 or 15-27.
 
     Parameters
     ----------
     text
         The bundled ``goods-ordinance.md``.
+    part
+        ``goods`` (Articles 1-14, Appended Table 1 rows 2-15) or ``technology`` (Articles
+        15-27, Foreign Exchange Order Appended Table rows 2-15).
 
     Returns
     -------
@@ -235,23 +264,16 @@ def parse_ordinance(text: str) -> Ordinance:
         One root per article paragraph (articles with one paragraph have one root), each with
         its numbered items nested as in the text.
     """
+    articles = PARTS[part]
     lines = text.split("\n")
-    # First pass: which articles have several paragraphs.
-    multi: set[str] = set()
-    article = None
-    for line in lines:
-        m = _ARTICLE_RE.match(line)
-        if m:
-            article = _article_code(m)
-        elif article and _PARAGRAPH_RE.match(line):
-            multi.add(article)
+    multi = _multi_paragraph_articles(lines)
     roots: list[Item] = []
     article, paragraph, stack, last = None, 0, [], None
     for number, line in enumerate(lines, start=1):
         m = _ARTICLE_RE.match(line)
         if m:
             article = _article_code(m)
-            if article not in ARTICLE_ROWS:
+            if article not in articles:
                 article = None
             paragraph, stack, last = 0, [], None
             continue
@@ -266,7 +288,8 @@ def parse_ordinance(text: str) -> Ordinance:
             labels = (*parent.labels, label_code(item[2]))
             node = Item(_ref(article, paragraph, article in multi, labels), article,
                         paragraph, labels, item[3], number, parent=parent,
-                        raw_label=item[2])
+                        raw_label=item[2], named_row=parent.named_row,
+                        named_item=parent.named_item)
             parent.children.append(node)
             stack.append(node)
             last = node
@@ -277,12 +300,35 @@ def parse_ordinance(text: str) -> Ordinance:
             body = para[2] if para else line
             root = Item(_ref(article, paragraph, article in multi, ()), article, paragraph,
                         (), body, number)
+            if part == "technology":
+                _name_row(root)
             roots.append(root)
             stack, last = [root], root
             continue
         if last is not None:
             last.extra.append(line)
-    return Ordinance(text, roots)
+    return Ordinance(text, roots, part)
+
+
+def _multi_paragraph_articles(lines: list[str]) -> set[str]:
+    """The articles with several paragraphs (their references name the paragraph)."""
+    multi: set[str] = set()
+    article = None
+    for line in lines:
+        m = _ARTICLE_RE.match(line)
+        if m:
+            article = _article_code(m)
+        elif article and _PARAGRAPH_RE.match(line):
+            multi.add(article)
+    return multi
+
+
+def _name_row(root: Item) -> None:
+    """Set the row and item a technology paragraph names in its first sentence."""
+    named = _ROW_ITEM_RE.search(root.text)
+    if named:
+        root.named_row = row_code(named[1])
+        root.named_item = f"({row_code(named[2])})" if named[2] else ""
 
 
 def _article_code(match: re.Match[str]) -> str:
@@ -290,6 +336,6 @@ def _article_code(match: re.Match[str]) -> str:
     return f"{base}の{kanji_number(match[2])}" if match[2] else base
 
 
-def load_ordinance(folder: Path) -> Ordinance:
-    """Read and parse ``law/goods-ordinance.md`` of a rule version folder."""
-    return parse_ordinance((folder / "law" / ORDINANCE_FILE).read_text(encoding="utf-8"))
+def load_ordinance(folder: Path, part: str = "goods") -> Ordinance:
+    """Read and parse ``law/goods-ordinance.md`` of a rule version folder (one part)."""
+    return parse_ordinance((folder / "law" / ORDINANCE_FILE).read_text(encoding="utf-8"), part)

@@ -19,6 +19,7 @@ import pyarrow as pa
 from bulkscreen.config import RunConfig
 from bulkscreen.errors import ConfigError
 from bulkscreen.lists.name_index import NameIndex
+from bulkscreen.matching.cache import MatchCache
 from bulkscreen.rules.compile import CompiledRules
 
 _EPOCH = dt.date(1970, 1, 1)
@@ -36,6 +37,7 @@ class ScreeningData:
     algorithms: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     entry_notes: dict[tuple[str, str], str] = field(default_factory=dict)
+    match_cache: MatchCache = field(default_factory=MatchCache)
 
     def spec_fields(self) -> dict[str, Any]:
         """The :class:`~bulkscreen.run.spec.RunSpec` fields this data decides: the date, the
@@ -139,6 +141,7 @@ def load_screening_data(config: RunConfig, as_of: dt.date, with_rules: bool = Fa
         index=index,
         algorithms={"party_names": ALGORITHM_ID, "normalization": NORMALIZATION_VERSION},
         timings=timings,
+        match_cache=MatchCache(config.match_cache_queries),
     )
     if with_entry_notes:
         from bulkscreen.screen.persons import list_entry_notes
@@ -171,12 +174,23 @@ def load_audit_data(config: RunConfig, today: dt.date) -> AuditData:
     today_data = load_screening_data(config, today, with_rules=True)
     starts = [day for day in list_epoch_starts(config) if day <= today]
     epochs = []
+    today_versions = _version_keys(today_data)
     for start in starts:
         epoch = load_screening_data(config, start)
         epoch.rules = today_data.rules
+        # One cache for every epoch (keyed by index), so the audit's memory has one bound.
+        epoch.match_cache = today_data.match_cache
+        if _version_keys(epoch) == today_versions:
+            # The latest epoch holds today's lists: its lines and today's judgement share one
+            # index, so each of their names is matched once.
+            epoch.index = today_data.index
         epochs.append(epoch)
     start_days = np.array([(d - _EPOCH).days for d in starts], dtype=np.int32)
     return AuditData(today=today_data, epoch_starts=start_days, epochs=epochs)
+
+
+def _version_keys(data: ScreeningData) -> list[tuple[str, str]]:
+    return sorted((v["list_id"], v["version"]) for v in data.list_versions)
 
 
 def _describe(version: Any) -> dict[str, Any]:

@@ -9,6 +9,8 @@ fragment elsewhere. Jobs only combine the functions of :mod:`bulkscreen.screen` 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -18,6 +20,7 @@ from bulkscreen.columns import AUDIT_RESULTS, HITS
 from bulkscreen.config import RunConfig
 from bulkscreen.decide import Findings, decide
 from bulkscreen.run.data import AuditData, ScreeningData
+from bulkscreen.run.spec import ScreenBatch
 
 SHIPMENT_PARTY_COLUMNS = {"consignee_name": "consignee_country",
                           "end_user_name": "end_user_country"}
@@ -32,7 +35,7 @@ def parties_job(batch: pa.RecordBatch, *, data: ScreeningData, config: RunConfig
 
     batch = _fill_record_id(batch)
     matches = screen_parties_batch(batch, data.index, config, name_columns, country_columns,
-                                   as_of)
+                                   as_of, data.match_cache)
     input_row = batch.column("input_row").to_numpy(zero_copy_only=False).astype(np.int64)
     findings = Findings()
     findings.add_hits(matches, rows=_positions(input_row, matches))
@@ -51,9 +54,38 @@ def shipments_job(batch: pa.RecordBatch, *, data: ScreeningData, config: RunConf
 
     party_date = as_of or data.as_of
     party_hits = screen_parties_batch(batch, data.index, config, list(SHIPMENT_PARTY_COLUMNS),
-                                      SHIPMENT_PARTY_COLUMNS, party_date)
+                                      SHIPMENT_PARTY_COLUMNS, party_date, data.match_cache)
     party_table = pa.Table.from_batches([party_hits], schema=HITS.arrow_schema())
-    return screen_shipments_batch(batch, data.rules, party_table, as_of)
+    return screen_in_chunks(screen_shipments_batch, batch, data.rules, party_table, as_of)
+
+
+ITEM_CHUNK_ROWS = 25_000
+"""Lines classified at a time. Item checks hold lines x entries matrices (rule outcomes,
+deciding nodes) and lines x parameters values: chunks keep that memory flat whatever the batch
+size, while names are still matched once per (larger) batch."""
+
+
+def screen_in_chunks(screen: Callable[..., tuple[pa.RecordBatch, pa.RecordBatch]],
+                     batch: pa.RecordBatch, rules: Any, party_hits: pa.Table,
+                     as_of: dt.date | None, chunk_rows: int = ITEM_CHUNK_ROWS
+                     ) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+    """Run the shipment screen on ``chunk_rows`` lines at a time, each with its party hits;
+    the same rows as one call on the whole batch."""
+    if batch.num_rows <= chunk_rows:
+        return screen(batch, rules, party_hits, as_of)
+    results, hits = [], []
+    hit_rows = party_hits.column("input_row")
+    for start in range(0, batch.num_rows, chunk_rows):
+        part = batch.slice(start, chunk_rows)
+        mine = pc.is_in(hit_rows, value_set=part.column("input_row"))
+        part_results, part_hits = screen(part, rules, party_hits.filter(mine), as_of)
+        results.append(part_results)
+        hits.append(part_hits)
+    merged = pa.Table.from_batches(results).combine_chunks().to_batches()
+    merged_hits = pa.Table.from_batches(hits, schema=HITS.arrow_schema()).combine_chunks()
+    hit_batch = (merged_hits.to_batches()[0] if merged_hits.num_rows
+                 else pa.RecordBatch.from_pylist([], schema=HITS.arrow_schema()))
+    return merged[0], hit_batch
 
 
 def persons_job(batch: pa.RecordBatch, *, data: ScreeningData, config: RunConfig,
@@ -71,11 +103,14 @@ def audit_job(batch: pa.RecordBatch, *, data: AuditData, config: RunConfig
     from bulkscreen.screen.shipments import screen_shipments_batch
 
     party_hits = _party_hits_by_epoch(batch, data, config)
-    then_results, then_hits = screen_shipments_batch(batch, data.today.rules, party_hits, None)
+    then_results, then_hits = screen_in_chunks(screen_shipments_batch, batch, data.today.rules,
+                                               party_hits, None)
     now_results, now_hits = shipments_job(batch, data=data.today, config=config,
                                           as_of=data.today.as_of)
     changed = pc.not_equal(then_results.column("decision"), now_results.column("decision"))
     columns = {name: then_results.column(name) for name in then_results.schema.names}
+    columns["explanation"] = _with_unbundled_note(then_results.column("explanation"),
+                                                  batch, data)
     columns.update({
         "decision_today": now_results.column("decision"),
         "reason_codes_today": now_results.column("reason_codes"),
@@ -90,6 +125,30 @@ def audit_job(batch: pa.RecordBatch, *, data: AuditData, config: RunConfig
     hit_batch = (hits.to_batches()[0] if hits.num_rows
                  else pa.RecordBatch.from_pylist([], schema=HITS.arrow_schema()))
     return results, hit_batch
+
+
+def keyed_job(batch: pa.RecordBatch, *, job: ScreenBatch, keys: tuple[tuple[str, str], ...]
+              ) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+    """Run ``job`` and carry the input's key columns into its results.
+
+    ``keys`` pairs each input column with its name in the results, so a user reads names,
+    countries and dates beside each decision without joining back to the input.
+    """
+    results, hits = job(batch)
+    if not keys:
+        return results, hits
+    input_row = batch.column("input_row").to_numpy(zero_copy_only=False)
+    result_row = results.column("input_row").to_numpy(zero_copy_only=False)
+    if np.array_equal(input_row, result_row):
+        taken = batch
+    else:  # the job reordered its rows: align by row number
+        taken = batch.take(pa.array(_positions(input_row, results), pa.int64()))
+    arrays = list(results.columns)
+    fields = list(results.schema)
+    for source, target in keys:
+        arrays.append(taken.column(source))
+        fields.append(pa.field(target, batch.schema.field(source).type))
+    return pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields)), hits
 
 
 def _positions(input_row: np.ndarray, hits: pa.RecordBatch) -> np.ndarray:
@@ -131,7 +190,7 @@ def _party_hits_by_epoch(batch: pa.RecordBatch, data: AuditData, config: RunConf
         sub = batch.take(pa.array(rows))
         epoch = data.epochs[epoch_id]
         hits = screen_parties_batch(sub, epoch.index, config, list(SHIPMENT_PARTY_COLUMNS),
-                                    SHIPMENT_PARTY_COLUMNS, epoch.as_of)
+                                    SHIPMENT_PARTY_COLUMNS, epoch.as_of, epoch.match_cache)
         if hits.num_rows:
             parts.append(pa.Table.from_batches([hits]))
     if not parts:
@@ -142,6 +201,27 @@ def _party_hits_by_epoch(batch: pa.RecordBatch, data: AuditData, config: RunConf
                          batch.column("shipment_date").to_pylist(), strict=True))
     dates = pa.array([row_dates[r] for r in hits.column("input_row").to_pylist()], pa.date32())
     return hits.set_column(hits.schema.get_field_index("as_of_date"), "as_of_date", dates)
+
+
+def _with_unbundled_note(explanation: pa.Array, batch: pa.RecordBatch,
+                         data: AuditData) -> pa.Array:
+    """Say on each line dated before a list's first bundled version that the list was not
+    screened then, so "no findings" is not read as "checked against every list"."""
+    first: dict[str, str] = {}
+    for epoch in data.epochs:
+        for version in epoch.list_versions:
+            first.setdefault(version["list_id"], version["effective_date"])
+    notes = []
+    for epoch_id in range(-1, len(data.epochs)):
+        present = {v["list_id"] for v in data.epochs[epoch_id].list_versions} \
+            if epoch_id >= 0 else set()
+        absent = [f"{list_id} (first version in force {day})" for list_id, day in first.items()
+                  if list_id not in present]
+        notes.append("; not screened against lists with no bundled version on the shipment "
+                     "date: " + ", ".join(absent) if absent else "")
+    epoch_of_row = _epoch_of_rows(batch, data)
+    suffix = pa.array(np.array(notes, dtype=object)[epoch_of_row + 1].tolist(), pa.string())
+    return pc.binary_join_element_wise(explanation, suffix, "")
 
 
 def _versions_text(batch: pa.RecordBatch, data: AuditData) -> pa.Array:

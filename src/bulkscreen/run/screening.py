@@ -8,6 +8,7 @@ loop by default; see :mod:`bulkscreen.engines`). The engine is passed in, never 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from pathlib import Path
@@ -41,12 +42,41 @@ def parties_table(name_columns: list[str], country_columns: dict[str, str]) -> T
     return Table(name="parties", description="Rows with names to screen.", columns=tuple(cols))
 
 
+KEY_COLUMNS = {
+    "shipments": ("consignee_name", "end_user_name", "destination_country", "shipment_date"),
+    "persons": ("full_name", "nationalities"),
+}
+"""Input columns each results file carries beside the decision (besides record_id)."""
+
+
+def keyed(job: ScreenBatch, table: Table, results_table: Table,
+          names: tuple[str, ...]) -> tuple[ScreenBatch, Table]:
+    """The job and results format that carry the input columns ``names`` into the results.
+
+    A name that is already a results column (``decision``, say) is carried as
+    ``input_<name>``.
+    """
+    taken = set(results_table.names)
+    keys = tuple((name, f"input_{name}" if name in taken else name)
+                 for name in dict.fromkeys(names) if name != "record_id")
+    extra = tuple(Column(target, table.column(source).type,
+                         f"From the input: {table.column(source).meaning}")
+                  for source, target in keys)
+    carried = Table(name=results_table.name, description=results_table.description,
+                    key=results_table.key, version=results_table.version,
+                    columns=(*results_table.columns, *extra))
+    return functools.partial(jobs.keyed_job, job=job, keys=keys), carried
+
+
 def _run(spec: RunSpec, job: ScreenBatch, engine: Engine | None) -> RunSummary:
     if engine is None:
         from bulkscreen.engines import LocalEngine
 
         engine = LocalEngine()
-    return engine.run(spec, job)
+    names = KEY_COLUMNS.get(spec.table.name) or tuple(
+        c.name for c in spec.table.columns if c.name != "record_id")
+    job, results_table = keyed(job, spec.table, spec.results_table, names)
+    return engine.run(dataclasses.replace(spec, results_table=results_table), job)
 
 
 def run_parties(  # noqa: PLR0913 - the arguments of ``bulkscreen screen parties``
@@ -87,6 +117,13 @@ def run_persons(input_path: Path, out_dir: Path, config: RunConfig, as_of: dt.da
 
     data = load_screening_data(config, as_of, with_entry_notes=True)
     data.algorithms["persons"] = ALGORITHM_ID
+    from bulkscreen.rules.deemed import deemed_rules_catalog
+    from bulkscreen.rules.technology import REGIME, technology_catalog
+
+    # The manifest names the deemed-export rules and the technology list behind the findings.
+    data.rule_versions = [*deemed_rules_catalog(), *(
+        {"regime": REGIME, "version": v.version, "sha256": v.sha256}
+        for v in technology_catalog())]
     job = functools.partial(jobs.persons_job, data=data, config=config, as_of=as_of)
     spec = RunSpec(Path(input_path), Path(out_dir), config, PERSONS, **data.spec_fields(),
                    **options)

@@ -145,6 +145,28 @@ class HsIndex:
         return out
 
 
+def entries_using_given(given: np.ndarray, entry_params: np.ndarray) -> np.ndarray:
+    """bool[n_rows, n_entries]: the entry uses a parameter the row gives, or the row gives none.
+
+    Lines of one product give the same set of parameters, so the sets are few: the product is
+    taken once per distinct set (rows packed to bytes) and spread back to the rows. A dense
+    float product over every row cost rows x params x entries and a matrix of that size.
+    """
+    n_rows = given.shape[0]
+    if n_rows == 0 or given.shape[1] == 0:
+        return np.ones((n_rows, entry_params.shape[0]), dtype=bool)
+    packed = np.ascontiguousarray(np.packbits(given, axis=1))
+    # One opaque value per row: sorting those is far cheaper than np.unique(axis=0).
+    rows = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    patterns, inverse = np.unique(rows, return_inverse=True)
+    distinct = np.unpackbits(patterns.view(np.uint8).reshape(len(patterns), -1), axis=1,
+                             count=given.shape[1]).astype(bool)
+    # float32: a BLAS product (an integer one is a slow loop over rows x entries x params).
+    uses = (distinct.astype(np.float32) @ entry_params.T.astype(np.float32)) > 0
+    uses |= ~distinct.any(axis=1)[:, None]
+    return uses[inverse.reshape(-1)]
+
+
 def declared_mask(declared: list[str | None], rules: CompiledRules) -> np.ndarray:
     """Return (n_rows, n_entries): the row's declared entry names the control entry.
 
@@ -228,9 +250,7 @@ def check_lines(b: ShipmentBatch, rules: CompiledRules, findings: Findings) -> L
     applies = np.zeros((b.n, len(nodes.tree_ptr) - 1), dtype=bool)
     for e, entry in enumerate(rules.entries):
         applies[:, e] = hs_index.match(entry.hs_prefixes, reach_shorter=True)
-    # float32: a BLAS product (an integer one is a slow loop over rows x entries x params).
-    uses_given = (given.astype(np.float32) @ rules.entry_params.T.astype(np.float32)) > 0
-    applies[:, : rules.n_entries] &= uses_given | ~given.any(axis=1)[:, None]
+    applies[:, : rules.n_entries] &= entries_using_given(given, rules.entry_params)
     applies[:, : rules.n_entries] |= declared_mask(b.declared, rules)
     applies[:, : rules.n_entries] &= rules.entries_in_force(b.days)
     for m, measure in enumerate(rules.measures):

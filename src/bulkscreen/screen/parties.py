@@ -17,6 +17,7 @@ from bulkscreen.columns import HITS
 from bulkscreen.config import RunConfig
 from bulkscreen.errors import InputSchemaError, Location
 from bulkscreen.lists.name_index import NameIndex
+from bulkscreen.matching.cache import MatchCache
 from bulkscreen.matching.match import as_string_array, match_names
 
 MATCH_SAME_TOKENS = "same tokens"
@@ -48,7 +49,7 @@ def _flatten_names(column: pa.Array) -> tuple[pa.Array, np.ndarray]:
 
 def screen_parties_batch(batch: pa.RecordBatch, index: NameIndex, config: RunConfig,
                          name_columns: list[str], country_columns: dict[str, str] | None,
-                         as_of: date) -> pa.RecordBatch:
+                         as_of: date, cache: MatchCache | None = None) -> pa.RecordBatch:
     """Screen every name column of a batch; return HITS rows (a pure function).
 
     Parameters
@@ -67,6 +68,9 @@ def screen_parties_batch(batch: pa.RecordBatch, index: NameIndex, config: RunCon
         Name column -> column with that party's country (evidence), where there is one.
     as_of
         Date the rows are judged on.
+    cache
+        The run's :class:`~bulkscreen.matching.cache.MatchCache` for ``index``: queries seen
+        in earlier batches are answered from it (the same rows).
 
     Returns
     -------
@@ -96,7 +100,7 @@ def screen_parties_batch(batch: pa.RecordBatch, index: NameIndex, config: RunCon
         countries = None
         if country_columns and column in country_columns:
             countries = batch.column(country_columns[column]).take(at_parent)
-        matches = match_names(
+        matches = (cache.match if cache is not None else match_names)(
             index, names, config.match, countries=countries,
             birth_years=birth.take(at_parent) if birth is not None else None,
             entity_types=pa.repeat(pa.scalar("person"), len(parent)) if is_person else None)

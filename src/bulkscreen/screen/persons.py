@@ -4,8 +4,14 @@
 configuration and a date in; RESULTS rows (one per person, in order) and HITS rows (the review
 queue) out. Residency, the specific categories, red-flag nationalities and technology access are
 judged for the whole batch with NumPy and Arrow compute (:mod:`bulkscreen.rules.deemed`); the
-person's names, affiliations and funders are matched against the lists in one call of the
-matcher. Explanations are built only for findings, never for CLEAR rows.
+technology value is read against the technology list in force on the date
+(:mod:`bulkscreen.rules.techref`); the person's names, affiliations and funders are matched
+against the lists in one call of the matcher. Explanations are built only for findings.
+
+A non-resident is reported whatever technology they access, so a re-screen sees residency
+change: with listed technology the finding needs a licence, with a value that names no entry
+it goes to review, and with none it is informational (CLEAR), like a category 1 contract the
+employer-priority agreement excludes.
 
 Every reason for a non-CLEAR decision is a row in the hits file with the decision it implies, so
 a row's decision is always the most severe decision among its findings. Re-screening relies on
@@ -29,10 +35,20 @@ from bulkscreen.decide import Findings, decide
 from bulkscreen.lists.name_index import NameIndex
 from bulkscreen.rules import deemed
 from bulkscreen.rules.deemed import DeemedRules
+from bulkscreen.rules.techref import (
+    FREE_TEXT,
+    LISTED,
+    UNKNOWN,
+    TechnologyIndex,
+    TechnologyValues,
+    classify_technology,
+    technology_index,
+)
 from bulkscreen.screen.parties import MATCH_FUZZY, MATCH_SAME_TOKENS
 
-ALGORITHM_ID = "persons-deemed-v1"
+ALGORITHM_ID = "persons-deemed-v2"
 
+_CLEAR = DECISION_SEVERITY["CLEAR"]
 _REVIEW = DECISION_SEVERITY["REVIEW"]
 _LICENSE_REQUIRED = DECISION_SEVERITY["LICENSE_REQUIRED"]
 
@@ -41,10 +57,12 @@ Matcher = Callable[..., pa.Table]
 _STR = pa.string()
 
 
-def screen_persons_batch(batch: pa.RecordBatch, index: NameIndex | None, config: RunConfig,
+def screen_persons_batch(  # noqa: PLR0913 - the data a run binds once, each with a default
+                         batch: pa.RecordBatch, index: NameIndex | None, config: RunConfig,
                          as_of: dt.date, deemed_rules: DeemedRules | None = None,
                          matcher: Matcher | None = None,
                          entry_notes: Mapping[tuple[str, str], str] | None = None,
+                         technology: TechnologyIndex | None = None,
                          ) -> tuple[pa.RecordBatch, pa.RecordBatch]:
     """Screen one batch of persons for deemed-export control on one date.
 
@@ -68,6 +86,9 @@ def screen_persons_batch(batch: pa.RecordBatch, index: NameIndex | None, config:
     entry_notes
         ``(list_id, entry_id) -> note`` added to a name match's explanation, e.g. the End User
         List concern types; build it once with :func:`list_entry_notes`.
+    technology
+        The technology list in force on ``as_of``; default the bundled version
+        (:func:`bulkscreen.rules.techref.technology_index`).
 
     Returns
     -------
@@ -75,12 +96,14 @@ def screen_persons_batch(batch: pa.RecordBatch, index: NameIndex | None, config:
         (RESULTS rows, one per input row in input order; HITS rows sorted by input row).
     """
     rules = deemed_rules or deemed.load_deemed_rules(as_of=as_of)
+    technology = technology or technology_index(as_of, tuple(rules.unlisted_rows))
     input_row = _input_rows(batch)
     record_id = batch.column("person_id")
-    facts = _judge(batch, as_of, rules)
+    facts = _judge(batch, as_of, rules, technology)
     findings = Findings()
     _add_residency_findings(findings, facts, batch, rules)
     _add_category_findings(findings, facts, batch, rules)
+    _add_technology_findings(findings, facts)
     _add_red_flag_findings(findings, facts, rules)
     _add_missing_info_findings(findings, facts, batch, rules)
     if index is not None:
@@ -108,6 +131,8 @@ class _Facts:
     residency: deemed.Residency
     technology: np.ndarray
     technology_text: pa.Array
+    tech: TechnologyValues
+    tech_version: str
     categories_apply: bool
     affiliations: deemed.AffiliationFindings
     funding: deemed.FundingFindings
@@ -121,11 +146,17 @@ class _Facts:
     nationalities: tuple[np.ndarray, np.ndarray, pa.Array]
 
 
-def _judge(batch: pa.RecordBatch, as_of: dt.date, rules: DeemedRules) -> _Facts:
+def _optional(batch: pa.RecordBatch, name: str) -> pa.Array | None:
+    """A column added after the first schema, absent from batches built without it."""
+    return batch.column(name) if name and name in batch.schema.names else None
+
+
+def _judge(batch: pa.RecordBatch, as_of: dt.date, rules: DeemedRules,
+           technology: TechnologyIndex) -> _Facts:
     n = batch.num_rows
-    residency = deemed.judge_residency(
-        batch.column("nationalities"), batch.column("entry_date"),
-        batch.column("employer_in_japan"), batch.column("official_status"), as_of, rules)
+    residency = deemed.judge_residency(batch, as_of, rules)
+    tech = classify_technology(batch.column("controlled_technology"), technology,
+                               rules.no_technology_values)
     status = pc.utf8_lower(deemed.clean_text(batch.column("official_status")))
     official_unknown = deemed.to_numpy_bool(pc.is_valid(status)) & ~deemed.to_numpy_bool(
         pc.is_in(status, value_set=pa.array(list(rules.official_statuses))))
@@ -135,10 +166,15 @@ def _judge(batch: pa.RecordBatch, as_of: dt.date, rules: DeemedRules) -> _Facts:
         as_of=as_of,
         n=n,
         residency=residency,
-        technology=deemed.listed_technology(batch.column("controlled_technology"), rules),
+        technology=tech.kind == LISTED,
         technology_text=deemed.clean_text(batch.column("controlled_technology")),
+        tech=tech,
+        tech_version=technology.version,
         categories_apply=rules.categories_apply(as_of),
-        affiliations=deemed.judge_affiliations(batch.column("affiliations"), rules),
+        affiliations=deemed.judge_affiliations(
+            batch.column("affiliations"), rules,
+            _optional(batch, rules.category_1_exclusion_column),
+            batch.column("employer_in_japan")),
         funding=deemed.judge_funding(batch.column("funding"), n, rules),
         category_3=deemed.to_numpy_bool(instructions),
         instructions_missing=deemed.to_numpy_bool(pc.is_null(instructions)),
@@ -174,16 +210,35 @@ def _indexed_field(prefix: str, positions: np.ndarray, suffix: str = "") -> pa.A
     return _join(f"{prefix}[", pa.array(positions).cast(_STR), f"]{suffix}")
 
 
-def _technology_clause(facts: _Facts, rows: np.ndarray, licence: str) -> tuple[pa.Array,
-                                                                              np.ndarray]:
-    """The sentence on technology access for each row, and the severity it gives."""
-    has_tech = facts.technology[rows]
-    tech_text = _text(facts.technology_text.take(pa.array(rows)), "")
-    with_tech = _join("; will access listed technology '", tech_text, f"': {licence}")
-    clause = pc.if_else(pa.array(has_tech), with_tech,
-                        pa.scalar("; no listed technology declared: confirm which technology "
-                                  "the person will access", _STR))
-    severity = np.where(has_tech, _LICENSE_REQUIRED, _REVIEW)
+def _technology_clause(facts: _Facts, rows: np.ndarray, licence: str,
+                       none_decides: bool = False) -> tuple[pa.Array, np.ndarray]:
+    """The sentence on technology access for each row, and the severity it gives.
+
+    Listed technology needs the licence; a value naming no entry of the list goes to review.
+    With no listed technology, ``none_decides`` makes the finding informational (CLEAR);
+    otherwise the reviewer confirms which technology the person will access.
+    """
+    take = pa.array(rows)
+    kind = facts.tech.kind[rows]
+    tech_text = _text(facts.technology_text.take(take), "")
+    canonical = _text(facts.tech.canonical.take(take), "")
+    detail = _text(facts.tech.detail.take(take), "")
+    listed = _join("; will access listed technology ", canonical, " (", detail, f"): {licence}")
+    free = _join("; technology '", tech_text, "' names no entry of the technology list "
+                 f"{facts.tech_version}: confirm which controlled technology")
+    # The TECH_UNCONFIRMED finding of the row names the nearest real references.
+    unknown = _join("; technology '", tech_text, f"' is not in the technology list "
+                    f"{facts.tech_version}: confirm which controlled technology")
+    none = pa.repeat(pa.scalar(
+        "; no listed technology declared, so no licence is needed for it" if none_decides else
+        "; no listed technology declared: confirm which technology the person will access",
+        _STR), len(rows))
+    clause = pc.case_when(
+        pc.make_struct(pa.array(kind == LISTED), pa.array(kind == FREE_TEXT),
+                       pa.array(kind == UNKNOWN)), listed, free, unknown, none)
+    severity = np.where(kind == LISTED, _LICENSE_REQUIRED,
+                        np.where((kind == FREE_TEXT) | (kind == UNKNOWN) | (not none_decides),
+                                 _REVIEW, _CLEAR))
     return clause, severity.astype(np.int8)
 
 
@@ -196,13 +251,14 @@ def _date_text(days: np.ndarray) -> pa.Array:
 
 def _add_residency_findings(findings: Findings, facts: _Facts, batch: pa.RecordBatch,
                             rules: DeemedRules) -> None:
-    """NON_RESIDENT, reported where it decides a licence: the person accesses listed tech."""
+    """NON_RESIDENT for every non-resident: a licence with listed technology, informational
+    without (so that a re-screen sees the residency), review where the technology is unclear."""
     res = facts.residency
     entry_days, _ = deemed.date_days(batch.column("entry_date"))
     return_days = np.where(res.is_japanese,
                            deemed.add_months(entry_days, rules.japanese_return_months),
                            res.resident_from)
-    base = (res.state == deemed.NON_RESIDENT) & facts.technology
+    base = res.state == deemed.NON_RESIDENT
     months = rules.foreign_resident_after_months
     cases = (
         (deemed.WHY_OFFICIAL_STATUS, "official_status",
@@ -218,12 +274,15 @@ def _add_residency_findings(findings: Findings, facts: _Facts, batch: pa.RecordB
          lambda r, v, t: _join("non-resident: in Japan since ", v,
                                f", fewer than {months} months; resident from ", t,
                                " unless employed at an office in Japan")),
-        (deemed.WHY_JAPANESE_RETURNED, "entry_date",
+        (deemed.WHY_TEMPORARY_RETURN, "temporary_return",
          lambda r: _date_text(entry_days[r]), lambda r: _date_text(return_days[r]),
-         lambda r, v, t: _join("non-resident: Japanese national back in Japan since ", v,
-                               " after a stay abroad; non-resident until ", t,
-                               " unless working in Japan (confirm the stay abroad was for work "
-                               "or two years or more)")),
+         lambda r, v, t: _join("non-resident: Japanese national living abroad, back in Japan "
+                               "since ", v, " on a temporary return (temporary_return, or a "
+                               "visit_end before six months); a temporary return of under "
+                               f"{rules.japanese_return_months} months keeps the person "
+                               "non-resident, resident from ", t,
+                               " if still in Japan, or on taking up work at an office in "
+                               "Japan")),
     )
     for why, field_name, value_of, threshold_of, explain in cases:
         rows = np.flatnonzero(base & (res.why == why))
@@ -231,7 +290,7 @@ def _add_residency_findings(findings: Findings, facts: _Facts, batch: pa.RecordB
             continue
         value = value_of(rows)
         threshold = threshold_of(rows)
-        clause, severity = _technology_clause(facts, rows, _LICENCE)
+        clause, severity = _technology_clause(facts, rows, _LICENCE, none_decides=True)
         findings.add(
             rows=rows, order=np.zeros(len(rows), np.int64),
             finding="person",
@@ -246,25 +305,7 @@ def _add_category_findings(findings: Findings, facts: _Facts, batch: pa.RecordBa
                            rules: DeemedRules) -> None:
     if not facts.categories_apply:
         return
-    aff = facts.affiliations
-    elements = np.flatnonzero(aff.category_1)
-    if len(elements):
-        rows = aff.parents[elements]
-        take = pa.array(elements)
-        org, country, kind = (_text(a.take(take)) for a in (aff.organisation, aff.country,
-                                                            aff.kind))
-        clause, severity = _technology_clause(facts, rows, _LICENCE)
-        findings.add(
-            rows=rows, order=aff.positions[elements],
-            finding="person",
-            rule_version=rules.rule_version, reason_code="SPECIFIC_CATEGORY_1", decision=severity,
-            field=_indexed_field("affiliations", aff.positions[elements]),
-            query_value=org,
-            explanation=_join("specific category 1: ", kind, " with ", org, " (", country,
-                              "), a foreign organisation that can bind the person to its "
-                              "instructions", clause),
-            rule_id="jp-deemed:category-1", value=_join(kind, " / ", country))
-
+    _add_category_1_findings(findings, facts, rules)
     fund = facts.funding
     rows = np.flatnonzero(fund.category_2)
     if len(rows):
@@ -295,6 +336,80 @@ def _add_category_findings(findings: Findings, facts: _Facts, batch: pa.RecordBa
             explanation=_join("specific category 3: declared to act in Japan under a foreign "
                               "government's instructions", clause),
             rule_id="jp-deemed:category-3", value=pa.array(np.full(len(rows), "true")))
+
+
+def _add_category_1_findings(findings: Findings, facts: _Facts, rules: DeemedRules) -> None:
+    """Category 1, saying which way the employer-priority agreement went."""
+    aff = facts.affiliations
+    elements = np.flatnonzero(aff.category_1)
+    if len(elements):
+        rows = aff.parents[elements]
+        take = pa.array(elements)
+        org, country, kind = (_text(a.take(take)) for a in (aff.organisation, aff.country,
+                                                            aff.kind))
+        agreement = np.where(
+            aff.agreement[rows],
+            "; employer_priority_agreement is true but no employer in Japan is given, so it "
+            "cannot take priority",
+            "; no agreement that a Japanese employer's instructions take priority "
+            "(employer_priority_agreement not true)")
+        clause, severity = _technology_clause(facts, rows, _LICENCE)
+        findings.add(
+            rows=rows, order=aff.positions[elements],
+            finding="person",
+            rule_version=rules.rule_version, reason_code="SPECIFIC_CATEGORY_1", decision=severity,
+            field=_indexed_field("affiliations", aff.positions[elements]),
+            query_value=org,
+            explanation=_join("specific category 1: ", kind, " with ", org, " (", country,
+                              "), a foreign organisation that can bind the person to its "
+                              "instructions", pa.array(agreement.tolist(), _STR), clause),
+            rule_id="jp-deemed:category-1", value=_join(kind, " / ", org, " / ", country))
+    elements = np.flatnonzero(aff.excluded)
+    if len(elements):
+        rows = aff.parents[elements]
+        take = pa.array(elements)
+        org, country, kind = (_text(a.take(take)) for a in (aff.organisation, aff.country,
+                                                            aff.kind))
+        findings.add(
+            rows=rows, order=aff.positions[elements], finding="person",
+            rule_version=rules.rule_version, reason_code="CATEGORY_1_EXCLUDED",
+            decision=np.full(len(rows), _CLEAR, np.int8),
+            field=_indexed_field("affiliations", aff.positions[elements]), query_value=org,
+            explanation=_join("specific category 1 does not apply to the ", kind, " with ", org,
+                              " (", country, "): employer_priority_agreement is true and the "
+                              "person is employed in Japan, so the Japanese employer's "
+                              "instructions and duties take priority over the foreign contract"),
+            rule_id="jp-deemed:category-1", value=_join(kind, " / ", org, " / ", country),
+            threshold=pa.repeat(pa.scalar("employer_priority_agreement = true", _STR),
+                                len(rows)))
+
+
+def _add_technology_findings(findings: Findings, facts: _Facts) -> None:
+    """TECH_UNCONFIRMED: the technology value names no entry of the list in force."""
+    tech = facts.tech
+    rows = np.flatnonzero((tech.kind == FREE_TEXT) | (tech.kind == UNKNOWN))
+    if not len(rows):
+        return
+    take = pa.array(rows)
+    value = _text(facts.technology_text.take(take), "")
+    nearest = _text(tech.detail.take(take), "")
+    is_free = pa.array(tech.kind[rows] == FREE_TEXT)
+    explanation = pc.if_else(
+        is_free,
+        _join("technology '", value, "' is free text with no row/item reference or regime "
+              f"number of the technology list {facts.tech_version}: confirm which controlled "
+              "technology (write e.g. '6項(1)', 'row 6 item 1' or '6E001')"),
+        _join("technology '", value, f"' is not in the technology list {facts.tech_version} "
+              "in force on ", str(facts.as_of), "; nearest real references: ", nearest,
+              "; confirm which controlled technology"))
+    findings.add(
+        rows=rows, order=np.zeros(len(rows), np.int64), finding="person",
+        rule_version=facts.tech_version, reason_code="TECH_UNCONFIRMED",
+        decision=np.full(len(rows), _REVIEW, np.int8),
+        field=pa.repeat(pa.scalar("controlled_technology", _STR), len(rows)),
+        query_value=value, value=value,
+        threshold=pc.if_else(is_free, pa.scalar(None, _STR), _join("nearest: ", nearest)),
+        explanation=explanation, rule_id="jp-technology:reference")
 
 
 def _payer_summary(fund: deemed.FundingFindings, rows: np.ndarray) -> pa.Array:

@@ -53,8 +53,9 @@ UNDECLARED_SHARE = 0.03  # persons who left affiliations or funding blank (unkno
 
 OFFICIAL_STATUSES = ("diplomat", "consular", "foreign_government_official",
                      "international_organisation", "us_forces", "un_forces")
-CONTROLLED_TECHNOLOGIES = ("6(2)", "2B001", "3A001", "3E001", "4A003", "5A002", "6A003",
-                           "7A002", "9A012", "1C010")
+# Technology as the technology list writes it: row/item references and regime numbers.
+CONTROLLED_TECHNOLOGIES = ("6項(2)", "2項(1)", "row 7 item 1", "3E001", "4E001", "5E001",
+                           "6E001", "7E001", "9E001", "1E001")
 HOST_DEPARTMENTS = (
     "Graduate School of Engineering", "Department of Mechanical Engineering",
     "Department of Electrical and Electronic Engineering", "Department of Applied Physics",
@@ -349,6 +350,8 @@ class _PersonBatches:
                          mask=rng.random(n) >= 0.05)),
             "foreign_government_instructions": pa.array(
                 instructions < 0.003, mask=instructions > 0.953),
+            "temporary_return": pa.nulls(n, pa.bool_()),
+            "employer_priority_agreement": pa.nulls(n, pa.bool_()),
         }
         table = pa.Table.from_pydict(columns, schema=PERSONS.arrow_schema())
         truth = pa.concat_tables([
