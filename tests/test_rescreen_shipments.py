@@ -13,10 +13,12 @@ SHIPMENTS_CSV = (
     "shipment_id,shipment_date,exporter,consignee_name,consignee_country,end_user_name,"
     "end_user_country,destination_country,hs_code,item_description,declared_control_entry,"
     "parameters,value_jpy,quantity,declared_end_use\n"
-    "S1,2026-01-10,Kobe Tools KK,Admiralty Shipyardz JSC,RU,,,RU,820719,drill bits,,,500000,"
+    # Coffee: goods no Russia measure names, so the party review alone decides S1 and S2
+    # (drill bits are a candidate of Appended Table 2-3 No. 2-2 (39) and go to review anyway).
+    "S1,2026-01-10,Kobe Tools KK,Admiralty Shipyardz JSC,RU,,,RU,090111,coffee beans,,,500000,"
     "10,\n"
-    "S2,2026-01-10,Kobe Tools KK,Admiralti Shipyard,RU,,,RU,820719,drill bits,,,500000,10,\n"
-    "S3,2026-01-10,Kobe Tools KK,Toyota Motor Corporation,JP,,,JP,820719,drill bits,,,500000,"
+    "S2,2026-01-10,Kobe Tools KK,Admiralti Shipyard,RU,,,RU,090111,coffee beans,,,500000,10,\n"
+    "S3,2026-01-10,Kobe Tools KK,Toyota Motor Corporation,JP,,,JP,090111,coffee beans,,,500000,"
     "10,\n")
 ARGS = ("--lists", "jp-meti-ru-tokutei", "--as-of", "2026-02-01", "--quiet")
 
