@@ -57,7 +57,7 @@ def test_batch_with_nulls_repeats_and_mixed_types():
     assert got[1] is None
     assert got[0].text == got[3].text == "acme trading"
     assert got[2].text == "john smith" and got[2].honorifics == ("mr",)
-    assert got[4].text == "東芝" and got[4].legal_forms == ("kk",)
+    assert got[4].text == "dongzhi" and got[4].legal_forms == ("kk",)
     again = normalize_names(texts, types)
     assert [fields(n) for n in again if n] == [fields(n) for n in got if n]
 

@@ -1,4 +1,4 @@
-"""Misspelt legal forms, and real name words kept (names-norm-v3)."""
+"""Misspelt legal forms, and real name words kept (names-norm-v3 onwards)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from bulkscreen.normalize.tables import build_table, load_tables, one_edit_apart
 
 
 def test_version_is_v2():
-    assert NORMALIZATION_VERSION == "names-norm-v3"
+    assert NORMALIZATION_VERSION == "names-norm-v4"
 
 
 # --- misspelt legal-form words -----------------------------------------------------------

@@ -189,8 +189,17 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
         KEEP_RULES,
         UNINFORMATIVE_CAP,
     )
-    from bulkscreen.matching.explain import SHORT_OR_WEAK_NOTE, UNINFORMATIVE_NOTE
+    from bulkscreen.matching.explain import (
+        PARTIAL_NAME_NOTE,
+        SHORT_OR_WEAK_NOTE,
+        UNINFORMATIVE_NOTE,
+    )
     from bulkscreen.matching.informative import uninformative_tokens
+    from bulkscreen.matching.name_parts import (
+        covers_family_name,
+        family_tokens,
+        short_token_conflict,
+    )
     from bulkscreen_kernels.scoring import EVIDENCE, FEATURES, pair_features, row_evidence_deltas
 
     uninformative = uninformative_tokens()
@@ -215,6 +224,13 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
                       and not _naive_informative(query_text, row["match_text"], uninformative))
             if capped:
                 score = float(np.float32(UNINFORMATIVE_CAP))
+            partial = (not same and score > UNINFORMATIVE_CAP
+                       and ((len(row["match_text"].split(" ")) == 1 and " " in query_text)
+                            or short_token_conflict(query_text, row["match_text"])
+                            or (row["entity_type"] == "person" and not covers_family_name(
+                                query_text, family_tokens(row["name"])))))
+            if partial:
+                score = float(np.float32(UNINFORMATIVE_CAP))
             if score < np.float32(config.review_threshold):
                 continue
             short_or_weak = len(row["match_text"].split(" ")) == 1 or row["alias_kind"] == "weak"
@@ -230,6 +246,7 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
                 f"{row['list_id']} {row['list_version']} entry {row['entry_id']}: "
                 f"score {np.float32(score):.2f} [{listed}]"
                 + (UNINFORMATIVE_NOTE if capped else "")
+                + (PARTIAL_NAME_NOTE if partial else "")
                 + (SHORT_OR_WEAK_NOTE if held_back else ""))
             out["features"].append(json.dumps(detail, sort_keys=False, separators=(",", ":")))
             out["row"].append(int(rows[i]))

@@ -19,6 +19,7 @@ from bulkscreen.config import MatchConfig
 from bulkscreen.lists.name_index import NameIndex
 from bulkscreen.matching.algorithm import EVIDENCE_WEIGHTS, UNINFORMATIVE_CAP
 from bulkscreen.matching.informative import informative_matches
+from bulkscreen.matching.name_parts import misses_name_part
 
 MATCH_SCHEMA = pa.schema([
     ("query_pos", pa.int32()), ("list_id", pa.string()), ("list_version", pa.string()),
@@ -33,6 +34,8 @@ alias is the query exactly."""
 
 UNINFORMATIVE_NOTE = (f"; only generic words or place names in common with the list name, so "
                       f"the score is capped at {UNINFORMATIVE_CAP:.2f}")
+PARTIAL_NAME_NOTE = (f"; the list name's family name or its one word is not matched, or a short "
+                     f"name differs, so the score is capped at {UNINFORMATIVE_CAP:.2f}")
 SHORT_OR_WEAK_NOTE = ("; a one-word list name or a weak alias is a hit only when the name is "
                       "exactly that")
 
@@ -180,6 +183,32 @@ def _cap_uninformative(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
     return np.where(capped, np.float32(UNINFORMATIVE_CAP), scores).astype(np.float32), capped
 
 
+def _cap_partial_names(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
+                       index: NameIndex, name_ids: np.ndarray, scores: np.ndarray,
+                       same: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cap matches that leave a person's family name, or a one-word list name, unmatched.
+
+    Returns the scores and the mask of capped rows (see :mod:`bulkscreen.matching.name_parts`).
+    """
+    over = ~same & (scores > np.float32(UNINFORMATIVE_CAP))
+    if not over.any():
+        return scores, np.zeros(len(scores), dtype=bool)
+    query_offsets = queries[1]
+    query_texts = _decode(queries[0], query_offsets, query_ids)
+    multi_word_query = np.array([" " in text for text in query_texts], dtype=bool)
+    one_word = np.diff(index.arrays["name_token_ptr"])[name_ids] == 1
+    capped = over & one_word & multi_word_query
+    checked = over & ~capped
+    if checked.any():
+        taken = index.names.select(["name", "match_text", "entity_type"]).take(
+            pa.array(name_ids))
+        person = np.array([e == "person" for e in taken.column("entity_type").to_pylist()],
+                          dtype=bool)
+        capped |= misses_name_part(query_texts, taken.column("match_text").to_pylist(),
+                                   taken.column("name").to_pylist(), person, checked)
+    return np.where(capped, np.float32(UNINFORMATIVE_CAP), scores).astype(np.float32), capped
+
+
 def same_tokens(queries: tuple[np.ndarray, ...], query_ids: np.ndarray, index: NameIndex,
                 name_ids: np.ndarray) -> np.ndarray:
     """Whether each (query, list name) pair has the same normalised tokens, in any order.
@@ -211,11 +240,12 @@ def match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces) 
             continue
         same = same_tokens(queries, query_ids, index, name_ids)
         scores, capped = _cap_uninformative(queries, query_ids, index, name_ids, scores, same)
+        scores, partial = _cap_partial_names(queries, query_ids, index, name_ids, scores, same)
         keep = scores >= np.float32(config.review_threshold)
         if not keep.all():
-            rows, rank, name_ids, scores, query_ids, local_rows, same, capped = (
+            rows, rank, name_ids, scores, query_ids, local_rows, same, capped, partial = (
                 a[keep] for a in (rows, rank, name_ids, scores, query_ids, local_rows, same,
-                                  capped))
+                                  capped, partial))
             if rows.shape[0] == 0:
                 continue
         features = _pair_features_once(queries, query_ids, index, name_ids, cand_idx,
@@ -245,6 +275,7 @@ def match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces) 
             "same_tokens": pa.array(same),
             "explanation": _join(*head, *text_parts, "]",
                                  _note_where(capped, UNINFORMATIVE_NOTE),
+                                 _note_where(partial, PARTIAL_NAME_NOTE),
                                  _note_where(held_back, SHORT_OR_WEAK_NOTE), skip_nulls=True),
         }, schema=MATCH_SCHEMA).take(pa.array(order)))
     if not tables:

@@ -64,7 +64,9 @@ def uninformative_tokens() -> frozenset[str]:
     return frozenset(tokens)
 
 
-def _similar(a: str, b: str) -> bool:
+def similar_tokens(a: str, b: str) -> bool:
+    """Whether two tokens match: equal, one edit apart at four letters or more, or close by
+    Jaro-Winkler (:data:`SIMILAR_TOKEN_JW`)."""
     if a == b:
         return True
     if min(len(a), len(b)) >= 4 and Levenshtein.distance(a, b, score_cutoff=1) <= 1:
@@ -89,10 +91,10 @@ def shares_informative_token(query_text: str, name_text: str,
     skip = uninformative_tokens() if uninformative is None else uninformative
     query = [t for t in query_text.split(" ") if t]
     name = [t for t in name_text.split(" ") if t]
-    if any(_similar(q, n) for q in query if q not in skip for n in name if n not in skip):
+    if any(similar_tokens(q, n) for q in query if q not in skip for n in name if n not in skip):
         return True
-    return (all(any(_similar(q, n) for n in name) for q in query)
-            and all(any(_similar(q, n) for q in query) for n in name))
+    return (all(any(similar_tokens(q, n) for n in name) for q in query)
+            and all(any(similar_tokens(q, n) for q in query) for n in name))
 
 
 def informative_matches(query_texts: Sequence[str], name_texts: Sequence[str],

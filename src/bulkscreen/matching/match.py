@@ -27,6 +27,7 @@ from bulkscreen.lists.name_index import (
     match_tokens,
     text_keys,
 )
+from bulkscreen.matching.abjad import skeleton_matches
 from bulkscreen.matching.algorithm import (
     CANDIDATES_PER_QUERY,
     EVIDENCE_WEIGHTS,
@@ -201,7 +202,8 @@ def match_names(index: NameIndex, names: Sequence[str | None] | pa.Array, config
     names = as_string_array(names)
     evidence = _row_evidence(len(names), countries, birth_years, entity_types)
     with _cyclic_gc_paused():
-        return match_table(index, names, config, _match_pieces(index, names, config, evidence))
+        table = match_table(index, names, config, _match_pieces(index, names, config, evidence))
+    return skeleton_matches(index, names, config, table, MATCH_SCHEMA)
 
 
 @contextmanager

@@ -5,8 +5,10 @@ NFKC (full-width Latin, half-width kana, ㈱ -> (株)), confusable letters in La
 mapped to Latin, case folded. Legal forms and honorifics written in scripts without spaces
 (株式会社, 様) are found at this stage.
 
-``split_tokens`` leaves ASCII and kanji only: kana to romaji, other scripts and diacritics
-to Latin with anyascii, punctuation rules, long vowels folded, initials joined.
+``split_tokens`` leaves ASCII only: kana to romaji, Han to pinyin (or romaji with the kanji
+extra), Hangul, Arabic and Hebrew as names are written in Latin
+(:mod:`bulkscreen.normalize.scripts`), other scripts and diacritics to Latin with anyascii,
+punctuation rules, long vowels folded, initials joined.
 """
 
 from __future__ import annotations
@@ -15,8 +17,6 @@ import re
 import unicodedata
 from bisect import bisect_right
 from itertools import accumulate
-
-from anyascii import anyascii
 
 from bulkscreen.normalize.chars import (
     ASCII_DELETE_BYTES,
@@ -31,6 +31,7 @@ from bulkscreen.normalize.chars import (
     LATIN_LETTER,
 )
 from bulkscreen.normalize.japanese import fold_long_vowels, kana_to_romaji, romanize_kanji
+from bulkscreen.normalize.scripts import han_to_latin, romanize_words
 
 # A whole word (run of non-space) holding a Cyrillic or Greek letter: the leftmost match
 # starts where such a word starts, and words without one are never matched.
@@ -107,21 +108,22 @@ def transliterate(folded: str, *, kanji_romaji: bool = False) -> str:
     Returns
     -------
     str
-        Text in ASCII, apart from kanji runs, which stand apart as words.
+        Text in ASCII: Han as pinyin (or romaji with ``kanji_romaji``), Hangul, Arabic and
+        Hebrew as :mod:`bulkscreen.normalize.scripts` reads them, the rest by anyascii.
     """
     if folded.isascii():
         return folded
     pieces: list[str] = []
     position = 0
     for match in HAN_OR_KANA_RUNS.finditer(folded):
-        pieces.append(anyascii(folded[position:match.start()]))
+        pieces.append(romanize_words(folded[position:match.start()]))
         han, kana = match.group(1), match.group(2)
         if han is not None:
-            pieces.append(f" {romanize_kanji(han) if kanji_romaji else han} ")
+            pieces.append(f" {romanize_kanji(han) if kanji_romaji else han_to_latin(han)} ")
         else:
             pieces.append(f" {kana_to_romaji(kana)} ")
         position = match.end()
-    pieces.append(anyascii(folded[position:]))
+    pieces.append(romanize_words(folded[position:]))
     return "".join(pieces).lower()
 
 
