@@ -119,15 +119,18 @@ def skeleton_matches(index, names: pa.Array, config: MatchConfig, table: pa.Tabl
     """
     if config.review_threshold > ABJAD_SKELETON_SCORE or index.n_names == 0:
         return table
-    if not pc.any(pc.match_substring_regex(names, _ABJAD_LETTER)).as_py():
+    encoded = pc.dictionary_encode(names)
+    # Only distinct names with an Arabic or Hebrew letter are normalised again (from cache).
+    has_letter = pc.match_substring_regex(encoded.dictionary, _ABJAD_LETTER)
+    ids = np.flatnonzero(has_letter.fill_null(False).to_numpy(zero_copy_only=False))
+    if ids.size == 0:
         return table
     from bulkscreen.normalize import normalize_names
 
-    encoded = pc.dictionary_encode(names)
-    distinct = encoded.dictionary.to_pylist()
-    normalized = normalize_names(distinct)
-    wanted = {i: norm for i, norm in enumerate(normalized)
+    distinct = encoded.dictionary.take(pa.array(ids)).to_pylist()
+    wanted = {int(i): norm for i, norm in zip(ids, normalize_names(distinct), strict=True)
               if norm is not None and norm.script in ABJAD_SCRIPTS and norm.text}
+    distinct_text = dict(zip(ids.tolist(), distinct, strict=True))
     if not wanted:
         return table
     lookup = _lookup(index)
@@ -142,10 +145,10 @@ def skeleton_matches(index, names: pa.Array, config: MatchConfig, table: pa.Tabl
     valid = encoded.indices.is_valid().to_numpy(zero_copy_only=False)
     rows, name_ids, queries = [], [], []
     for position in np.flatnonzero(valid & np.isin(indices, list(found_ids))):
-        ids = found_ids[int(indices[position])]
-        rows.extend([int(position)] * len(ids))
-        name_ids.extend(ids.tolist())
-        queries.extend([distinct[int(indices[position])]] * len(ids))
+        listed = found_ids[int(indices[position])]
+        rows.extend([int(position)] * len(listed))
+        name_ids.extend(listed.tolist())
+        queries.extend([distinct_text[int(indices[position])]] * len(listed))
     return _merge(table, _skeleton_rows(index, rows, name_ids, queries, config, schema),
                   config.top_k)
 

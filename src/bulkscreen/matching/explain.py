@@ -190,22 +190,24 @@ def _cap_partial_names(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
 
     Returns the scores and the mask of capped rows (see :mod:`bulkscreen.matching.name_parts`).
     """
-    over = ~same & (scores > np.float32(UNINFORMATIVE_CAP))
-    if not over.any():
-        return scores, np.zeros(len(scores), dtype=bool)
-    query_offsets = queries[1]
-    query_texts = _decode(queries[0], query_offsets, query_ids)
-    multi_word_query = np.array([" " in text for text in query_texts], dtype=bool)
-    one_word = np.diff(index.arrays["name_token_ptr"])[name_ids] == 1
-    capped = over & one_word & multi_word_query
-    checked = over & ~capped
-    if checked.any():
+    over = np.flatnonzero(~same & (scores > np.float32(UNINFORMATIVE_CAP)))
+    capped = np.zeros(len(scores), dtype=bool)
+    if over.size == 0:
+        return scores, capped
+    # Token counts from the CSR pointers: no text is decoded for the one-word rule.
+    multi_word_query = np.diff(queries[4])[query_ids[over]] > 1
+    one_word_name = np.diff(index.arrays["name_token_ptr"])[name_ids[over]] == 1
+    capped[over[multi_word_query & one_word_name]] = True
+    rest = over[~(multi_word_query & one_word_name)]
+    if rest.size:
+        query_texts = _decode(queries[0], queries[1], query_ids[rest])
         taken = index.names.select(["name", "match_text", "entity_type"]).take(
-            pa.array(name_ids))
+            pa.array(name_ids[rest]))
         person = np.array([e == "person" for e in taken.column("entity_type").to_pylist()],
                           dtype=bool)
-        capped |= misses_name_part(query_texts, taken.column("match_text").to_pylist(),
-                                   taken.column("name").to_pylist(), person, checked)
+        capped[rest] = misses_name_part(query_texts, taken.column("match_text").to_pylist(),
+                                        taken.column("name").to_pylist(), person,
+                                        np.ones(rest.size, dtype=bool))
     return np.where(capped, np.float32(UNINFORMATIVE_CAP), scores).astype(np.float32), capped
 
 

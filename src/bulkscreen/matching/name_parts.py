@@ -83,6 +83,7 @@ def same_name_token(a: str, b: str) -> bool:
         and consonant_skeleton(a) == consonant_skeleton(b))
 
 
+@lru_cache(maxsize=1 << 16)
 def short_token_conflict(query_text: str, name_text: str) -> bool:
     """Whether a short query token is matched to a different short name of the list name.
 
@@ -118,6 +119,7 @@ def short_token_conflict(query_text: str, name_text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 16)
 def family_tokens(raw_name: str) -> tuple[str, ...]:
     """Normalised tokens of the family name of a ``FAMILY, Given`` person name.
 
