@@ -198,6 +198,7 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
     from bulkscreen.matching.name_parts import (
         covers_family_name,
         family_tokens,
+        legal_form_words,
         short_token_conflict,
     )
     from bulkscreen_kernels.scoring import EVIDENCE, FEATURES, pair_features, row_evidence_deltas
@@ -225,7 +226,9 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
             if capped:
                 score = float(np.float32(UNINFORMATIVE_CAP))
             partial = (not same and score > UNINFORMATIVE_CAP
-                       and ((len(row["match_text"].split(" ")) == 1 and " " in query_text)
+                       and ((len(row["match_text"].split(" ")) == 1
+                             and sum(t not in legal_form_words()
+                                     for t in query_text.split(" ")) > 1)
                             or short_token_conflict(query_text, row["match_text"])
                             or (row["entity_type"] == "person" and not covers_family_name(
                                 query_text, family_tokens(row["name"])))))

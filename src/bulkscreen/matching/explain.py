@@ -19,7 +19,7 @@ from bulkscreen.config import MatchConfig
 from bulkscreen.lists.name_index import NameIndex
 from bulkscreen.matching.algorithm import EVIDENCE_WEIGHTS, UNINFORMATIVE_CAP
 from bulkscreen.matching.informative import informative_matches
-from bulkscreen.matching.name_parts import misses_name_part
+from bulkscreen.matching.name_parts import legal_form_words, misses_name_part
 
 MATCH_SCHEMA = pa.schema([
     ("query_pos", pa.int32()), ("list_id", pa.string()), ("list_version", pa.string()),
@@ -197,8 +197,14 @@ def _cap_partial_names(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
     # Token counts from the CSR pointers: no text is decoded for the one-word rule.
     multi_word_query = np.diff(queries[4])[query_ids[over]] > 1
     one_word_name = np.diff(index.arrays["name_token_ptr"])[name_ids[over]] == 1
-    capped[over[multi_word_query & one_word_name]] = True
-    rest = over[~(multi_word_query & one_word_name)]
+    one_in_many = over[multi_word_query & one_word_name]
+    if one_in_many.size:
+        # A legal form the normaliser left in place ("LIMITED CNOOC") is not another word.
+        forms = legal_form_words()
+        texts = _decode(queries[0], queries[1], query_ids[one_in_many])
+        words = np.array([sum(t not in forms for t in text.split(" ")) for text in texts])
+        capped[one_in_many[words > 1]] = True
+    rest = over[~capped[over]]
     if rest.size:
         query_texts = _decode(queries[0], queries[1], query_ids[rest])
         taken = index.names.select(["name", "match_text", "entity_type"]).take(

@@ -69,7 +69,8 @@ CONFLICT_JW = 0.6
 
 
 @lru_cache(maxsize=1)
-def _legal_form_words() -> frozenset[str]:
+def legal_form_words() -> frozenset[str]:
+    """Tokens of the legal forms normalisation strips (``co``, ``ltd``, ``kk`` ...)."""
     from bulkscreen.normalize.tables import load_tables
 
     return load_tables().legal_forms.vocabulary
@@ -96,21 +97,26 @@ def short_token_conflict(query_text: str, name_text: str) -> bool:
     -------
     bool
         True when a query token of two to :data:`SHORT_TOKEN_LENGTH` letters has no token of
-        the name with the same consonant skeleton, and its closest name token (Jaro-Winkler,
-        at least :data:`CONFLICT_JW`) is short too and starts with another letter ("ming"
-        and "jing"). A typo past the first letter ("bamk" for "bank"), a dropped first letter
-        ("ride" for "pride") and legal-form words ("kk", "co") are not conflicts.
+        the name with the same consonant skeleton, and its closest name token that the query
+        does not hold as written (Jaro-Winkler, at least :data:`CONFLICT_JW`) is short too and
+        starts with another letter ("ming" and "jing"). A typo past the first letter ("bamk"
+        for "bank"), a dropped first letter ("ride" for "pride") and legal-form words ("kk",
+        "co") are not conflicts.
     """
+    query = [t for t in query_text.split(" ") if t]
     name = [t for t in name_text.split(" ") if t]
-    if not name:
-        return False
     skeletons = {consonant_skeleton(t) for t in name}
-    skip = _legal_form_words()
-    for q in query_text.split(" "):
+    # Name tokens the query has as written are matched already: "in" is not "and" when the
+    # query holds "and" too.
+    left = [t for t in name if t not in query]
+    if not left:
+        return False
+    skip = legal_form_words()
+    for q in query:
         if (len(q) < 2 or not _is_short(q) or q in skip or q in name
                 or consonant_skeleton(q) in skeletons):
             continue
-        best = max(name, key=lambda n, q=q: JaroWinkler.similarity(q, n))
+        best = max(left, key=lambda n, q=q: JaroWinkler.similarity(q, n))
         if (_is_short(best) and best not in skip
                 and JaroWinkler.similarity(q, best) >= CONFLICT_JW
                 and folded_letters(best)[0] != folded_letters(q)[0]
