@@ -37,6 +37,7 @@ from bulkscreen.matching.algorithm import (
     MIN_CANDIDATE_OVERLAP,
 )
 from bulkscreen.matching.explain import MATCH_SCHEMA, match_table
+from bulkscreen.matching.initials import initials_matches
 
 __all__ = ["MATCH_SCHEMA", "as_string_array", "match_names"]
 
@@ -203,7 +204,8 @@ def match_names(index: NameIndex, names: Sequence[str | None] | pa.Array, config
     evidence = _row_evidence(len(names), countries, birth_years, entity_types)
     with _cyclic_gc_paused():
         table = match_table(index, names, config, _match_pieces(index, names, config, evidence))
-    return skeleton_matches(index, names, config, table, MATCH_SCHEMA)
+    table = skeleton_matches(index, names, config, table, MATCH_SCHEMA)
+    return initials_matches(index, names, config, table, MATCH_SCHEMA)
 
 
 @contextmanager

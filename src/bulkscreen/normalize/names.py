@@ -24,6 +24,9 @@ NORMALIZATION_VERSION = "names-norm-v4"
 KANJI_NORMALIZATION_VERSION = f"{NORMALIZATION_VERSION}+kanji-cutlet"
 """Id of the same normalisation with kanji read as romaji (the ``kanji`` extra)."""
 
+LEADING_ARTICLE = "the"
+"""Dropped from the start of a name that is not a person's, when other words follow."""
+
 # Entity types as lists and input files spell them -> what is stripped from the name.
 _PERSON, _ORGANISATION, _UNKNOWN = "person", "organisation", "unknown"
 _ENTITY_KINDS = {
@@ -167,10 +170,11 @@ def _plan(kind: str) -> _Plan:
     misspelt_first, misspelt_inner = (
         legal.misspelt_first_and_inner() if legal is not None else (frozenset(), frozenset())
     )
+    leading_article = frozenset({LEADING_ARTICLE}) if legal is not None else frozenset()
     return _Plan(
         legal=legal,
         titles=titles,
-        first_words=misspelt_first.union(*(t.leading_first for t in used)),
+        first_words=misspelt_first.union(leading_article, *(t.leading_first for t in used)),
         last_words=frozenset().union(*(t.trailing_last for t in used)),
         inner_words=misspelt_inner.union(*(t.inner_first for t in used)),
     )
@@ -314,6 +318,9 @@ def _strip_word_forms(
     tokens: list[str], plan: _Plan, kanji_romaji: bool, legal: list[str], titles: list[str]
 ) -> list[str]:
     """Stage 2: strip whole-word forms, reading misspelt legal-form words first."""
+    if plan.legal is not None and len(tokens) > 1 and tokens[0] == LEADING_ARTICLE:
+        # "The World Bank" is "World Bank", as a leading legal form goes like a trailing one.
+        tokens = tokens[1:]
     if plan.legal is not None:
         # A misspelt legal-form word ("limited liability cmpany") is read as the word.
         tokens = plan.legal.read_misspelt(tokens)

@@ -152,9 +152,21 @@ def split_tokens(folded: str, *, kanji_romaji: bool = False) -> list[str]:
     return _split_clean(text)
 
 
+# Ordinals written with digits read as the word lists also write: "1st" ~ "First".
+ORDINAL_WORDS = {
+    "1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth",
+    "6th": "sixth", "7th": "seventh", "8th": "eighth", "9th": "ninth", "10th": "tenth",
+    "11th": "eleventh", "12th": "twelfth",
+}
+_ORDINAL = re.compile(rb"(?<![a-z0-9])(?:[1-9]|1[0-2])(?:st|nd|rd|th)(?![a-z0-9])")
+
+
 def _split_clean(text: str) -> list[str]:
-    """Split text left with letters, digits and kanji; fold long vowels, join initials."""
+    """Split text left with letters, digits and kanji; ordinals to words, long vowels folded,
+    initials joined."""
     tokens = text.split()
+    if any(token in ORDINAL_WORDS for token in tokens):
+        tokens = [ORDINAL_WORDS.get(token, token) for token in tokens]
     if "oo" in text or "ou" in text or "uu" in text:
         tokens = [fold_long_vowels(token) if _has_consonant(token) else token
                   for token in tokens]
@@ -185,7 +197,8 @@ def split_ascii_names(texts: list[str]) -> list[list[str]]:
     cleaned = joined.translate(ASCII_PUNCTUATION_BYTES, ASCII_DELETE_BYTES)
     pieces = cleaned.decode("latin-1").split(_BATCH_SEPARATOR)
     token_lists = [piece.split() for piece in pieces]
-    # Only names with a long vowel or a single-character token need more than a split.
+    # Only names with a long vowel, an ordinal or a single-character token need more than a
+    # split.
     positions = _long_vowels_and_single_characters(cleaned)
     if positions:
         starts = list(accumulate((len(piece) + 1 for piece in pieces), initial=0))
@@ -195,7 +208,7 @@ def split_ascii_names(texts: list[str]) -> list[list[str]]:
 
 
 def _long_vowels_and_single_characters(cleaned: bytes) -> list[int]:
-    """Positions of long vowels and of single-character tokens in a joined batch.
+    """Positions of long vowels, ordinals and single-character tokens in a joined batch.
 
     ``cleaned`` holds letters, digits, spaces and separators only. Substring searches
     (run in C) find both: single characters as " a " once every letter and digit reads
@@ -204,6 +217,7 @@ def _long_vowels_and_single_characters(cleaned: bytes) -> list[int]:
     positions = [
         position for vowels in (b"oo", b"ou", b"uu") for position in _find_all(cleaned, vowels)
     ]
+    positions.extend(match.start() for match in _ORDINAL.finditer(cleaned))
     shape = b" " + cleaned.translate(_TOKEN_SHAPE) + b" "
     # A match's start in the padded shape is the character's index in cleaned.
     positions.extend(_find_all(shape, b" a "))
