@@ -38,6 +38,7 @@ from bulkscreen.tools.bench.pairs import (
 from bulkscreen.tools.bench.scorers import (
     OURS,
     PEERS,
+    first_candidates,
     nomenklatura_scores,
     own_thresholds,
     party_names_scores,
@@ -171,7 +172,8 @@ def test_evaluate_runs_every_scorer_and_writes_the_outputs(tmp_path):
     summary = json.loads(paths["summary"].read_text())
     assert summary["scorers"]["perfect"]["at_hit_threshold"]["f1"] == 1.0
     assert summary["pairs"] == 3 and summary["matches"] == 2
-    assert pq.read_table(paths["kinds"]).num_rows == 2 * 2 * 3
+    # (scorer, threshold: hit, best F1, own, kind)
+    assert pq.read_table(paths["kinds"]).num_rows == 2 * 3 * 3
     page = paths["html"].read_text()
     assert "<svg" in page and "<script" not in page
 
@@ -261,6 +263,14 @@ def test_pair_scores_are_bounded_and_empty_names_score_zero(tmp_path):
     assert 0.0 <= scores[2] < 0.5
     with pytest.raises(ValueError, match="per pair"):
         party_names_scores(["a"], [], index)
+
+
+def test_first_candidate_is_the_index_s_best_ranked_list_name(tmp_path):
+    index = _tiny_index(tmp_path)
+    names, types = first_candidates(index, ["Rosoboronexprot", "", "Admiralty Shipyards"])
+    assert names[0] in {"Rosoboronexport JSC", "ROSOBORONEXPORT OAO"}
+    assert (names[1], types[1]) == ("", None)
+    assert (names[2], types[2]) == ("Admiralty Shipyard", "organisation")
 
 
 def test_pair_scores_cap_a_match_on_generic_words_only(tmp_path):

@@ -83,16 +83,16 @@ def accuracy(pairs_path: Path | None, out_dir: Path | None, html: bool,
     index = build_name_index(load_snapshots(config.lists or None))
     scorers = all_scorers(index, peers=peers)
     thresholds = own_thresholds(config.match.hit_threshold)
-    runs = [(pairs_path or shipped_pairs_path(), out_dir, "operating points", True)]
+    runs = [(pairs_path or shipped_pairs_path(), out_dir, "operating points")]
     if hand_made:
         runs.append((hand_made_pairs_path(),
                      None if out_dir is None else out_dir / "hand_made",
-                     "hand-made pairs: operating points", True))
-    for path, run_out, title, kinds in runs:
+                     "hand-made pairs: operating points"))
+    for path, run_out, title in runs:
         report = evaluate(read_pairs(path), scorers, config.match.hit_threshold,
                           config.match.review_threshold, pairs_file=path.name,
                           thresholds=thresholds)
-        print_report(report, console, kinds=kinds, title=title)
+        print_report(report, console, title=title)
         if run_out is not None:
             for name, written in write_report(report, run_out, html=html).items():
                 console.print(f"{name}: {written}")

@@ -211,6 +211,7 @@ class ScorerResult:
     seconds: float
     at_own: Confusion | None = None
     """At the scorer's own operating point (see ``evaluate``'s ``thresholds``)."""
+    kinds_at_own: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def own(self) -> Confusion:
@@ -248,7 +249,8 @@ class AccuracyReport:
         rows = []
         for r in self.results:
             for name, threshold, kinds in (("hit", self.hit_threshold, r.kinds_at_hit),
-                                           ("best_f1", r.best.threshold, r.kinds_at_best)):
+                                           ("best_f1", r.best.threshold, r.kinds_at_best),
+                                           ("own", r.own.threshold, r.kinds_at_own)):
                 rows.extend({"scorer": r.scorer, "kind": kind, "is_match": v["is_match"],
                              "pairs": v["pairs"], "threshold_name": name,
                              "threshold": threshold, "rate": v["rate"], "metric": v["metric"]}
@@ -273,6 +275,7 @@ class AccuracyReport:
                     "average_precision": _json_float(r.average_precision),
                     "kinds_at_hit_threshold": kinds(r.kinds_at_hit),
                     "kinds_at_best_f1": kinds(r.kinds_at_best),
+                    "kinds_at_own_threshold": kinds(r.kinds_at_own),
                     "seconds": round(r.seconds, 3),
                 } for r in self.results
             },
@@ -368,6 +371,7 @@ def evaluate(pairs: pa.Table, scorers: Mapping[str, Any], hit_threshold: float,
         seconds = time.perf_counter() - started
         sweep = threshold_sweep(scores, labels)
         best = best_operating_point(sweep)
+        own = (thresholds or {}).get(name, hit_threshold)
         report.results.append(ScorerResult(
             scorer=name, scores=scores, sweep=sweep, best=best,
             at_hit=confusion_at(scores, labels, hit_threshold),
@@ -376,7 +380,8 @@ def evaluate(pairs: pa.Table, scorers: Mapping[str, Any], hit_threshold: float,
             kinds_at_hit=kind_rates(scores, labels, kinds, hit_threshold),
             kinds_at_best=kind_rates(scores, labels, kinds, best.threshold),
             seconds=seconds,
-            at_own=confusion_at(scores, labels, (thresholds or {}).get(name, hit_threshold))))
+            at_own=confusion_at(scores, labels, own),
+            kinds_at_own=kind_rates(scores, labels, kinds, own)))
     return report
 
 
@@ -438,8 +443,7 @@ def print_report(report: AccuracyReport, console: Any = None, kinds: bool = True
     console.print(points)
     if not kinds:
         return
-    for kind_title, attribute in ((f"by kind at the hit threshold {report.hit_threshold:.2f}",
-                              "kinds_at_hit"),
+    for kind_title, attribute in (("by kind at each scorer's own threshold", "kinds_at_own"),
                              ("by kind at each scorer's best-F1 threshold", "kinds_at_best")):
         by_kind = RichTable(title=kind_title, show_header=True)
         by_kind.add_column("kind", no_wrap=True)

@@ -112,6 +112,48 @@ def party_names_scores(names_a: Sequence[str], names_b: Sequence[str],
     return scores
 
 
+def first_candidates(index: NameIndex, names: Sequence[str]
+                     ) -> tuple[list[str], list[str | None]]:
+    """The list name our candidate index ranks first for each name, and its entity type.
+
+    This is the hardest candidate a screening run would score for the name (step 3 of the
+    matcher: IDF-weighted overlap of 3-grams and tokens), chosen before any scorer runs, so a
+    pairwise benchmark gives every scorer the same candidate.
+
+    Returns
+    -------
+    names, entity_types : list
+        ``""`` and None where a name normalises to nothing or has no candidate.
+    """
+    from bulkscreen.lists.name_index import encode_texts, text_keys
+    from bulkscreen.matching.algorithm import (
+        CANDIDATES_PER_QUERY,
+        MAX_POSTINGS_PER_QUERY,
+        MIN_CANDIDATE_OVERLAP,
+    )
+    from bulkscreen_kernels.index import top_candidates
+
+    texts = _match_texts(names)
+    rows = [i for i, text in enumerate(texts) if text]
+    found: list[str] = [""] * len(texts)
+    types: list[str | None] = [None] * len(texts)
+    if not rows or index.n_names == 0:
+        return found, types
+    arrays = index.arrays
+    codes, offsets = encode_texts([texts[i] for i in rows])
+    keys = text_keys(codes, offsets, arrays)
+    cand_idx, _ = top_candidates(
+        keys.key_ptr, keys.key_ids, keys.key_weight, (arrays["post_ptr"], arrays["post_names"]),
+        arrays["name_weight"], (CANDIDATES_PER_QUERY, MAX_POSTINGS_PER_QUERY,
+                                MIN_CANDIDATE_OVERLAP), 8)
+    list_names = index.names.column("name").to_pylist()
+    list_types = index.names.column("entity_type").to_pylist()
+    for row, name_id in zip(rows, cand_idx[:, 0].tolist(), strict=True):
+        if name_id >= 0:
+            found[row], types[row] = list_names[name_id], list_types[name_id]
+    return found, types
+
+
 def rapidfuzz_scores(kind: str, names_a: Sequence[str], names_b: Sequence[str]) -> np.ndarray:
     """Score each pair with a rapidfuzz baseline.
 
