@@ -14,6 +14,16 @@ that are not listed.
 A positive is recalled when its true (list, entry) scores at or above the threshold; a
 negative is a false positive when anything does. The baseline is brute-force Jaro-Winkler
 (RapidFuzz, ``default_process``: lower case, punctuation to spaces) over every list name.
+
+Pairwise, every method scores the same (query, candidate) pairs: ours, nomenklatura's
+``logic-v2`` and ``name-based`` (the ``peers`` extra; skipped with a message when it is not
+installed) and the rapidfuzz baselines. Positives are the true pairs (a held-out alias against
+its entry's primary name, a variant against the name it was made from); negatives are each
+unlisted name against the list name our candidate index ranks first, so every method sees the
+hardest candidate. Each method is reported at its own threshold (P, R, F1, false alerts per
+10,000 unlisted names), at its best F1 over thresholds, and by average precision. The
+hand-made pairs (``datasets/reference/name_pairs``) are scored in the same run, as a separate
+table.
 """
 
 from __future__ import annotations
@@ -63,6 +73,7 @@ def alias_pair_queries(flat: pa.Table, n: int, rng: np.random.Generator,
     entry_ids = flat.column("entry_id").to_pylist()
     kinds = flat.column("alias_kind").to_pylist()
     names = flat.column("name").to_pylist()
+    types = flat.column("entity_type").to_pylist()
     rows_of: dict[tuple[str, str], list[int]] = {}
     for i, key in enumerate(zip(list_ids, entry_ids, strict=True)):
         rows_of.setdefault(key, []).append(i)
@@ -70,13 +81,20 @@ def alias_pair_queries(flat: pa.Table, n: int, rng: np.random.Generator,
                   if len(rows) >= 2 and any(kinds[r] != "primary" for r in rows)
                   and (split is None or entry_split(*key) == split)]
     chosen = [candidates[i] for i in rng.permutation(len(candidates))[:n]]
-    held_out = []
+    held_out, targets = [], []
     for key in chosen:
         aliases = [r for r in rows_of[key] if kinds[r] != "primary"]
-        held_out.append(aliases[int(rng.integers(len(aliases)))])
+        held = aliases[int(rng.integers(len(aliases)))]
+        held_out.append(held)
+        # The true pair: the held-out alias against the entry's primary name (or, when the
+        # held-out alias is all there is besides another alias, the first other name).
+        others = [r for r in rows_of[key] if r != held]
+        target = next((r for r in others if kinds[r] == "primary"), others[0])
+        targets.append((names[target], types[target]))
     keep = np.ones(flat.num_rows, dtype=bool)
     keep[held_out] = False
-    queries = Queries([names[r] for r in held_out], list(chosen), ["list_alias"] * len(chosen))
+    queries = Queries([names[r] for r in held_out], list(chosen), ["list_alias"] * len(chosen),
+                      targets)
     return flat.filter(pa.array(keep)), queries
 
 
@@ -125,6 +143,76 @@ def jaro_winkler_scores(flat: pa.Table, names: list[str], truth: list
             if key is not None and key in columns_of:
                 true_best[start + i] = matrix[i, columns_of[key]].max()
     return true_best, any_best, time.perf_counter() - started
+
+
+def pairwise_table(queries: list[Queries], negatives: list[str], index) -> tuple:
+    """The pairwise benchmark's pairs and the entity type of each pair's list name.
+
+    Returns
+    -------
+    pairs : pyarrow.Table
+        ``LABELLED_PAIRS`` rows: every query against its true list name, then every unlisted
+        name against our candidate index's first candidate (kind ``unlisted``).
+    list_types : list
+        Entity type of each ``name_b`` (None where unknown).
+    """
+    from bulkscreen.columns import LABELLED_PAIRS
+    from bulkscreen.tools.bench.scorers import first_candidates
+
+    names_a, names_b, labels, kinds, types = [], [], [], [], []
+    for query_set in queries:
+        names_a += query_set.names
+        names_b += [name for name, _ in query_set.targets]
+        types += [entity for _, entity in query_set.targets]
+        labels += [True] * len(query_set.names)
+        kinds += query_set.kinds
+    candidates, candidate_types = first_candidates(index, negatives)
+    names_a += negatives
+    names_b += candidates
+    types += candidate_types
+    labels += [False] * len(negatives)
+    kinds += ["unlisted"] * len(negatives)
+    pairs = pa.table({"name_a": names_a, "name_b": names_b, "is_match": labels, "kind": kinds},
+                     schema=LABELLED_PAIRS.arrow_schema())
+    return pairs, types
+
+
+def pairwise_reports(index, queries: list[Queries], negatives: list[str]) -> tuple:
+    """Every method on the pairwise pairs, then on the hand-made pairs (two reports)."""
+    from bulkscreen.tools.bench.accuracy import evaluate as evaluate_pairs
+    from bulkscreen.tools.bench.accuracy import read_pairs
+    from bulkscreen.tools.bench.pairs import hand_made_pairs_path
+    from bulkscreen.tools.bench.scorers import (
+        OURS,
+        PEERS_MISSING,
+        all_scorers,
+        own_thresholds,
+        party_names_scores,
+        peers_available,
+    )
+
+    if not peers_available():
+        print(PEERS_MISSING)
+    thresholds = own_thresholds(0.90)
+    pairs, types = pairwise_table(queries, negatives, index)
+    scorers = all_scorers(index)
+    # The list name's entity type is known here, so ours caps as a screening run would.
+    pairwise_scorers = {**scorers, OURS: lambda a, b: party_names_scores(a, b, index, types)}
+    pairwise = evaluate_pairs(pairs, pairwise_scorers, 0.90, REVIEW_THRESHOLD,
+                              pairs_file="pairwise", thresholds=thresholds)
+    hand_path = hand_made_pairs_path()
+    hand_made = evaluate_pairs(read_pairs(hand_path), scorers, 0.90, REVIEW_THRESHOLD,
+                               pairs_file=hand_path.name, thresholds=thresholds)
+    return pairwise, hand_made
+
+
+def _method_rows(report) -> dict:
+    return {r.scorer: {"threshold": r.own.threshold, "precision": r.own.precision,
+                       "recall": r.own.recall, "f1": r.own.f1,
+                       "false_alerts_per_10k": r.false_alerts_per_10k,
+                       "best_f1": r.best.f1, "best_f1_threshold": r.best.threshold,
+                       "average_precision": r.average_precision,
+                       "seconds": round(r.seconds, 2)} for r in report.results}
 
 
 def evaluate(seed: int = SEED) -> dict:
@@ -192,7 +280,22 @@ def evaluate(seed: int = SEED) -> dict:
         "seconds": {"ours": round(ours_alias[2] + ours_var[2] + ours_neg[2], 2),
                     "jw_bruteforce": round(jw_alias[2] + jw_var[2] + jw_neg[2], 2)},
     })
+    pairwise, hand_made = pairwise_reports(index, [aliases, variants], negatives)
+    figures["pairwise"] = {"pairs": pairwise.pairs, "matches": pairwise.matches,
+                           "methods": _method_rows(pairwise)}
+    figures["hand_made"] = {"pairs": hand_made.pairs, "matches": hand_made.matches,
+                            "methods": _method_rows(hand_made)}
     return figures
+
+
+def _print_methods(title: str, section: dict) -> None:
+    print(f"{title}: {section['pairs']} pairs, {section['matches']} matches")
+    print(f"{'method':<22}{'thr':>6}{'P':>7}{'R':>7}{'F1':>7}{'FA/10k':>8}{'best F1':>9}"
+          f"{'at':>6}{'AP':>7}")
+    for name, m in section["methods"].items():
+        print(f"{name:<22}{m['threshold']:>6.2f}{m['precision']:>7.3f}{m['recall']:>7.3f}"
+              f"{m['f1']:>7.3f}{m['false_alerts_per_10k']:>8.0f}{m['best_f1']:>9.3f}"
+              f"{m['best_f1_threshold']:>6.2f}{m['average_precision']:>7.3f}")
 
 
 def print_figures(figures: dict) -> None:
@@ -214,6 +317,10 @@ def print_figures(figures: dict) -> None:
           f"FP/10k {e['ours_fp_per_10k']:.1f}  vs JW>=0.90 recall {e['jw_recall']:.3f} "
           f"FP/10k {e['jw_fp_per_10k']:.1f}")
     print(f"seconds: {figures['seconds']}, index build {figures['index_build_seconds']} s")
+    _print_methods("pairwise (each method at its own threshold; FA/10k: false alerts per "
+                   "10,000 unlisted names)", figures["pairwise"])
+    _print_methods("hand-made pairs (FA/10k: per 10,000 non-matching pairs)",
+                   figures["hand_made"])
 
 
 def test_name_matching_accuracy(benchmark):

@@ -7,7 +7,7 @@ Every random choice comes from a seeded ``numpy.random.Generator``.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -35,6 +35,9 @@ class Queries:
     names: list[str]
     truth: list[tuple[str, str] | None]  # (list_id, entry_id)
     kinds: list[str]
+    targets: list[tuple[str, str]] = field(default_factory=list)
+    """Per query, the list name it was made from or held out against, and its entity type:
+    the true pair of a pairwise comparison."""
 
 
 def full_flat_names() -> pa.Table:
@@ -83,7 +86,7 @@ def variant_queries(flat: pa.Table, per_kind: int, rng: np.random.Generator,
     rows = flat.select(["list_id", "entry_id", "entity_type", "name"]).to_pylist()
     if split is not None:
         rows = [r for r in rows if entry_split(r["list_id"], r["entry_id"]) == split]
-    names, truth, kinds = [], [], []
+    names, truth, kinds, targets = [], [], [], []
     for kind in VARIANT_KINDS:
         made = 0
         for i in rng.permutation(len(rows)):
@@ -96,10 +99,11 @@ def variant_queries(flat: pa.Table, per_kind: int, rng: np.random.Generator,
             names.append(variant)
             truth.append((row["list_id"], row["entry_id"]))
             kinds.append(kind)
+            targets.append((row["name"], row["entity_type"]))
             made += 1
             if made == per_kind:
                 break
-    return Queries(names, truth, kinds)
+    return Queries(names, truth, kinds, targets)
 
 
 @pytest.fixture(scope="session")

@@ -22,14 +22,29 @@ from bulkscreen.tools.bench.accuracy import (
     best_operating_point,
     confusion_at,
     evaluate,
+    false_alerts_per_10k,
     kind_rates,
     precision_recall_curve,
     read_pairs,
     threshold_sweep,
     write_report,
 )
-from bulkscreen.tools.bench.pairs import PairQuotas, build_labelled_pairs, shipped_pairs_path
-from bulkscreen.tools.bench.scorers import OURS, party_names_scores, rapidfuzz_scores
+from bulkscreen.tools.bench.pairs import (
+    PairQuotas,
+    build_labelled_pairs,
+    hand_made_pairs_path,
+    shipped_pairs_path,
+)
+from bulkscreen.tools.bench.scorers import (
+    OURS,
+    PEERS,
+    first_candidates,
+    nomenklatura_scores,
+    own_thresholds,
+    party_names_scores,
+    peers_available,
+    rapidfuzz_scores,
+)
 
 # Five pairs: three matches (0.95, 0.90, 0.60) and two non-matches (0.85, 0.30).
 SCORES = np.array([0.95, 0.90, 0.85, 0.60, 0.30], dtype=np.float32)
@@ -94,6 +109,37 @@ def test_average_precision_agrees_with_scikit_learn():
         average_precision_score(labels, scores), abs=1e-9)
 
 
+def test_average_precision_best_f1_and_false_alerts_against_hand_computed_values():
+    # Ranked: match 0.9, non-match 0.8, match 0.7, non-match 0.6.
+    scores = np.array([0.6, 0.9, 0.7, 0.8], np.float32)
+    labels = np.array([False, True, True, False])
+    # Recall steps of 1/2 at precision 1 (0.9) and at precision 2/3 (0.7).
+    assert average_precision(scores, labels) == pytest.approx(0.5 * 1 + 0.5 * 2 / 3)
+    # F1 on the grid: 2/3 up to 0.60 (P 1/2, R 1), 0.8 at 0.61..0.70 (P 2/3, R 1),
+    # 1/2 at 0.71..0.80, 2/3 at 0.81..0.90, 0 above: the best is 0.8, at its top, 0.70.
+    best = best_operating_point(threshold_sweep(scores, labels))
+    assert best.f1 == pytest.approx(0.8)
+    assert best.threshold == pytest.approx(0.70)
+    assert (best.tp, best.fp, best.fn, best.tn) == (2, 1, 0, 1)
+    # One of the two non-matches is at or above 0.75: 5,000 per 10,000.
+    assert false_alerts_per_10k(confusion_at(scores, labels, 0.75)) == pytest.approx(5000)
+    assert false_alerts_per_10k(confusion_at(scores, labels, 0.95)) == 0
+    assert math.isnan(false_alerts_per_10k(confusion_at(scores[labels], labels[labels], 0.5)))
+
+
+def test_evaluate_measures_each_scorer_at_its_own_threshold():
+    pairs = _pairs_table([("a", "a", True, "typo"), ("b", "c", False, "hard_negative")])
+    scores = {"low": lambda a, b: np.array([0.75, 0.72], np.float32)}
+    at_own = evaluate(pairs, scores, 0.9, 0.85, thresholds={"low": 0.70}).results[0]
+    assert (at_own.own.threshold, at_own.own.tp, at_own.own.fp) == (0.70, 1, 1)
+    assert at_own.false_alerts_per_10k == 10_000
+    at_hit = evaluate(pairs, scores, 0.9, 0.85).results[0]
+    assert (at_hit.own.tp, at_hit.own.fp) == (0, 0)
+    thresholds = own_thresholds(0.9)
+    assert thresholds[OURS] == 0.9 and thresholds["rf-wratio"] == 0.9
+    assert all(thresholds[peer] == 0.7 for peer in PEERS)
+
+
 def test_kind_rates_give_recall_for_matches_and_fp_rate_for_non_matches():
     rates = kind_rates(SCORES, LABELS, KINDS, 0.90)
     assert rates["typo"] == {"is_match": True, "pairs": 2, "metric": "recall", "rate": 1.0}
@@ -126,7 +172,8 @@ def test_evaluate_runs_every_scorer_and_writes_the_outputs(tmp_path):
     summary = json.loads(paths["summary"].read_text())
     assert summary["scorers"]["perfect"]["at_hit_threshold"]["f1"] == 1.0
     assert summary["pairs"] == 3 and summary["matches"] == 2
-    assert pq.read_table(paths["kinds"]).num_rows == 2 * 2 * 3
+    # (scorer, threshold: hit, best F1, own, kind)
+    assert pq.read_table(paths["kinds"]).num_rows == 2 * 3 * 3
     page = paths["html"].read_text()
     assert "<svg" in page and "<script" not in page
 
@@ -218,6 +265,58 @@ def test_pair_scores_are_bounded_and_empty_names_score_zero(tmp_path):
         party_names_scores(["a"], [], index)
 
 
+def test_first_candidate_is_the_index_s_best_ranked_list_name(tmp_path):
+    index = _tiny_index(tmp_path)
+    names, types = first_candidates(index, ["Rosoboronexprot", "", "Admiralty Shipyards"])
+    assert names[0] in {"Rosoboronexport JSC", "ROSOBORONEXPORT OAO"}
+    assert (names[1], types[1]) == ("", None)
+    assert (names[2], types[2]) == ("Admiralty Shipyard", "organisation")
+
+
+def test_pair_scores_cap_a_match_on_generic_words_only(tmp_path):
+    index = _tiny_index(tmp_path)
+    scores = party_names_scores(
+        ["Shenzhen Tianhe Technology Limited", "Shenzhen Tianhe Technology Limited"],
+        ["Shenzhen Yitai Technology Co Ltd", "Shenzhen Tianhe Technology Co., Ltd."], index)
+    assert scores[0] <= 0.80 < 0.85 <= scores[1]
+    # Person names are left alone, as in a run: the cap is not applied.
+    person = party_names_scores(["Shenzhen Tianhe Technology"], ["Shenzhen Yitai Technology"],
+                                index, entity_types=["person"])
+    assert person[0] >= scores[0]
+
+
+@pytest.mark.skipif(not peers_available(), reason="nomenklatura (the peers extra) is missing")
+def test_peer_scorers_score_three_pairs_independently_of_their_order():
+    names_a = ["Vladimir Putin", "Admiralty Shipyard", "Apple Inc"]
+    names_b = ["Vladimir Vladimirovich Putin", "Admiralty Shipyard JSC", "Banana Ltd"]
+    for algorithm in PEERS.values():
+        scores = nomenklatura_scores(algorithm, names_a, names_b)
+        assert scores.dtype == np.float32 and scores.shape == (3,)
+        assert np.all((scores >= 0) & (scores <= 1))
+        assert scores[0] > scores[2] and scores[1] > scores[2]
+        # nomenklatura memoises by entity id: a pair must score the same alone and reversed.
+        alone = nomenklatura_scores(algorithm, names_a[2:], names_b[2:])
+        reversed_ = nomenklatura_scores(algorithm, names_a[::-1], names_b[::-1])[::-1]
+        np.testing.assert_allclose(alone, scores[2:])
+        np.testing.assert_allclose(reversed_, scores)
+    with pytest.raises(ValueError, match="no algorithm"):
+        nomenklatura_scores("no-such-algorithm", ["a"], ["b"])
+
+
+def test_the_hand_made_pairs_are_valid_and_cover_each_capability():
+    table = read_pairs(hand_made_pairs_path())
+    assert table.num_rows >= 60
+    kinds = set(table.column("kind").to_pylist())
+    assert {"cross_script", "initials", "acronym", "ordinal",
+            "generic_token_negative"} <= kinds
+    rows = table.to_pylist()
+    # Each kind is all matches or all non-matches, so its rate is one of recall or FP rate.
+    for kind in kinds:
+        assert len({r["is_match"] for r in rows if r["kind"] == kind}) == 1
+    assert len({(r["name_a"], r["name_b"]) for r in rows}) == len(rows)
+    assert (hand_made_pairs_path().parent / "README.md").is_file()
+
+
 def test_baselines_match_rapidfuzz_directly():
     from rapidfuzz import fuzz, utils
     from rapidfuzz.distance import JaroWinkler
@@ -243,14 +342,18 @@ def test_bench_accuracy_command_prints_and_writes(tmp_path, monkeypatch):
                      "Ivan Petrov,Zhang Wei,false,random_negative\n")
     monkeypatch.setenv("BULKSCREEN_LISTS", '["jp-meti-eul"]')
     result = CliRunner().invoke(cli, ["bench", "accuracy", "--pairs", str(pairs), "--out",
-                                      str(tmp_path / "out"), "--no-html"])
+                                      str(tmp_path / "out"), "--no-html", "--no-peers"])
     assert result.exit_code == 0, result.output
     assert OURS in result.output and "rf-wratio" in result.output
+    assert "hand-made pairs" in result.output
     summary = json.loads((tmp_path / "out" / "metrics.json").read_text())
     assert list(summary["scorers"]) == [OURS, "rf-jaro-winkler", "rf-token-sort-ratio",
                                         "rf-wratio"]
     assert summary["scorers"][OURS]["at_hit_threshold"]["tp"] == 1
+    assert summary["scorers"]["rf-wratio"]["at_own_threshold"]["threshold"] == 0.9
     assert not (tmp_path / "out" / "accuracy.html").exists()
+    hand = json.loads((tmp_path / "out" / "hand_made" / "metrics.json").read_text())
+    assert hand["pairs_file"] == "pairs.csv" and hand["pairs"] >= 60
 
 
 @pytest.mark.slow

@@ -162,6 +162,12 @@ def average_precision(scores: np.ndarray, labels: np.ndarray) -> float:
     return float(np.sum(precision * gained))
 
 
+def false_alerts_per_10k(confusion: Confusion) -> float:
+    """False positives per 10,000 non-matches (NaN when there are none)."""
+    negatives = confusion.fp + confusion.tn
+    return 10_000 * confusion.fp / negatives if negatives else math.nan
+
+
 def kind_rates(scores: np.ndarray, labels: np.ndarray, kinds: Sequence[str],
                threshold: float) -> dict[str, dict[str, Any]]:
     """Per kind: recall (match kinds) or false-positive rate (non-match kinds) at a threshold.
@@ -203,6 +209,19 @@ class ScorerResult:
     kinds_at_hit: dict[str, dict[str, Any]]
     kinds_at_best: dict[str, dict[str, Any]]
     seconds: float
+    at_own: Confusion | None = None
+    """At the scorer's own operating point (see ``evaluate``'s ``thresholds``)."""
+    kinds_at_own: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def own(self) -> Confusion:
+        """The own operating point, or the hit threshold's when the scorer has none."""
+        return self.at_own if self.at_own is not None else self.at_hit
+
+    @property
+    def false_alerts_per_10k(self) -> float:
+        """Non-matches at or above the own threshold, per 10,000 non-matches."""
+        return false_alerts_per_10k(self.own)
 
 
 @dataclass
@@ -230,7 +249,8 @@ class AccuracyReport:
         rows = []
         for r in self.results:
             for name, threshold, kinds in (("hit", self.hit_threshold, r.kinds_at_hit),
-                                           ("best_f1", r.best.threshold, r.kinds_at_best)):
+                                           ("best_f1", r.best.threshold, r.kinds_at_best),
+                                           ("own", r.own.threshold, r.kinds_at_own)):
                 rows.extend({"scorer": r.scorer, "kind": kind, "is_match": v["is_match"],
                              "pairs": v["pairs"], "threshold_name": name,
                              "threshold": threshold, "rate": v["rate"], "metric": v["metric"]}
@@ -250,9 +270,12 @@ class AccuracyReport:
                 r.scorer: {
                     "best_f1": r.best.as_dict(), "at_hit_threshold": r.at_hit.as_dict(),
                     "at_review_threshold": r.at_review.as_dict(),
+                    "at_own_threshold": r.own.as_dict(),
+                    "false_alerts_per_10k": _json_float(r.false_alerts_per_10k),
                     "average_precision": _json_float(r.average_precision),
                     "kinds_at_hit_threshold": kinds(r.kinds_at_hit),
                     "kinds_at_best_f1": kinds(r.kinds_at_best),
+                    "kinds_at_own_threshold": kinds(r.kinds_at_own),
                     "seconds": round(r.seconds, 3),
                 } for r in self.results
             },
@@ -312,7 +335,8 @@ def read_pairs(path: Path) -> pa.Table:
 
 
 def evaluate(pairs: pa.Table, scorers: Mapping[str, Any], hit_threshold: float,
-             review_threshold: float, pairs_file: str | None = None) -> AccuracyReport:
+             review_threshold: float, pairs_file: str | None = None,
+             thresholds: Mapping[str, float] | None = None) -> AccuracyReport:
     """Score the pairs with every scorer and measure each.
 
     Parameters
@@ -325,6 +349,9 @@ def evaluate(pairs: pa.Table, scorers: Mapping[str, Any], hit_threshold: float,
         The configured thresholds, reported for every scorer.
     pairs_file
         Where the pairs came from (recorded).
+    thresholds
+        Scorer name -> its own operating point (a peer's threshold differs from ours); a
+        scorer not named is measured at ``hit_threshold``.
 
     Returns
     -------
@@ -344,6 +371,7 @@ def evaluate(pairs: pa.Table, scorers: Mapping[str, Any], hit_threshold: float,
         seconds = time.perf_counter() - started
         sweep = threshold_sweep(scores, labels)
         best = best_operating_point(sweep)
+        own = (thresholds or {}).get(name, hit_threshold)
         report.results.append(ScorerResult(
             scorer=name, scores=scores, sweep=sweep, best=best,
             at_hit=confusion_at(scores, labels, hit_threshold),
@@ -351,7 +379,9 @@ def evaluate(pairs: pa.Table, scorers: Mapping[str, Any], hit_threshold: float,
             average_precision=average_precision(scores, labels),
             kinds_at_hit=kind_rates(scores, labels, kinds, hit_threshold),
             kinds_at_best=kind_rates(scores, labels, kinds, best.threshold),
-            seconds=seconds))
+            seconds=seconds,
+            at_own=confusion_at(scores, labels, own),
+            kinds_at_own=kind_rates(scores, labels, kinds, own)))
     return report
 
 
@@ -386,8 +416,10 @@ def _fmt(value: float | None) -> str:
         else f"{value:.3f}"
 
 
-def print_report(report: AccuracyReport, console: Any = None) -> None:
-    """Print the operating points and the per-kind rates as rich tables."""
+def print_report(report: AccuracyReport, console: Any = None, kinds: bool = True,
+                 title: str = "operating points") -> None:
+    """Print the operating points (each scorer at its own threshold, and at its best F1) and,
+    with ``kinds``, the per-kind rates as rich tables."""
     from rich.console import Console
     from rich.table import Table as RichTable
 
@@ -396,29 +428,33 @@ def print_report(report: AccuracyReport, console: Any = None) -> None:
                   f"{report.pairs - report.matches} non-matches)"
                   + (f" from {report.pairs_file}" if report.pairs_file else "")
                   + "; rf-* are rapidfuzz baselines")
-    points = RichTable(title="operating points", show_header=True)
-    for column in ("scorer", "best F1 at", "precision", "recall", "F1",
-                   f"P @ {report.hit_threshold:.2f}", f"R @ {report.hit_threshold:.2f}",
-                   f"F1 @ {report.hit_threshold:.2f}", "avg precision", "seconds"):
+    points = RichTable(title=title, show_header=True)
+    for column in ("scorer", "threshold", "precision", "recall", "F1", "false alerts/10k",
+                   "best F1", "best F1 at", "avg precision", "seconds"):
         points.add_column(column, justify="left" if column == "scorer" else "right")
     for r in report.results:
-        points.add_row(r.scorer, f"{r.best.threshold:.2f}", _fmt(r.best.precision),
-                       _fmt(r.best.recall), _fmt(r.best.f1), _fmt(r.at_hit.precision),
-                       _fmt(r.at_hit.recall), _fmt(r.at_hit.f1), _fmt(r.average_precision),
+        own = r.own
+        alerts = r.false_alerts_per_10k
+        points.add_row(r.scorer, f"{own.threshold:.2f}", _fmt(own.precision),
+                       _fmt(own.recall), _fmt(own.f1),
+                       "n/a" if math.isnan(alerts) else f"{alerts:.0f}", _fmt(r.best.f1),
+                       f"{r.best.threshold:.2f}", _fmt(r.average_precision),
                        f"{r.seconds:.2f}")
     console.print(points)
-    for title, attribute in ((f"by kind at the hit threshold {report.hit_threshold:.2f}",
-                              "kinds_at_hit"),
+    if not kinds:
+        return
+    for kind_title, attribute in (("by kind at each scorer's own threshold", "kinds_at_own"),
                              ("by kind at each scorer's best-F1 threshold", "kinds_at_best")):
-        kinds = RichTable(title=title, show_header=True)
-        kinds.add_column("kind")
-        kinds.add_column("pairs", justify="right")
-        kinds.add_column("metric")
+        by_kind = RichTable(title=kind_title, show_header=True)
+        by_kind.add_column("kind", no_wrap=True)
+        by_kind.add_column("pairs", justify="right")
+        by_kind.add_column("metric")
         for r in report.results:
-            kinds.add_column(r.scorer, justify="right")
+            by_kind.add_column(r.scorer, justify="right")
         first = getattr(report.results[0], attribute) if report.results else {}
         for kind, values in first.items():
-            kinds.add_row(kind, str(values["pairs"]),
-                          "recall" if values["is_match"] else "FP rate",
-                          *(_fmt(getattr(r, attribute)[kind]["rate"]) for r in report.results))
-        console.print(kinds)
+            by_kind.add_row(kind, str(values["pairs"]),
+                            "recall" if values["is_match"] else "FP rate",
+                            *(_fmt(getattr(r, attribute)[kind]["rate"])
+                              for r in report.results))
+        console.print(by_kind)

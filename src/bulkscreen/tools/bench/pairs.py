@@ -72,6 +72,13 @@ def labelled_pairs_dir() -> Path:
     return datasets_dir() / "labelled_pairs" / PAIRS_VERSION
 
 
+def hand_made_pairs_path() -> Path:
+    """The hand-made pairs (``datasets/reference/name_pairs/v1/pairs.csv``; see its README)."""
+    from bulkscreen._data import datasets_dir
+
+    return datasets_dir() / "reference" / "name_pairs" / "v1" / "pairs.csv"
+
+
 def shipped_pairs_path() -> Path:
     """The shipped ``pairs.parquet``."""
     return labelled_pairs_dir() / PAIRS_FILE

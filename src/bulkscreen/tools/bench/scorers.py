@@ -1,10 +1,14 @@
-"""Pair scorers for the accuracy benchmark: our matcher and rapidfuzz baselines.
+"""Pair scorers for the accuracy benchmark: our matcher, peer matchers and rapidfuzz baselines.
 
 Each scorer maps two equal-length sequences of names to a float32 array of similarities in
 [0, 1], one per pair. ``party_names_scores`` is our full feature set (the same normalisation,
-token weights and kernel features that ``bulkscreen.matching.match.match_names`` combines),
-applied to a given pair: it measures scoring, not candidate retrieval, and adds no secondary
-evidence (country, birth year, entity type), since a labelled pair carries none.
+token weights, kernel features and informative-token cap that
+``bulkscreen.matching.match.match_names`` applies), applied to a given pair: it measures
+scoring, not candidate retrieval, and adds no secondary evidence (country, birth year), since
+a labelled pair carries none.
+
+The peers are OpenSanctions' matchers from nomenklatura (the ``peers`` extra): ``logic-v2``
+and ``name-based``, each comparing two followthemoney entities that carry one name each.
 """
 
 from __future__ import annotations
@@ -22,6 +26,17 @@ OURS = ALGORITHM_ID
 """Our matcher is reported under its versioned algorithm id."""
 BASELINES = ("rf-jaro-winkler", "rf-token-sort-ratio", "rf-wratio")
 """rapidfuzz baselines: Jaro-Winkler, token_sort_ratio / 100, WRatio / 100."""
+PEERS = {"nk-logic-v2": "logic-v2", "nk-name-based": "name-based"}
+"""Peer scorer -> nomenklatura algorithm name."""
+PEER_SCHEMA = "LegalEntity"
+"""followthemoney schema of both sides of a peer comparison: a labelled pair says nothing of
+whether it names a person or an organisation, and LegalEntity is the schema above both."""
+PEER_THRESHOLD = 0.70
+"""yente's default match threshold, used for the peers' own operating point."""
+BASELINE_THRESHOLD = 0.90
+"""Operating point of the rapidfuzz baselines (as in benchmarks/bench_names_accuracy.py)."""
+PEERS_MISSING = ("nomenklatura is not installed: the peer columns (nk-logic-v2, nk-name-based) "
+                 "are skipped; pip install 'bulkscreen[peers]' to score them")
 
 
 def _match_texts(names: Sequence[str]) -> list[str]:
@@ -43,7 +58,8 @@ def _text_tuple(texts: list[str], index: NameIndex) -> tuple[np.ndarray, ...]:
 
 
 def party_names_scores(names_a: Sequence[str], names_b: Sequence[str],
-                       index: NameIndex) -> np.ndarray:
+                       index: NameIndex,
+                       entity_types: Sequence[str | None] | None = None) -> np.ndarray:
     """Score each pair with our matcher's features and weights.
 
     Parameters
@@ -53,13 +69,19 @@ def party_names_scores(names_a: Sequence[str], names_b: Sequence[str],
     index
         A compiled name index; only its token weights (IDF) are used, so scores match those
         of a screening run against the same lists.
+    entity_types
+        Entity type of each list name (``names_b``). As in a run, an organisation match that
+        shares no informative token and is not the same tokens is capped at
+        ``UNINFORMATIVE_CAP``; person names are exempt. Without types every pair is checked,
+        as a run checks a list name of unknown type.
 
     Returns
     -------
     numpy.ndarray
         float32 scores in [0, 1]; 0 where either name normalises to nothing.
     """
-    from bulkscreen.matching.algorithm import FEATURE_WEIGHTS, KEEP_RULES
+    from bulkscreen.matching.algorithm import FEATURE_WEIGHTS, KEEP_RULES, UNINFORMATIVE_CAP
+    from bulkscreen.matching.informative import informative_matches
     from bulkscreen_kernels.scoring import pair_features
 
     if len(names_a) != len(names_b):
@@ -79,7 +101,57 @@ def party_names_scores(names_a: Sequence[str], names_b: Sequence[str],
     _, combined = pair_features(queries, pair_rows, names, pair_rows, weights, KEEP_RULES)
     # The kernel's exact float64 score, rounded to float32 as in a run.
     scores[rows] = np.clip(combined, 0.0, 1.0).astype(np.float32)
+    query_texts, name_texts = [texts_a[i] for i in rows], [texts_b[i] for i in rows]
+    types = [None] * len(names_a) if entity_types is None else list(entity_types)
+    checked = np.array([types[i] != "person" and sorted(query_texts[k].split(" "))
+                        != sorted(name_texts[k].split(" ")) for k, i in enumerate(rows)],
+                       dtype=bool)
+    capped = ~informative_matches(query_texts, name_texts, checked)
+    capped &= scores[rows] > np.float32(UNINFORMATIVE_CAP)
+    scores[rows[capped]] = np.float32(UNINFORMATIVE_CAP)
     return scores
+
+
+def first_candidates(index: NameIndex, names: Sequence[str]
+                     ) -> tuple[list[str], list[str | None]]:
+    """The list name our candidate index ranks first for each name, and its entity type.
+
+    This is the hardest candidate a screening run would score for the name (step 3 of the
+    matcher: IDF-weighted overlap of 3-grams and tokens), chosen before any scorer runs, so a
+    pairwise benchmark gives every scorer the same candidate.
+
+    Returns
+    -------
+    names, entity_types : list
+        ``""`` and None where a name normalises to nothing or has no candidate.
+    """
+    from bulkscreen.lists.name_index import encode_texts, text_keys
+    from bulkscreen.matching.algorithm import (
+        CANDIDATES_PER_QUERY,
+        MAX_POSTINGS_PER_QUERY,
+        MIN_CANDIDATE_OVERLAP,
+    )
+    from bulkscreen_kernels.index import top_candidates
+
+    texts = _match_texts(names)
+    rows = [i for i, text in enumerate(texts) if text]
+    found: list[str] = [""] * len(texts)
+    types: list[str | None] = [None] * len(texts)
+    if not rows or index.n_names == 0:
+        return found, types
+    arrays = index.arrays
+    codes, offsets = encode_texts([texts[i] for i in rows])
+    keys = text_keys(codes, offsets, arrays)
+    cand_idx, _ = top_candidates(
+        keys.key_ptr, keys.key_ids, keys.key_weight, (arrays["post_ptr"], arrays["post_names"]),
+        arrays["name_weight"], (CANDIDATES_PER_QUERY, MAX_POSTINGS_PER_QUERY,
+                                MIN_CANDIDATE_OVERLAP), 8)
+    list_names = index.names.column("name").to_pylist()
+    list_types = index.names.column("entity_type").to_pylist()
+    for row, name_id in zip(rows, cand_idx[:, 0].tolist(), strict=True):
+        if name_id >= 0:
+            found[row], types[row] = list_names[name_id], list_types[name_id]
+    return found, types
 
 
 def rapidfuzz_scores(kind: str, names_a: Sequence[str], names_b: Sequence[str]) -> np.ndarray:
@@ -115,10 +187,85 @@ def rapidfuzz_scores(kind: str, names_a: Sequence[str], names_b: Sequence[str]) 
     return (np.asarray(raw, dtype=np.float64) / scale).astype(np.float32)
 
 
-def all_scorers(index: NameIndex) -> dict[str, PairScorer]:
-    """Our matcher first, then the baselines, each as ``(names_a, names_b) -> scores``."""
+def peers_available() -> bool:
+    """Whether nomenklatura (the ``peers`` extra) can be imported."""
+    import importlib.util
+
+    return importlib.util.find_spec("nomenklatura") is not None
+
+
+def _peer_entity(side: str, name: str):
+    """A followthemoney entity with one name; its id is derived from the name because
+    nomenklatura memoises name analysis by entity id."""
+    import hashlib
+
+    from followthemoney import model
+
+    entity = model.make_entity(PEER_SCHEMA)
+    entity.id = f"{side}-" + hashlib.sha1(name.encode("utf-8")).hexdigest()
+    entity.add("name", name)
+    return entity
+
+
+def nomenklatura_scores(algorithm: str, names_a: Sequence[str],
+                        names_b: Sequence[str]) -> np.ndarray:
+    """Score each pair with a nomenklatura matching algorithm.
+
+    Parameters
+    ----------
+    algorithm
+        A nomenklatura algorithm name (``logic-v2``, ``name-based``; see
+        ``nomenklatura.matching.get_algorithm``).
+    names_a, names_b
+        Query names and list names; each becomes a :data:`PEER_SCHEMA` entity with that one
+        name, compared with the algorithm's default configuration.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 scores in [0, 1] (``MatchingResult.score``).
+
+    Raises
+    ------
+    ImportError
+        nomenklatura is not installed (the ``peers`` extra).
+    """
+    try:
+        from nomenklatura.matching import ScoringConfig, get_algorithm
+    except ImportError:
+        raise ImportError("peer scoring needs nomenklatura: "
+                          "pip install 'bulkscreen[peers]'") from None
+    if len(names_a) != len(names_b):
+        raise ValueError(f"{len(names_a)} names against {len(names_b)}: give one of each "
+                         "per pair")
+    matcher = get_algorithm(algorithm)
+    if matcher is None:
+        raise ValueError(f"nomenklatura has no algorithm {algorithm!r}")
+    config = ScoringConfig.defaults()
+    scores = np.zeros(len(names_a), dtype=np.float32)
+    for i, (a, b) in enumerate(zip(names_a, names_b, strict=True)):
+        if a.strip() and b.strip():
+            result = matcher.compare(_peer_entity("q", a), _peer_entity("c", b), config)
+            scores[i] = min(max(float(result.score), 0.0), 1.0)
+    return scores
+
+
+def all_scorers(index: NameIndex, peers: bool = True) -> dict[str, PairScorer]:
+    """Our matcher first, then the peers (when ``peers`` and nomenklatura is installed),
+    then the baselines, each as ``(names_a, names_b) -> scores``."""
     scorers: dict[str, PairScorer] = {
         OURS: lambda a, b: party_names_scores(a, b, index)}
+    if peers and peers_available():
+        for name, algorithm in PEERS.items():
+            scorers[name] = lambda a, b, algorithm=algorithm: nomenklatura_scores(
+                algorithm, a, b)
     for kind in BASELINES:
         scorers[kind] = lambda a, b, kind=kind: rapidfuzz_scores(kind, a, b)
     return scorers
+
+
+def own_thresholds(hit_threshold: float) -> dict[str, float]:
+    """Each scorer's own operating point: ours at the hit threshold, the peers at yente's
+    default, the baselines at :data:`BASELINE_THRESHOLD`."""
+    return {OURS: hit_threshold, **dict.fromkeys(PEERS, PEER_THRESHOLD),
+            **dict.fromkeys(BASELINES, BASELINE_THRESHOLD)}
