@@ -2,8 +2,9 @@
 
 Each scorer maps two equal-length sequences of names to a float32 array of similarities in
 [0, 1], one per pair. ``party_names_scores`` is our full feature set (the same normalisation,
-token weights, kernel features and informative-token cap that
-``bulkscreen.matching.match.match_names`` applies), applied to a given pair: it measures
+token weights, kernel features, informative-token cap, name-part caps and the skeleton,
+initials and acronym readings that ``bulkscreen.matching.match.match_names`` applies),
+applied to a given pair: it measures
 scoring, not candidate retrieval, and adds no secondary evidence (country, birth year), since
 a labelled pair carries none.
 
@@ -109,7 +110,49 @@ def party_names_scores(names_a: Sequence[str], names_b: Sequence[str],
     capped = ~informative_matches(query_texts, name_texts, checked)
     capped &= scores[rows] > np.float32(UNINFORMATIVE_CAP)
     scores[rows[capped]] = np.float32(UNINFORMATIVE_CAP)
+    for k, i in enumerate(rows.tolist()):
+        scores[i] = _second_readings(names_a[i], names_b[i], query_texts[k], name_texts[k],
+                                     types[i], float(scores[i]))
     return scores
+
+
+def _second_readings(raw_a: str, raw_b: str, text_a: str, text_b: str,
+                     entity_type: str | None, score: float) -> np.float32:
+    """A pair's score after the rules a run applies to returned matches: the name-part caps
+    (:mod:`bulkscreen.matching.name_parts`), then the skeleton, initials and acronym readings
+    (:mod:`bulkscreen.matching.abjad`, :mod:`bulkscreen.matching.initials`), which lift a
+    pair to their own score."""
+    import re
+
+    from bulkscreen.matching import abjad, initials, name_parts
+    from bulkscreen.matching.algorithm import UNINFORMATIVE_CAP
+    from bulkscreen.normalize import normalize_name
+
+    tokens_a, tokens_b = text_a.split(" "), text_b.split(" ")
+    same = sorted(tokens_a) == sorted(tokens_b)
+    if not same and score > UNINFORMATIVE_CAP:
+        forms = name_parts.legal_form_words()
+        one_in_many = len(tokens_b) == 1 and sum(t not in forms for t in tokens_a) > 1
+        partial = one_in_many or name_parts.short_token_conflict(text_a, text_b) or (
+            entity_type == "person" and not name_parts.covers_family_name(
+                text_a, name_parts.family_tokens(raw_b)))
+        if partial:
+            score = UNINFORMATIVE_CAP
+    if same:
+        return np.float32(score)
+    if normalize_name(raw_a).script in abjad.ABJAD_SCRIPTS:
+        keys_a, keys_b = abjad.skeleton_keys(text_a), abjad.skeleton_keys(text_b)
+        if keys_a[0] and (keys_a[0] in keys_b or keys_a[1] in keys_b):
+            score = max(score, abjad.ABJAD_SKELETON_SCORE)
+    if re.search(r"(^|[\s\-])\w\.", raw_a) and entity_type in (None, "person") and (
+            initials.covers_with_initials(tokens_a, tokens_b)):
+        score = max(score, initials.INITIALS_SCORE)
+    letters = "".join(ch for ch in raw_a if ch.isalpha())
+    if (entity_type != "person" and 2 <= len(letters) <= 8 and letters.isupper()
+            and raw_a.replace(".", "").strip().isalpha()
+            and letters.lower() in initials.acronyms_of(tokens_b)):
+        score = max(score, initials.ACRONYM_SCORE)
+    return np.float32(score)
 
 
 def first_candidates(index: NameIndex, names: Sequence[str]
