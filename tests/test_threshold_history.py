@@ -5,8 +5,11 @@ A line is judged by the threshold in force on its own date (rules 2025-10-09-r3)
 force 2019-01-09 (平成三十年経済産業省令第六十三号) and is "over 70 WT" from the revision in
 force 2022-12-06 (令和四年経済産業省令第七十八号). The same 2019-01-09 revision narrowed the
 resists of 6.19.イ.(1) / 3C002.a from under 245 nm to under 193 nm; the revision of 2020-01-22
-dropped the birefringence branch of the phase-shift masks of 3B001.j; Article 7 item 6
-(quantum computers) stands from 2024-09-08 and item 7 from 2025-05-28.
+dropped the birefringence branch of the phase-shift masks of 3B001.j; Article 6 item 1 カ
+(cryogenic CMOS) stands from 2024-09-08, item 1 ヨ from 2025-05-28 with a 600 GB/s condition
+that the revision of 2026-02-14 dropped; the national 193 nm lithography item 6.17.ヲ
+gained its overlay condition on 2024-09-08; Article 7 item 6 (quantum computers) stands from
+2024-09-08 and item 7 from 2025-05-28.
 """
 
 from __future__ import annotations
@@ -103,6 +106,9 @@ def test_rules_show_prints_the_list_of_the_day(day, shown, hidden):
     assert any(shown in x for x in lines) and not any(hidden in x for x in lines)
 
 
+ARF_3NM = [("wavelength", 193, "nm"), ("numerical_aperture", 1.35, "1"),
+           ("overlay_accuracy", 3.0, "nm")]
+
 # Other dated changes, each on the day before and the day of the revision:
 # (name, date, HS, parameters, declared entry) -> decision, deciding entry, its reason code
 DATED = [
@@ -120,6 +126,15 @@ DATED = [
     ("ArF mask after the change", D(2020, 1, 22), "",
      [("birefringence", 5, "nm/cm"), ("wavelength", 193, "nm")], "6.17の3.ロ",
      "LICENSE_REQUIRED", "3B001.j", "CONTROL_ENTRY"),
+    ("ArF immersion, 3 nm overlay, before 6.17.ヲ", D(2023, 7, 22), "848620", ARF_3NM, "",
+     "CLEAR", None, None),
+    ("ArF immersion, 3 nm overlay, 6.17.ヲ of 2023", D(2024, 9, 7), "848620", ARF_3NM, "",
+     "LICENSE_REQUIRED", "7(17)-litho-193-2023", "CONTROL_ENTRY"),
+    ("ArF immersion, 3 nm overlay, overlay condition added", D(2024, 9, 8), "848620", ARF_3NM,
+     "", "CLEAR", None, None),
+    ("ArF immersion, 2 nm overlay, overlay condition added", D(2024, 9, 8), "848620",
+     [*ARF_3NM[:2], ("overlay_accuracy", 2.0, "nm")], "", "LICENSE_REQUIRED", "7(17)-litho-193",
+     "CONTROL_ENTRY"),
     ("quantum computer before item 6", D(2024, 9, 7), "",
      [("physical_qubits", 120, "1"), ("cnot_error", 0.0005, "1")], "7.6.イ.(2)", "CLEAR", None,
      None),
@@ -129,13 +144,29 @@ DATED = [
     ("qubit device before item 6", D(2024, 9, 7), "", [], "7.6.ロ", "CLEAR", None, None),
     ("qubit device under item 6", D(2024, 9, 8), "", [], "7.6.ロ", "REVIEW", "jp-7.6",
      "CONTROL_UNKNOWN"),
+    ("cryogenic CMOS before 6.1.カ", D(2024, 9, 7), "",
+     [("min_operating_temperature", -269, "degC")], "6.1.カ", "CLEAR", None, None),
+    ("cryogenic CMOS under 6.1.カ", D(2024, 9, 8), "",
+     [("min_operating_temperature", -269, "degC")], "6.1.カ", "LICENSE_REQUIRED", "3A001.a.15",
+     "CONTROL_ENTRY"),
+    ("TPP 7,000 chip at 700 GB/s before 6.1.ヨ", D(2025, 5, 27), "",
+     [("tpp", 7000, "1"), ("io_bandwidth", 700, "GB/s")], "6.1.ヨ", "CLEAR", None, None),
+    ("TPP 7,000 chip at 700 GB/s under 6.1.ヨ", D(2025, 5, 28), "",
+     [("tpp", 7000, "1"), ("io_bandwidth", 700, "GB/s")], "6.1.ヨ", "LICENSE_REQUIRED",
+     "jp-6.1.ヨ-600GBps", "CONTROL_ENTRY"),
+    ("TPP 7,000 chip at 400 GB/s, 600 GB/s condition", D(2026, 2, 13), "",
+     [("tpp", 7000, "1"), ("io_bandwidth", 400, "GB/s")], "6.1.ヨ", "CLEAR", None, None),
+    ("TPP 7,000 chip at 400 GB/s, condition dropped", D(2026, 2, 14), "",
+     [("tpp", 7000, "1"), ("io_bandwidth", 400, "GB/s")], "6.1.ヨ", "LICENSE_REQUIRED",
+     "jp-6.1.ヨ", "CONTROL_ENTRY"),
     ("computer with 6.1.ヨ chips before item 7", D(2025, 5, 27), "", [], "7.7", "CLEAR", None,
      None),
     ("computer with 6.1.ヨ chips under item 7", D(2025, 5, 28), "", [], "7.7", "REVIEW", "jp-7.7",
      "CONTROL_UNKNOWN"),
 ]
 DATED_IDS = {"3C002.a", "3C002.a-245nm", "3B001.j", "3B001.j-2019", "4A906.a.2", "jp-7.6",
-             "jp-7.7"}
+             "jp-7.7", "3A001.a.15", "jp-6.1.ヨ", "jp-6.1.ヨ-600GBps", "7(17)-litho-193",
+             "7(17)-litho-193-2023"}
 
 
 @pytest.fixture(scope="module")
@@ -171,6 +202,9 @@ def test_a_dated_change_decides_from_its_first_day(screened_dated, index):
 @pytest.mark.parametrize("old_id, new_id, last_day, text", [
     ("3C002.a-245nm", "3C002.a", D(2019, 1, 8), "goods-ordinance-2018-01-22-excerpt.md"),
     ("3B001.j-2019", "3B001.j", D(2020, 1, 21), "goods-ordinance-2019-07-01-excerpt.md"),
+    ("jp-6.1.ヨ-600GBps", "jp-6.1.ヨ", D(2026, 2, 13), "goods-ordinance-2025-10-09-excerpt.md"),
+    ("7(17)-litho-193-2023", "7(17)-litho-193", D(2024, 9, 7),
+     "goods-ordinance-2024-02-01-excerpt.md"),
 ])
 def test_old_texts_end_the_day_before_the_new_ones_and_quote_their_revision(
         old_id, new_id, last_day, text):
@@ -183,6 +217,14 @@ def test_old_texts_end_the_day_before_the_new_ones_and_quote_their_revision(
     current = (Path(ruleset.folder) / "law/goods-ordinance.md").read_text(encoding="utf-8")
     assert old.quote in revision and old.quote not in current
     assert new.quote in current
+
+
+def test_items_added_to_article_6_item_1_carry_their_first_day():
+    ruleset = load_rules(VERSION)
+    first = {e.id: e.valid_from for e in ruleset.entries
+             if e.ordinance in ("6.1.カ", "6.1.ヨ")}
+    assert first == {"3A001.a.15": D(2024, 9, 8), "jp-6.1.ヨ-600GBps": D(2025, 5, 28),
+                     "jp-6.1.ヨ": D(2026, 2, 14)}
 
 
 def test_article_7_items_6_and_7_carry_their_first_day():
