@@ -83,3 +83,46 @@ def test_reviews_carry_from_the_review_sheet(first_run, tmp_path: Path):
                    sheet_path, "--out", out, *ARGS) == 0
     results = pl.read_parquet(out / "results.reviewed.parquet")
     assert set(results["decision"]) == {"CLEAR"}
+
+
+def test_clearing_one_match_keeps_the_records_other_findings(tmp_path: Path):
+    """S4 has two party matches; clearing the fuzzy consignee match leaves the unreviewed
+    exact end-user match deciding the line."""
+    source = tmp_path / "shipments.csv"
+    header = SHIPMENTS_CSV.splitlines()[0]
+    source.write_text(f"{header}\nS4,2026-01-10,Kobe Tools KK,Admiralty Shipyardz JSC,RU,"
+                      "Tupolev JSC,RU,RU,090111,coffee beans,,,500000,10,\n", encoding="utf-8")
+    assert run_cli("screen", "shipments", source, "--out", tmp_path / "run1", *ARGS) == 0
+    hits = pl.read_parquet(tmp_path / "run1" / "hits.parquet")
+    fields = dict(zip(hits["field"], hits["decision"], strict=True))
+    assert fields == {"consignee_name": "REVIEW", "end_user_name": "PROHIBITED"}
+    hits.with_columns(review_decision=pl.when(pl.col("field") == "consignee_name")
+                      .then(pl.lit("false_positive"))).write_parquet(tmp_path / "dec.parquet")
+
+    out = tmp_path / "run2"
+    assert run_cli("rescreen", "shipments", source, "--previous", tmp_path / "run1",
+                   "--decisions", tmp_path / "dec.parquet", "--out", out, *ARGS) == 0
+    row = pl.read_parquet(out / "results.reviewed.parquet").row(0, named=True)
+    assert (row["decision"], row["reason_codes"]) == ("PROHIBITED", ["RU_BY_ENTITY"])
+    assert "1 name match(es) cleared as false positive" in row["explanation"]
+    assert "Tupolev JSC" in row["explanation"]
+    reviewed = pl.read_parquet(out / "hits.reviewed.parquet")
+    assert dict(zip(reviewed["field"], reviewed["review_decision"], strict=True)) == {
+        "consignee_name": "false_positive", "end_user_name": None}
+    summary = json.loads((out / "rescreen.json").read_text(encoding="utf-8"))
+    assert summary["decisions"] == {"PROHIBITED": 1}
+    assert summary["screened_decisions"] == {"PROHIBITED": 1}
+    assert summary["previous_decisions"] == {"PROHIBITED": 1}
+
+
+def test_summary_counts_decisions_before_and_after_the_carried_reviews(first_run,
+                                                                         tmp_path: Path):
+    source, previous, decisions = first_run
+    out = tmp_path / "run2"
+    assert run_cli("rescreen", "shipments", source, "--previous", previous, "--decisions",
+                   decisions, "--out", out, *ARGS) == 0
+    summary = json.loads((out / "rescreen.json").read_text(encoding="utf-8"))
+    # Before the reviews S1 and S2 are REVIEW; after, S1 is confirmed and S2 cleared.
+    assert summary["previous_decisions"] == {"REVIEW": 2, "CLEAR": 1}
+    assert summary["screened_decisions"] == {"REVIEW": 2, "CLEAR": 1}
+    assert summary["decisions"] == {"CLEAR": 2, "PROHIBITED": 1}

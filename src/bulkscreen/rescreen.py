@@ -14,7 +14,9 @@ decisions, and write beside the current run:
   match confirmed as ``true_match`` counts with the decision its "if confirmed" clause names.
 - ``changes.parquet``: one row per change since the previous run (new and resolved name
   matches, residency, category and technology-access changes, decision changes, carried and
-  dropped reviews), and ``rescreen.json`` with the summary counts.
+  dropped reviews), and ``rescreen.json`` with the summary counts: ``decisions`` after the
+  carried reviews, ``screened_decisions`` of the same run before them, and
+  ``previous_decisions`` of the previous run as screened.
 
 Residency and category changes are reported from the findings themselves, with the values
 before and after (entry date and the day residency starts, the official status, the contract or
@@ -201,6 +203,7 @@ def _rescreen(current_results_dir: Path, previous_results_dir: Path,
     entry_changes = entry_changes or bundled_entry_changes
     hits, carry_changes = _carry_reviews(hits, decisions, entry_changes)
     hits, _ = _confirm(hits)
+    screened, prev_screened = results, prev_results
     results = _redecide(results, hits)
     # Compare with the previous decisions as reviewed, not as first screened.
     prev_reviewed_hits, _ = _carry_reviews(prev_hits, decisions, entry_changes)
@@ -213,7 +216,7 @@ def _rescreen(current_results_dir: Path, previous_results_dir: Path,
         carry_changes,
     ], how="vertical")
     changes = changes.sort(["record_id", "change"], maintain_order=True)
-    summary = _summary(prev_results, results, hits, changes)
+    summary = _summary(prev_screened, screened, results, hits, changes)
 
     report = RescreenReport(
         # The input's key columns the run carried stay beside each decision.
@@ -444,7 +447,7 @@ def _confirm(hits: pl.DataFrame) -> tuple[pl.DataFrame, pl.Expr]:
     """Party findings marked true_match take the decision and reason their "if confirmed"
     clause names; returns the hits and the expression selecting the confirmed ones."""
     confirmed = ((pl.col("finding") == "party") & (pl.col("review_decision") == "true_match")
-                 & pl.col("explanation").str.contains(CONFIRMED_CLAUSE))
+                 & pl.col("explanation").str.contains(CONFIRMED_CLAUSE)).fill_null(False)
     hits = hits.with_columns(
         pl.when(confirmed).then(pl.col("explanation").str.extract(CONFIRMED_CLAUSE, 1))
         .otherwise(pl.col("decision")).alias("decision"),
@@ -457,7 +460,10 @@ def _confirm(hits: pl.DataFrame) -> tuple[pl.DataFrame, pl.Expr]:
 def _redecide(results: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
     """Recompute the decision of records with a cleared or confirmed match, from their
     remaining findings (a confirmed match counts with the decision it implies)."""
-    cleared = (pl.col("finding") == "party") & (pl.col("review_decision") == "false_positive")
+    # A missing review_decision means "not reviewed": without fill_null the filter below
+    # would drop every unreviewed finding of an affected record.
+    cleared = ((pl.col("finding") == "party")
+               & (pl.col("review_decision") == "false_positive")).fill_null(False)
     hits, confirmed = _confirm(hits)
     affected = hits.filter(cleared | confirmed).get_column("record_id").unique()
     if affected.len() == 0:
@@ -651,8 +657,11 @@ def _person_state_changes(prev_hits: pl.DataFrame, hits: pl.DataFrame,
     return _changes_frame(rows)
 
 
-def _summary(prev: pl.DataFrame, cur: pl.DataFrame, hits: pl.DataFrame,
-             changes: pl.DataFrame) -> dict[str, Any]:
+def _summary(prev_screened: pl.DataFrame, screened: pl.DataFrame, cur: pl.DataFrame,
+             hits: pl.DataFrame, changes: pl.DataFrame) -> dict[str, Any]:
+    """Counts for rescreen.json: ``decisions`` after the carried reviews,
+    ``screened_decisions`` of this run before them (the run's own summary table) and
+    ``previous_decisions`` of the previous run as it was screened."""
     def counts(frame: pl.DataFrame, column: str) -> dict[str, int]:
         return {k: int(v) for k, v in frame.get_column(column).value_counts(sort=True)
                 .iter_rows()}
@@ -660,9 +669,10 @@ def _summary(prev: pl.DataFrame, cur: pl.DataFrame, hits: pl.DataFrame,
     reviewed = hits.filter(pl.col("review_decision").is_not_null())
     return {
         "records": cur.height,
-        "previous_records": prev.height,
+        "previous_records": prev_screened.height,
         "decisions": counts(cur, "decision"),
-        "previous_decisions": counts(prev, "decision"),
+        "screened_decisions": counts(screened, "decision"),
+        "previous_decisions": counts(prev_screened, "decision"),
         "changes": counts(changes, "change") if changes.height else {},
         "carried_reviews": counts(reviewed, "review_decision") if reviewed.height else {},
     }

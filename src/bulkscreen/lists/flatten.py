@@ -5,6 +5,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bulkscreen.arrays import list_parents
+
 NAMES_SCHEMA = pa.schema([
     ("list_id", pa.string()), ("list_version", pa.string()), ("entry_id", pa.string()),
     ("entity_type", pa.string()), ("name", pa.string()), ("alias_kind", pa.string()),
@@ -45,8 +47,7 @@ def flatten_names(snapshot: pa.Table) -> pa.Table:
     }, schema=NAMES_SCHEMA)
 
     aliases = snapshot.column("aliases").combine_chunks()
-    parent = pc.list_parent_indices(aliases)
-    flat = pc.list_flatten(aliases)
+    parent, _, flat = list_parents(aliases)
     taken = snapshot.select(list(_CARRIED)).take(parent)
     alias_part = pa.table({
         **{c: taken.column(c) for c in ("list_id", "list_version", "entry_id", "entity_type")},

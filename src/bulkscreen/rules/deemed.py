@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bulkscreen._data import datasets_dir
+from bulkscreen.arrays import list_parents
 from bulkscreen.errors import Location, RuleDataError
 
 REGIME = "jp-deemed"
@@ -346,23 +347,6 @@ def date_days(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """date32 column -> (int32 day numbers with 0 for null, null mask)."""
     days = pc.fill_null(array.cast(pa.int32()), 0).to_numpy(zero_copy_only=False)
     return np.asarray(days, dtype=np.int32), to_numpy_bool(pc.is_null(array))
-
-
-def list_parents(array: pa.ListArray) -> tuple[np.ndarray, np.ndarray, pa.Array]:
-    """Flatten a list column.
-
-    Returns
-    -------
-    tuple
-        (parent row of each element, position of each element within its list, the flat
-        values as an Arrow array). Null lists contribute no elements.
-    """
-    flat = array.flatten()
-    parents = np.asarray(pc.list_parent_indices(array).to_numpy(), dtype=np.int64)
-    offsets = np.asarray(array.offsets.to_numpy(), dtype=np.int64)
-    positions = np.arange(len(parents), dtype=np.int64) + offsets[0] - offsets[parents] \
-        if len(parents) else np.zeros(0, dtype=np.int64)
-    return parents, positions, flat
 
 
 def any_per_row(parents: np.ndarray, element_flags: np.ndarray, n_rows: int) -> np.ndarray:

@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bulkscreen.arrays import list_parents
 from bulkscreen.decide import Findings
 from bulkscreen.rules.catalog import to_day
 from bulkscreen.rules.compile import CompiledRules, normalise_entry_code
@@ -39,8 +40,7 @@ def parameter_matrix(parameters: pa.Array, rules: CompiledRules, findings: Findi
     valid = np.zeros((n, n_params), dtype=bool)
     if n == 0 or parameters.null_count == n:
         return values, valid
-    parents = pc.list_parent_indices(parameters).to_numpy()
-    flat = pc.list_flatten(parameters)
+    parents, _, flat = list_parents(parameters)
     if len(flat) == 0:
         return values, valid
     names = pc.fill_null(pc.struct_field(flat, "name"), "")

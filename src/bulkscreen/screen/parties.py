@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bulkscreen.arrays import list_parents
 from bulkscreen.columns import HITS
 from bulkscreen.config import RunConfig
 from bulkscreen.errors import InputSchemaError, Location
@@ -42,8 +43,8 @@ def _flatten_names(column: pa.Array) -> tuple[pa.Array, np.ndarray]:
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
     if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
-        parents = pc.list_parent_indices(column).to_numpy(zero_copy_only=False)
-        return as_string_array(pc.list_flatten(column)), parents.astype(np.int64)
+        parents, _, flat = list_parents(column)
+        return as_string_array(flat), parents
     return as_string_array(column), np.arange(len(column), dtype=np.int64)
 
 
