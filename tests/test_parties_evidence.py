@@ -190,6 +190,11 @@ def test_the_command_takes_one_value_for_every_name(tmp_path):
                    "--country", "Korea, Democratic People's Republic of",
                    "--lists", *LISTS, "--as-of", DAY, "--config", match_config(tmp_path),
                    "--out", out, "-q") == 0
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert manifest["extra"]["party_evidence"] == {
+        "countries": {"name": "KP", "company": "KP"}, "birth_years": {"name": 1978,
+                                                                     "company": 1978},
+        "entity_types": {"name": "person", "company": "organisation"}}
     features = json.loads(hits_of(out)["P1"]["features"])
     assert features["birth_year"] == pytest.approx(0.03)
     assert features["country"] == pytest.approx(-0.05)

@@ -126,9 +126,11 @@ def run_parties(  # noqa: PLR0913 - the arguments of ``bulkscreen screen parties
     data = load_screening_data(config, as_of)
     job = functools.partial(jobs.parties_job, data=data, config=config,
                             name_columns=name_columns, evidence=evidence, as_of=as_of)
+    fields = data.spec_fields()
+    # What the rows were matched with besides their names, for whoever reads the run later.
+    fields["extra"]["party_evidence"] = evidence.as_manifest()
     spec = RunSpec(Path(input_path), Path(out_dir), config,
-                   parties_table(name_columns, {}, evidence), **data.spec_fields(),
-                   **options)
+                   parties_table(name_columns, {}, evidence), **fields, **options)
     return _run(spec, job, engine)
 
 

@@ -49,6 +49,14 @@ class PartyEvidence:
     entity_types: Mapping[str, str] = field(default_factory=dict)
     birth_years: Mapping[str, int] = field(default_factory=dict)
 
+    def as_manifest(self) -> dict[str, dict[str, str | int]]:
+        """The evidence as the run's manifest records it: only the kinds given."""
+        fields = {"country_columns": self.country_columns,
+                  "entity_type_columns": self.entity_type_columns,
+                  "birth_columns": self.birth_columns, "countries": self.countries,
+                  "entity_types": self.entity_types, "birth_years": self.birth_years}
+        return {key: dict(value) for key, value in fields.items() if value}
+
     def input_columns(self) -> list[str]:
         """Columns of the input that hold evidence, each once."""
         return list(dict.fromkeys([*self.country_columns.values(),
