@@ -227,3 +227,14 @@ def test_the_api_takes_evidence_columns_by_name_column(tmp_path):
     assert results["born"].to_list() == [1978, 1940]
     with pytest.raises(ConfigError, match="did you mean Iran"):
         bulkscreen.screen_parties(frame, names=["name"], countries="Irann", config=CONFIG)
+
+
+@pytest.mark.parametrize("value, year", [
+    ("1978", 1978), ("1978-04-28", 1978), ("1978/04/28", 1978), (1978, 1978),
+    (dt.date(1978, 4, 28), 1978), ("19x8", None), ("1978-02-30", None), ("2200", None),
+    (12, None), (True, None),
+])
+def test_a_birth_value_is_a_date_or_a_year_of_birth(value, year):
+    from bulkscreen.io.validate import birth_year
+
+    assert birth_year(value) == year

@@ -208,23 +208,24 @@ def _name_evidence(batch: pa.RecordBatch, column: str, at_parent: pa.Array,
                    country_columns: Mapping[str, str], evidence: PartyEvidence
                    ) -> tuple[pa.Array | None, pa.Array | None, pa.Array | None]:
     """Country, year of birth and entity type of every name of ``column`` (or None)."""
-    n_names = len(at_parent)
+    names = batch.schema.names
 
     def of(columns: Mapping[str, str], values: Mapping, arrow_type: pa.DataType,
-           implied: pa.Array | None = None) -> pa.Array | None:
+           implied: str) -> pa.Array | None:
         if column in columns:
             return batch.column(columns[column]).cast(arrow_type).take(at_parent)
         if column in values:
-            return pa.repeat(pa.scalar(values[column], arrow_type), n_names)
-        return implied.take(at_parent) if implied is not None else None
+            return pa.repeat(pa.scalar(values[column], arrow_type), len(at_parent))
+        # A persons batch (screen persons): its names are persons born in date_of_birth.
+        if implied == "person" and "person_id" in names:
+            return pa.repeat(pa.scalar("person"), len(at_parent))
+        if implied == "date_of_birth" and implied in names:
+            return pc.year(batch.column(implied)).take(at_parent)
+        return None
 
-    names = batch.schema.names
-    # A persons batch: its names are persons, and date_of_birth gives their year.
-    is_person = pa.repeat(pa.scalar("person"), batch.num_rows) if "person_id" in names else None
-    birth = pc.year(batch.column("date_of_birth")) if "date_of_birth" in names else None
-    return (of(country_columns, evidence.countries, pa.string()),
-            of(evidence.birth_columns, evidence.birth_years, pa.int64(), birth),
-            of(evidence.entity_type_columns, evidence.entity_types, pa.string(), is_person))
+    return (of(country_columns, evidence.countries, pa.string(), ""),
+            of(evidence.birth_columns, evidence.birth_years, pa.int64(), "date_of_birth"),
+            of(evidence.entity_type_columns, evidence.entity_types, pa.string(), "person"))
 
 
 def screen_parties_batch(  # noqa: PLR0913 - a batch, its data, and where its evidence is
@@ -256,8 +257,8 @@ def screen_parties_batch(  # noqa: PLR0913 - a batch, its data, and where its ev
     evidence
         Further evidence per name column (``screen parties --country``, ``--entity-type``,
         ``--birth-date``): its columns hold alpha-2 codes, entity types and int64 years.
-        Without it, a ``person_id`` batch's names are persons and its ``date_of_birth``
-        gives their year of birth.
+        Where it says nothing of a name column, a ``person_id`` batch's names are persons
+        and its ``date_of_birth`` gives their year of birth.
 
     Returns
     -------
