@@ -45,6 +45,7 @@ def _inputs(folder: Path) -> None:
     pl.DataFrame({
         "customer_no": ["C-1", "C-2"], "company": ["Argut OOO", "Kyoto Optics KK"],
         "contact": ["Ivan Petrov", "Hanako Sato"], "country": ["RU", "JP"],
+        "contact_born": ["1961-03-02", "1990"],
     }).write_csv(folder / "customers.csv")
     export = ("shipment_id,Date,Buyer,consignee_country,destination_country,hs_code,value_jpy\n"
               "E-1,2025-05-01,株式会社京都光学,JP,JP,901380,120000\n"

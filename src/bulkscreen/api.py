@@ -19,7 +19,7 @@ import datetime as dt
 import shutil
 import tempfile
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,10 +45,12 @@ class QuarantineWarning(UserWarning):
 
 def screen_parties(  # noqa: PLR0913 - the options of `bulkscreen screen parties`
         data: Any, *, names: Sequence[str], id_column: str | None = None,
-        countries: dict[str, str] | None = None, as_of: dt.date | None = None,
-        config: RunConfig | None = None, out_dir: str | Path | None = None,
-        hits: bool = False, engine: Engine | None = None, overwrite: bool = False
-        ) -> pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame]:
+        countries: str | Mapping[str, str] | None = None,
+        entity_types: str | Mapping[str, str] | None = None,
+        birth_dates: str | int | dt.date | Mapping[str, str | int | dt.date] | None = None,
+        as_of: dt.date | None = None, config: RunConfig | None = None,
+        out_dir: str | Path | None = None, hits: bool = False, engine: Engine | None = None,
+        overwrite: bool = False) -> pl.DataFrame | tuple[pl.DataFrame, pl.DataFrame]:
     """Screen the names in any columns of a frame or file; ``bulkscreen screen parties``.
 
     Parameters
@@ -60,7 +62,17 @@ def screen_parties(  # noqa: PLR0913 - the options of `bulkscreen screen parties
     id_column
         Column with each row's key (default: the row number).
     countries
-        Name column -> column with that party's country (code or name), as evidence.
+        The country of every party (an ISO 3166-1 code or a name: ``"Iran"``,
+        ``"Russian Federation"``), or name column -> column with that party's country (code
+        or name), as evidence. An unknown country raises
+        :class:`~bulkscreen.errors.ConfigError` naming the nearest names; an unknown value in
+        a column sends its row to the quarantine.
+    entity_types
+        ``"person"`` or ``"organization"`` for every party, or name column -> an entity type
+        or the column that holds one.
+    birth_dates
+        Date or year of birth of every party (``dt.date``, ``1978``, ``"1978-06-01"``), or
+        name column -> a date or year, or the column (text) that holds them.
     as_of
         List versions in force on this date (default ``config.as_of``, else today).
     config
@@ -81,9 +93,23 @@ def screen_parties(  # noqa: PLR0913 - the options of `bulkscreen screen parties
         One result row per screened input row; with ``hits``, also one row per finding.
     """
     from bulkscreen.run.screening import run_parties
+    from bulkscreen.screen.parties import party_evidence
 
-    return _run(run_parties, data, config, out_dir, (hits, overwrite), engine, list(names),
-                id_column, dict(countries or {}), _date(as_of, config))
+    names = [names] if isinstance(names, str) else list(names)
+    evidence = party_evidence(names, countries=_evidence_pair(countries),
+                              entity_types=_evidence_pair(entity_types),
+                              birth_dates=_evidence_pair(birth_dates))
+    return _run(run_parties, data, config, out_dir, (hits, overwrite), engine, names,
+                id_column, evidence, _date(as_of, config))
+
+
+def _evidence_pair(value: Any) -> tuple[Any, dict[str, Any]]:
+    """An evidence argument as (the value for every name, name column -> its own)."""
+    if value is None:
+        return None, {}
+    if isinstance(value, Mapping):
+        return None, dict(value)
+    return value, {}
 
 
 def screen_shipments(data: Any, *, as_of: dt.date | None = None,

@@ -28,6 +28,12 @@ IDENTIFIER_TYPE = pa.struct([("kind", pa.string()), ("value", pa.string())])
 AFFILIATION_KINDS = ("employment", "concurrent_appointment", "contract")
 ALIAS_KINDS = ("primary", "aka", "fka", "weak", "original_script")
 ENTITY_TYPES = ("person", "organisation", "vessel", "aircraft", "unknown")
+ENTITY_TYPE_WORDS = {
+    "person": "person", "individual": "person", "organisation": "organisation",
+    "organization": "organisation", "company": "organisation", "entity": "organisation",
+    "vessel": "vessel", "ship": "vessel", "aircraft": "aircraft", "unknown": "unknown",
+}
+"""Words an input may give for an entity type (lower-case) -> the type in ENTITY_TYPES."""
 DECISIONS = ("CLEAR", "REVIEW", "LICENSE_REQUIRED", "PROHIBITED")
 """Every decision a row can get, least severe first."""
 DECISION_SEVERITY = {decision: rank for rank, decision in enumerate(DECISIONS)}

@@ -178,30 +178,64 @@ def screen_group() -> None:
     """Screen a file of parties, shipments or persons; one decision per row."""
 
 
+def _evidence_option(option: str, values: tuple[str, ...]) -> tuple[str | None, dict[str, str]]:
+    """An evidence option as (the value for every name, name column -> what holds its own)."""
+    from bulkscreen.errors import ConfigError
+
+    every = [value for value in values if "=" not in value]
+    if len(every) > 1:
+        raise ConfigError(f"{option} gives a value for every name twice: "
+                          + ", ".join(repr(v) for v in every),
+                          hint=f"give one {option} VALUE, and {option} NAME_COLUMN=... for "
+                          "the name columns that differ")
+    pairs = {}
+    for value in values:
+        if "=" in value:
+            name, _, source = value.partition("=")
+            if not name.strip() or not source.strip():
+                raise ConfigError(f"{option} {value!r} is not NAME_COLUMN=COLUMN",
+                                  hint=f"write e.g. {option} company=country")
+            pairs[name.strip()] = source.strip()
+    return (every[0].strip() if every else None), pairs
+
+
 @screen_group.command("parties")
 @click.argument("input_path", type=click.Path(exists=True, path_type=Path))
 @click.option("--name", "name_columns", multiple=True, required=True,
               help="Column holding a name to screen (repeatable).")
 @click.option("--id", "id_column", help="Column with the row's key (default: row number).")
-@click.option("--country", "country_pairs", multiple=True, metavar="NAME_COLUMN=COUNTRY_COLUMN",
-              help="Country column that goes with a name column (secondary evidence).")
+@click.option("--country", "country_options", multiple=True,
+              metavar="COUNTRY|NAME_COLUMN=COUNTRY_COLUMN",
+              help="Country of every party (an ISO code or a name such as 'Iran'), or the "
+              "column with the country of a name column's parties (repeatable).")
+@click.option("--entity-type", "entity_options", multiple=True,
+              metavar="TYPE|NAME_COLUMN=TYPE|NAME_COLUMN=COLUMN",
+              help="person or organization: of every party, of a name column's parties, "
+              "or the column that holds it (repeatable).")
+@click.option("--birth-date", "birth_options", multiple=True,
+              metavar="DATE|YEAR|NAME_COLUMN=COLUMN",
+              help="Date (YYYY-MM-DD) or year of birth of every party, or the column with "
+              "a name column's parties' dates or years of birth (repeatable).")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="List versions in force on "
               "this date (default today).")
 @run_options
 def screen_parties(input_path: Path, name_columns: tuple[str, ...], id_column: str | None,
-                   country_pairs: tuple[str, ...], as_of: dt.datetime | None,
+                   country_options: tuple[str, ...], entity_options: tuple[str, ...],
+                   birth_options: tuple[str, ...], as_of: dt.datetime | None,
                    run: RunOptions) -> None:
-    """Screen the names in any columns of INPUT_PATH against the lists."""
-    from bulkscreen.errors import ConfigError
-    from bulkscreen.run.screening import run_parties
+    """Screen the names in any columns of INPUT_PATH against the lists.
 
-    countries = _parse_map(country_pairs)
-    unpaired = [name for name in countries if name not in name_columns]
-    if unpaired:
-        raise ConfigError(f"--country names {unpaired[0]!r}, which is not a --name column",
-                          hint="write --country NAME_COLUMN=COUNTRY_COLUMN with a column "
-                          "also given as --name: " + ", ".join(name_columns))
-    run.finish(run.screen(run_parties, input_path, list(name_columns), id_column, countries,
+    Country, entity type and year of birth are evidence: each raises or lowers a match's
+    score where the listed entry has the same kind of data.
+    """
+    from bulkscreen.run.screening import run_parties
+    from bulkscreen.screen.parties import party_evidence
+
+    evidence = party_evidence(
+        list(name_columns), countries=_evidence_option("--country", country_options),
+        entity_types=_evidence_option("--entity-type", entity_options),
+        birth_dates=_evidence_option("--birth-date", birth_options))
+    run.finish(run.screen(run_parties, input_path, list(name_columns), id_column, evidence,
                           _as_of(as_of)))
 
 

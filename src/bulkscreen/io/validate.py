@@ -19,6 +19,7 @@ import pyarrow as pa
 from bulkscreen.columns import (
     AFFILIATION_KINDS,
     ALIAS_KINDS,
+    ENTITY_TYPE_WORDS,
     ENTITY_TYPES,
     PARAMETER_TYPE,
     QUARANTINE,
@@ -67,6 +68,16 @@ NO_LETTERS = ("has no letter or digit to screen (only punctuation, symbols, emoj
 
 COUNTRY_TEXT_FORM = "ISO 3166-1 alpha-2 or alpha-3 code, or a country name ('Iraq')"
 """``Column.text_form`` of a country column that also accepts country names."""
+
+
+ENTITY_TYPE_TEXT_FORM = "person or organisation (also organization, company, vessel, aircraft)"
+"""``Column.text_form`` of a column of entity types (``screen parties --entity-type``)."""
+
+BIRTH_TEXT_FORM = "a date of birth (YYYY-MM-DD) or a year of birth (YYYY)"
+"""``Column.text_form`` of a column read as a year of birth (``screen parties --birth-date``)."""
+
+BIRTH_YEARS = (1850, 2100)
+"""Years of birth accepted; anything outside is a typo or a date in another field."""
 
 
 def is_country_path(path: str) -> bool:
@@ -174,13 +185,96 @@ def _coerce_country(text: pl.Series, present: pl.Series, names_ok: bool) -> Chec
     reasons = _no_reasons(len(text))
     if bad.any():
         if names_ok:
-            hints = {v: f"{v!r} is neither an ISO 3166-1 country code nor a country name "
-                     "known here; write a code such as 'IQ' or a name such as 'Iraq'"
-                     for v in text.filter(bad).unique().to_list()}
+            hints = {v: unknown_country(v) for v in text.filter(bad).unique().to_list()}
         else:
             hints = {v: f"not an ISO 3166-1 country code; {country_hint(v)}"
                      for v in text.filter(bad).unique().to_list()}
         reasons = text.replace_strict(hints, default=None, return_dtype=pl.String)
+    return Checked(values, reasons)
+
+
+def unknown_country(value: str) -> str:
+    """Return the reason and fix for a value that is neither a country code nor a known name.
+
+    Parameters
+    ----------
+    value
+        The rejected value.
+
+    Returns
+    -------
+    str
+        ``"'Rusia' is neither ... known here; did you mean Russian Federation (RU)?"``.
+    """
+    from bulkscreen.lists.countries import nearest_countries, one_of
+
+    nearest = nearest_countries(value)
+    fix = (f"did you mean {one_of(nearest)}?" if nearest
+           else "write a code such as 'IQ' or a name such as 'Iraq'")
+    return f"{value!r} is neither an ISO 3166-1 country code nor a country name known here; {fix}"
+
+
+def birth_year(value: object) -> int | None:
+    """Return the year of a date of birth or a year of birth, or None when it is neither.
+
+    Parameters
+    ----------
+    value
+        A ``datetime.date``, an integer year, or text: ``YYYY``, ``YYYY-MM-DD`` or
+        ``YYYY/MM/DD``.
+
+    Returns
+    -------
+    int or None
+        The year, when it lies in :data:`BIRTH_YEARS`.
+    """
+    import datetime as dt
+    import re
+
+    year = None
+    if isinstance(value, dt.date):
+        year = value.year
+    elif isinstance(value, int) and not isinstance(value, bool):
+        year = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d{4}", text):
+            year = int(text)
+        else:
+            try:
+                year = dt.date.fromisoformat(text.replace("/", "-")).year
+            except ValueError:
+                return None
+    low, high = BIRTH_YEARS
+    return year if year is not None and low <= year <= high else None
+
+
+def _coerce_birth_year(s: pl.Series, present: pl.Series) -> Checked:
+    """Dates or years of birth to int64 years."""
+    if s.dtype == pl.Date or isinstance(s.dtype, pl.Datetime):
+        years = s.dt.year().cast(pl.Int64)
+    elif s.dtype.is_integer():
+        years = s.cast(pl.Int64)
+    else:
+        text = _as_text(s).str.replace(r"[ T]00:00(?::00(?:\.0+)?)?$", "")
+        text = text.str.replace(r"\.0$", "")  # a year read as a float from a spreadsheet
+        as_year = text.str.extract(r"^(\d{4})$").cast(pl.Int64, strict=False)
+        as_date = text.str.replace_all("/", "-").str.to_date("%Y-%m-%d", strict=False)
+        years = as_year.fill_null(as_date.dt.year().cast(pl.Int64))
+    low, high = BIRTH_YEARS
+    years = pl.select(pl.when(years.is_between(low, high)).then(years)).to_series()
+    reasons = _reasons_where(present & years.is_null(),
+                             "not a date or year of birth; write YYYY-MM-DD (1978-06-01) or "
+                             f"YYYY (1978), a year from {low} to {high}")
+    return Checked(years.alias(s.name), reasons)
+
+
+def _coerce_entity_type(text: pl.Series, present: pl.Series) -> Checked:
+    """Entity-type words to the types of ``ENTITY_TYPES``."""
+    values = text.str.to_lowercase().replace_strict(ENTITY_TYPE_WORDS, default=None,
+                                                    return_dtype=pl.String)
+    reasons = _reasons_where(present & values.is_null(),
+                             f"not an entity type; write one of {', '.join(ENTITY_TYPE_WORDS)}")
     return Checked(values, reasons)
 
 
@@ -212,30 +306,38 @@ def check_names(text: pl.Series) -> pl.Series:
 
 
 def _coerce_scalar(s: pl.Series, dtype: pa.DataType, path: str,
-                   country_names: bool = False, screened_name: bool = False) -> Checked:
+                   country_names: bool = False, screened_name: bool = False,
+                   text_form: str | None = None) -> Checked:
     """Coerce one scalar column (or struct field) at ``path`` to ``dtype``.
 
     ``country_names`` makes the column a country column that also accepts names;
-    ``screened_name`` checks that each value is a name that can be screened. Bytes (a
-    Parquet binary column) are read as UTF-8 text; values that are not are reasons.
+    ``screened_name`` checks that each value is a name that can be screened;
+    ``text_form`` :data:`BIRTH_TEXT_FORM` or :data:`ENTITY_TYPE_TEXT_FORM` reads years of
+    birth or entity types. Bytes (a Parquet binary column) are read as UTF-8 text; values
+    that are not are reasons.
     """
     if s.dtype != pl.Binary:
-        return _coerce_value(s, dtype, path, country_names, screened_name)
+        return _coerce_value(s, dtype, path, (country_names, screened_name), text_form)
     text = _bytes_as_text(s)
     not_text = _reasons_where(s.is_not_null() & text.is_null(),
                               "bytes that are not UTF-8 text; store the column as text")
-    checked = _coerce_value(text, dtype, path, country_names, screened_name)
+    checked = _coerce_value(text, dtype, path, (country_names, screened_name), text_form)
     return Checked(checked.values, _first_reason(not_text, checked.reasons))
 
 
-def _coerce_value(s: pl.Series, dtype: pa.DataType, path: str, country_names: bool,
-                  screened_name: bool) -> Checked:
-    """:func:`_coerce_scalar` for any input but bytes."""
+def _coerce_value(s: pl.Series, dtype: pa.DataType, path: str, kinds: tuple[bool, bool],
+                  text_form: str | None) -> Checked:
+    """:func:`_coerce_scalar` for any input but bytes; ``kinds`` is (country names, name)."""
+    country_names, screened_name = kinds
     if s.dtype == pl.Null:
         s = s.cast(pl.String)
     if s.dtype == pl.String:
         s = _clean_text(s)
     present = s.is_not_null()
+    if text_form == BIRTH_TEXT_FORM:
+        return _coerce_birth_year(s, present)
+    if text_form == ENTITY_TYPE_TEXT_FORM:
+        return _coerce_entity_type(_as_text(s), present)
     if pa.types.is_date(dtype):
         if s.dtype == pl.Date:
             values = s
@@ -416,7 +518,8 @@ def coerce_column(raw: pl.Series, column: Column) -> Checked:
     else:
         checked = _coerce_scalar(raw, dtype, column.name,
                                  country_names=column.text_form == COUNTRY_TEXT_FORM,
-                                 screened_name=column.text_form == NAME_TEXT_FORM)
+                                 screened_name=column.text_form == NAME_TEXT_FORM,
+                                 text_form=column.text_form)
     if column.required:
         missing = checked.values.is_null() & checked.reasons.is_null()
         checked = Checked(checked.values,

@@ -37,6 +37,11 @@ _OVERRIDES = {
     "venezuela (bolivarian republic of)": "VE", "russian federation": "RU",
     "palestine": "PS", "state of palestine": "PS", "netherlands antilles": "AN",
     "serbia and montenegro": "CS", "yugoslavia": "YU", "zaire": "CD",
+    # Short names people write; "republic of china" is Taiwan, not the People's Republic.
+    "dprk": "KP", "prc": "CN", "republic of china": "TW", "great britain": "GB",
+    "britain": "GB", "u.s": "US", "u.s.a": "US", "bosnia": "BA", "belorussia": "BY",
+    "byelorussia": "BY", "kirghizia": "KG", "burkina": "BF", "congo (kinshasa)": "CD",
+    "congo (brazzaville)": "CG", "congo, the democratic republic of the": "CD",
 }
 _PREFIXES = ("the ", "republic of ", "islamic republic of ", "kingdom of ", "state of ",
              "arab republic of ", "federal republic of ", "democratic republic of ",
@@ -100,6 +105,45 @@ def country_code(name: str | None) -> str | None:
         if text.startswith(prefix) and text[len(prefix):] in table:
             return table[text[len(prefix):]]
     return None
+
+
+def nearest_countries(value: str, limit: int = 3) -> list[str]:
+    """Return the known country names nearest to a value that is not one, for a message.
+
+    Parameters
+    ----------
+    value
+        The unknown value ("Irn", "Korea").
+    limit
+        Most names returned.
+
+    Returns
+    -------
+    list[str]
+        Names with their code, e.g. ``["Iran, Islamic Republic of (IR)"]``, one per country,
+        nearest first: names holding the value as a word, then similar spellings.
+    """
+    import difflib
+
+    import pycountry
+
+    text = _clean(value)
+    table = _name_table()
+    holding = [key for key in table
+               if len(text) >= 4 and re.search(rf"\b{re.escape(text)}\b", key)]
+    similar = difflib.get_close_matches(text, list(table), n=10, cutoff=0.8)
+    names: dict[str, str] = {}
+    for key in [*sorted(holding, key=len), *similar]:
+        code = table[key]
+        if code not in names:
+            country = pycountry.countries.get(alpha_2=code)
+            names[code] = f"{country.name if country else key.title()} ({code})"
+    return list(names.values())[:limit]
+
+
+def one_of(names: list[str]) -> str:
+    """``"A, B or C"``: names for a message."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def leading_country(text: str | None) -> tuple[str | None, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -22,20 +22,23 @@ from bulkscreen.decide import Findings, decide
 from bulkscreen.run.data import AuditData, ScreeningData
 from bulkscreen.run.spec import ScreenBatch
 
+if TYPE_CHECKING:
+    from bulkscreen.screen.parties import PartyEvidence
+
 SHIPMENT_PARTY_COLUMNS = {"consignee_name": "consignee_country",
                           "end_user_name": "end_user_country"}
 """Party name columns of a shipment line -> the column with that party's country."""
 
 
 def parties_job(batch: pa.RecordBatch, *, data: ScreeningData, config: RunConfig,
-                name_columns: list[str], country_columns: dict[str, str], as_of: dt.date
+                name_columns: list[str], evidence: PartyEvidence, as_of: dt.date
                 ) -> tuple[pa.RecordBatch, pa.RecordBatch]:
     """Screen the name columns of one batch of arbitrary rows (pure)."""
     from bulkscreen.screen.parties import screen_parties_batch
 
     batch = _fill_record_id(batch)
-    matches = screen_parties_batch(batch, data.index, config, name_columns, country_columns,
-                                   as_of, data.match_cache)
+    matches = screen_parties_batch(batch, data.index, config, name_columns, None, as_of,
+                                   data.match_cache, evidence)
     input_row = batch.column("input_row").to_numpy(zero_copy_only=False).astype(np.int64)
     findings = Findings()
     findings.add_hits(matches, rows=_positions(input_row, matches))

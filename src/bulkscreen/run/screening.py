@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,10 +19,16 @@ import pyarrow as pa
 
 from bulkscreen.columns import AUDIT_RESULTS, PERSONS, SHIPMENTS, Column, Table
 from bulkscreen.config import RunConfig
-from bulkscreen.io.validate import COUNTRY_TEXT_FORM, NAME_TEXT_FORM
+from bulkscreen.io.validate import (
+    BIRTH_TEXT_FORM,
+    COUNTRY_TEXT_FORM,
+    ENTITY_TYPE_TEXT_FORM,
+    NAME_TEXT_FORM,
+)
 from bulkscreen.run import jobs
 from bulkscreen.run.data import load_audit_data, load_screening_data
 from bulkscreen.run.spec import RunSpec, RunSummary, ScreenBatch
+from bulkscreen.screen.parties import PartyEvidence
 
 if TYPE_CHECKING:
     from bulkscreen.engines import Engine
@@ -30,15 +37,36 @@ RunOption = bool | str | None
 """Type of the :class:`RunSpec` options a runner passes on: ``fmt``, ``overwrite``, ``progress``."""
 
 
-def parties_table(name_columns: list[str], country_columns: dict[str, str]) -> Table:
-    """The input format of ``screen parties``: a key, the name columns and their countries."""
+def parties_table(name_columns: list[str], country_columns: Mapping[str, str],
+                  evidence: PartyEvidence | None = None) -> Table:
+    """The input format of ``screen parties``: a key, the name columns and their evidence.
+
+    ``country_columns`` are the country columns of the name columns; ``evidence`` may add
+    more country columns, entity-type columns and date-or-year-of-birth columns.
+    """
+    evidence = evidence or PartyEvidence()
     cols = [Column("record_id", pa.string(), "Key of the row (default: its row number).")]
     cols += [Column(name, pa.string(), "Name to screen.", in_header=True,
                     text_form=NAME_TEXT_FORM)
              for name in name_columns]
-    cols += [Column(country, pa.string(), "Country of a screened party, ISO 3166-1 alpha-2.",
-                    text_form=COUNTRY_TEXT_FORM, in_header=True)
-             for country in dict.fromkeys(country_columns.values())]
+    taken = set(name_columns)
+    kinds = [
+        (country_columns.values(), pa.string(), "Country of a screened party, ISO 3166-1 "
+         "alpha-2.", COUNTRY_TEXT_FORM),
+        (evidence.country_columns.values(), pa.string(), "Country of a screened party, "
+         "ISO 3166-1 alpha-2.", COUNTRY_TEXT_FORM),
+        (evidence.entity_type_columns.values(), pa.string(), "Entity type of a screened "
+         "party: person, organisation, vessel or aircraft.", ENTITY_TYPE_TEXT_FORM),
+        (evidence.birth_columns.values(), pa.int64(), "Year of birth of a screened person "
+         "(from a date or a year).", BIRTH_TEXT_FORM),
+    ]
+    for columns, arrow_type, meaning, text_form in kinds:
+        for column in columns:
+            if column in taken:
+                continue
+            taken.add(column)
+            cols.append(Column(column, arrow_type, meaning, text_form=text_form,
+                               in_header=True))
     return Table(name="parties", description="Rows with names to screen.", columns=tuple(cols))
 
 
@@ -81,22 +109,28 @@ def _run(spec: RunSpec, job: ScreenBatch, engine: Engine | None) -> RunSummary:
 
 def run_parties(  # noqa: PLR0913 - the arguments of ``bulkscreen screen parties``
         input_path: Path, out_dir: Path, config: RunConfig, name_columns: list[str],
-        id_column: str | None, country_columns: dict[str, str], as_of: dt.date,
+        id_column: str | None, evidence: PartyEvidence | Mapping[str, str], as_of: dt.date,
         engine: Engine | None = None, **options: RunOption) -> RunSummary:
     """Screen names in any columns of a file; see ``bulkscreen screen parties``.
 
-    ``options`` are the :class:`RunSpec` fields ``fmt``, ``overwrite`` and ``progress``.
+    ``evidence`` is a :class:`~bulkscreen.screen.parties.PartyEvidence`
+    (:func:`~bulkscreen.screen.parties.party_evidence`), or just name column -> country
+    column. ``options`` are the :class:`RunSpec` fields ``fmt``, ``overwrite`` and
+    ``progress``.
     """
+    if not isinstance(evidence, PartyEvidence):
+        evidence = PartyEvidence(country_columns=dict(evidence))
     if id_column:
         config = config.model_copy(update={"column_map": {**config.column_map,
                                                           "record_id": id_column}})
     data = load_screening_data(config, as_of)
     job = functools.partial(jobs.parties_job, data=data, config=config,
-                            name_columns=name_columns, country_columns=country_columns,
-                            as_of=as_of)
+                            name_columns=name_columns, evidence=evidence, as_of=as_of)
+    fields = data.spec_fields()
+    # What the rows were matched with besides their names, for whoever reads the run later.
+    fields["extra"]["party_evidence"] = evidence.as_manifest()
     spec = RunSpec(Path(input_path), Path(out_dir), config,
-                   parties_table(name_columns, country_columns), **data.spec_fields(),
-                   **options)
+                   parties_table(name_columns, {}, evidence), **fields, **options)
     return _run(spec, job, engine)
 
 
