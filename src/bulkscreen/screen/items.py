@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -29,10 +30,13 @@ MET, UNKNOWN = 1, 2
 
 # ---------------------------------------------------------------- parameters -> SI matrix
 def parameter_matrix(parameters: pa.Array, rules: CompiledRules, findings: Findings,
-                     rule_version: str) -> tuple[np.ndarray, np.ndarray]:
+                     rule_version: str, lines_of: ItemLines | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
     """Return the SI parameter matrix and its validity mask; unit problems become findings.
 
-    Conversion factors are computed once per distinct (name, unit) pair in the batch.
+    Conversion factors are computed once per distinct (name, unit) pair in the batch. With
+    ``lines_of``, ``parameters`` holds one value per distinct item and each unit problem is
+    a finding on every line of its item.
     """
     n = len(parameters)
     n_params = len(rules.param_names)
@@ -73,11 +77,15 @@ def parameter_matrix(parameters: pa.Array, rules: CompiledRules, findings: Findi
     values[parents[usable], column[usable]] = si[usable]
     valid[parents[usable], column[usable]] = True
     bad = np.nonzero(bad_key & (column >= 0))[0]
+    rows = parents[bad]
+    if len(bad) and lines_of is not None:
+        rows, spread = lines_of.spread(rows)
+        bad = bad[spread]
     if len(bad):
         name_list = names.to_pylist()
         unit_list = units.to_pylist()
         findings.add(
-            parents[bad], finding="item", decision="REVIEW", reason_code="UNIT_ERROR",
+            rows, finding="item", decision="REVIEW", reason_code="UNIT_ERROR",
             field="parameters",
             query_value=[f"{name_list[k]}={raw[k]:g} {unit_list[k]}".strip() for k in bad],
             value=[f"{raw[k]:g} {unit_list[k]}".strip() for k in bad],
@@ -91,11 +99,15 @@ def parameter_matrix(parameters: pa.Array, rules: CompiledRules, findings: Findi
 
 
 def add_derived(values: np.ndarray, valid: np.ndarray, rules: CompiledRules,
-                 b: ShipmentBatch) -> None:
-    """Fill derived parameters where they are not given directly."""
+                value_jpy: np.ndarray, quantity: np.ndarray) -> None:
+    """Fill derived parameters where they are not given directly.
+
+    ``value_jpy`` and ``quantity`` are the lines' (NaN where not given), one per row of
+    ``values``.
+    """
     index = rules.param_index
-    extra = {"value_jpy": (b.value_jpy, ~np.isnan(b.value_jpy)),
-             "quantity": (b.quantity, ~np.isnan(b.quantity))}
+    extra = {"value_jpy": (value_jpy, ~np.isnan(value_jpy)),
+             "quantity": (quantity, ~np.isnan(quantity))}
     for name, inputs in rules.derived:
         columns = [extra[i] if i in extra else (values[:, index[i]], valid[:, index[i]])
                    for i in inputs]
@@ -108,41 +120,44 @@ def add_derived(values: np.ndarray, valid: np.ndarray, rules: CompiledRules,
 
 # ---------------------------------------------------------------- scopes
 class HsIndex:
-    """HS code prefixes of every length the rules use, sliced once per batch."""
+    """HS code prefixes of every length the rules use, matched once per distinct code.
+
+    A batch repeats a few hundred codes: prefixes are compared with the distinct codes and the
+    outcome spread to the rows.
+    """
 
     def __init__(self, hs: pa.Array):
         self.hs = hs
+        encoded = pc.fill_null(hs, "").dictionary_encode()
+        self.codes = encoded.dictionary
+        self.code_of_row = encoded.indices.to_numpy(zero_copy_only=False)
         self.slices: dict[int, pa.Array] = {}
-        self._short: dict[str, np.ndarray] | None = None
+        self._short: list[tuple[int, str]] | None = None
 
-    def _short_codes(self) -> dict[str, np.ndarray]:
-        """Rows per distinct HS code shorter than a full six-digit subheading."""
+    def _short_codes(self) -> list[tuple[int, str]]:
+        """(position, code) of each distinct HS code shorter than a six-digit subheading."""
         if self._short is None:
-            codes = self.hs.to_pylist()
-            rows_of: dict[str, list[int]] = {}
-            for row, code in enumerate(codes):
-                if code and len(code) < 6:
-                    rows_of.setdefault(code, []).append(row)
-            self._short = {code: np.array(rows) for code, rows in rows_of.items()}
+            self._short = [(k, code) for k, code in enumerate(self.codes.to_pylist())
+                           if code and len(code) < 6]
         return self._short
 
     def match(self, prefixes: tuple[str, ...], reach_shorter: bool = False) -> np.ndarray:
         """Rows whose HS code starts with one of ``prefixes``; with ``reach_shorter``, also
         rows whose code is shorter and starts a prefix (HS 6815 may be 6815.12 goods)."""
-        out = np.zeros(len(self.hs), dtype=bool)
+        out = np.zeros(len(self.codes), dtype=bool)
         if reach_shorter:
-            for code, rows in self._short_codes().items():
+            for k, code in self._short_codes():
                 if any(p.startswith(code) for p in prefixes):
-                    out[rows] = True
+                    out[k] = True
         by_length: dict[int, list[str]] = {}
         for prefix in prefixes:
             by_length.setdefault(len(prefix), []).append(prefix)
         for length, group in by_length.items():
             if length not in self.slices:
-                self.slices[length] = pc.utf8_slice_codeunits(self.hs, 0, length)
+                self.slices[length] = pc.utf8_slice_codeunits(self.codes, 0, length)
             hit = pc.is_in(self.slices[length], value_set=pa.array(group, pa.string()))
             out |= pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
-        return out
+        return out[self.code_of_row]
 
 
 def entries_using_given(given: np.ndarray, entry_params: np.ndarray) -> np.ndarray:
@@ -178,17 +193,38 @@ def declared_mask(declared: list[str | None], rules: CompiledRules) -> np.ndarra
     encoded = pa.array(declared, pa.string()).dictionary_encode()
     inverse = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
     for u_index, raw in enumerate(encoded.dictionary.to_pylist()):
-        code = normalise_entry_code(raw)
-        if not code:
-            continue
-        broader = "." in code or "(" in code
-        hits = [e for e, names in enumerate(rules.entry_declared)
-                if code in names or any(code.startswith(name + ".") for name in names)
-                or (broader and any(name.startswith((code + ".", code + "(")) for name in names))]
+        hits = _declared_entries(rules, normalise_entry_code(raw))
         if hits:
             rows = np.nonzero(inverse == u_index)[0]
             mask[np.ix_(rows, hits)] = True
     return mask
+
+
+_DECLARED_HITS: dict[int, tuple[tuple[frozenset[str], ...], dict[str, list[int]]]] = {}
+"""Entries each declared code names, per rule set (by its entry names): every batch of a run
+declares the same few codes, and each costs a pass over every entry's names."""
+
+
+def _declared_entries(rules: CompiledRules, code: str) -> list[int]:
+    """The entries a normalised declared ``code`` names (see :func:`declared_mask`)."""
+    if not code:
+        return []
+    names_of = rules.entry_declared
+    held = _DECLARED_HITS.get(id(names_of))
+    if held is None or held[0] is not names_of:
+        if len(_DECLARED_HITS) >= 8:
+            _DECLARED_HITS.clear()
+        held = _DECLARED_HITS[id(names_of)] = (names_of, {})
+    known = held[1]
+    if code not in known:
+        if len(known) >= 100_000:  # a file of ever new codes: bound the memo, not the run
+            known.clear()
+        broader = "." in code or "(" in code
+        known[code] = [
+            e for e, names in enumerate(names_of)
+            if code in names or any(code.startswith(name + ".") for name in names)
+            or (broader and any(name.startswith((code + ".", code + "(")) for name in names))]
+    return known[code]
 
 
 def node_explanation(rules: CompiledRules, node: int, row: int, values: np.ndarray,
@@ -207,26 +243,125 @@ def node_explanation(rules: CompiledRules, node: int, row: int, values: np.ndarr
 
 
 @dataclass(frozen=True)
+class ItemLines:
+    """The distinct items of a batch: which item each line is, and each item's first line.
+
+    An item is what classification reads of a line: HS code, parameters, declared entry, the
+    rules epoch of its date and, only where a rule tree that applies to it reads them, value
+    and quantity. Lines of one item get the same outcome of every rule tree.
+    """
+
+    item: np.ndarray  # int64 per line: its item
+    first: np.ndarray  # int64 per item: its first line (ascending)
+
+    @classmethod
+    def of_keys(cls, keys: pl.DataFrame) -> ItemLines:
+        """Group equal rows of ``keys`` (nulls equal), items in order of first appearance."""
+        groups = (keys.with_row_index("line")
+                  .group_by(keys.columns, maintain_order=True).agg(pl.col("line")))
+        lines = groups.get_column("line")
+        sizes = lines.list.len().to_numpy().astype(np.int64)
+        flat = lines.explode().to_numpy().astype(np.int64)
+        item = np.empty(len(flat), dtype=np.int64)
+        item[flat] = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+        return cls(item=item, first=flat[np.cumsum(sizes) - sizes])
+
+    def spread(self, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every line of each of ``items``: (lines, position in ``items`` of each line's item).
+
+        Lines of one item follow in ascending order, so each line meets its findings in the
+        order they were found for the item.
+        """
+        order = np.argsort(self.item, kind="stable")
+        starts = np.searchsorted(self.item[order], np.arange(len(self.first) + 1))
+        sizes = starts[items + 1] - starts[items]
+        which = np.repeat(np.arange(len(items), dtype=np.int64), sizes)
+        offset = np.arange(len(which), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes,
+                                                                   sizes)
+        return order[starts[items][which] + offset], which
+
+
+def value_reading_trees(rules: CompiledRules) -> np.ndarray:
+    """bool per rule tree: the tree reads a parameter derived from a line's value or quantity
+    (unit value), so lines that differ only in value may differ in its outcome."""
+    line_inputs = {"value_jpy", "quantity"}
+    for name, inputs in rules.derived:
+        if line_inputs & set(inputs):
+            line_inputs.add(name)
+    params = [rules.param_index[name] for name in line_inputs if name in rules.param_index]
+    nodes = rules.nodes
+    reads = np.isin(nodes.param, params)
+    return np.array([reads[nodes.tree_ptr[t]:nodes.tree_ptr[t + 1]].any()
+                     for t in range(len(nodes.tree_ptr) - 1)], dtype=bool)
+
+
+def distinct_items(b: ShipmentBatch, rules: CompiledRules, hs_index: HsIndex,
+                   declared: np.ndarray) -> ItemLines:
+    """Group the lines of ``b`` into items (see :class:`ItemLines`).
+
+    ``declared`` is :func:`declared_mask` of the lines. The rules epoch of a day is the span
+    between two days on which an entry enters or leaves force, so the lines of one item have the
+    same entries in force.
+    """
+    reads_value = value_reading_trees(rules)
+    needs_value = declared[:, reads_value[: rules.n_entries]].any(axis=1)
+    for e in np.flatnonzero(reads_value[: rules.n_entries]):
+        needs_value |= hs_index.match(rules.entries[e].hs_prefixes, reach_shorter=True)
+    for m, measure in enumerate(rules.measures):
+        tree = rules.measure_tree[m]
+        if tree >= 0 and reads_value[tree]:
+            needs_value |= hs_index.match(measure.hs_prefixes)
+    bounds = np.unique(np.concatenate([rules.entry_from_day, rules.entry_to_day + 1]))
+    epoch = np.searchsorted(bounds, b.days, side="right")
+    keys = pl.DataFrame([
+        pl.Series("hs", hs_index.code_of_row),
+        pl.from_arrow(b.parameters).alias("parameters"),
+        pl.Series("declared", b.declared, dtype=pl.String),
+        pl.Series("epoch", epoch),
+        pl.Series("value", np.where(needs_value, b.value_jpy, np.nan)).fill_nan(None),
+        pl.Series("quantity", np.where(needs_value, b.quantity, np.nan)).fill_nan(None),
+    ])
+    return ItemLines.of_keys(keys)
+
+
+@dataclass(frozen=True)
 class LineChecks:
     """What every shipment check reads: the lines, the rules and the rule trees' outcome.
 
-    ``status[row, tree]`` is 0, MET or UNKNOWN; ``decider[row, tree]`` the node that decided.
-    Trees are the control entries (``rules.entries``), then the measures that have one.
+    Trees are the control entries (``rules.entries``), then the measures that have one. The
+    outcome is held per distinct item (``items``): ``status[item, tree]`` is 0, MET or
+    UNKNOWN, ``decider[item, tree]`` the node that decided, ``values`` and ``valid`` the item's
+    SI parameters; :meth:`outcome` reads a tree's status per line.
     """
 
     lines: ShipmentBatch
     rules: CompiledRules
     version: str
     hs_index: HsIndex
+    items: ItemLines
     values: np.ndarray
     valid: np.ndarray
     status: np.ndarray
     decider: np.ndarray
 
+    def outcome(self, tree: int) -> np.ndarray:
+        """0, MET or UNKNOWN of ``tree`` for each line."""
+        return self.status[:, tree][self.items.item]
+
     def explain(self, tree: int, row: int) -> tuple[str, str | None, str | None]:
-        """(text, value, threshold) of the node that decided ``tree`` for ``row``."""
-        return node_explanation(self.rules, int(self.decider[row, tree]), row, self.values,
+        """(text, value, threshold) of the node that decided ``tree`` for line ``row``."""
+        item = int(self.items.item[row])
+        return node_explanation(self.rules, int(self.decider[item, tree]), item, self.values,
                                 self.valid)
+
+    def explain_lines(self, tree: int, rows: np.ndarray
+                      ) -> list[tuple[str, str | None, str | None]]:
+        """:meth:`explain` for each of ``rows``, worked out once per item."""
+        items = self.items.item[rows]
+        distinct, inverse = np.unique(items, return_inverse=True)
+        texts = [node_explanation(self.rules, int(self.decider[u, tree]), int(u), self.values,
+                                  self.valid) for u in distinct]
+        return [texts[k] for k in inverse.reshape(-1)]
 
 
 def check_lines(b: ShipmentBatch, rules: CompiledRules, findings: Findings) -> LineChecks:
@@ -237,31 +372,37 @@ def check_lines(b: ShipmentBatch, rules: CompiledRules, findings: Findings) -> L
     gives; a line without parameters is checked against all, and goes to review where they
     matter. An HS code shorter than the entry's (6815 for 6815.12) reaches it. A declared entry
     always applies. An entry applies only on the days it is in force (its valid_from and
-    valid_to), so a line is judged by the list of its own date.
+    valid_to), so a line is judged by the list of its own date. Lines that repeat an item
+    (:func:`distinct_items`) are classified once.
     """
     from bulkscreen_kernels.thresholds import evaluate_rules
 
     version = f"{rules.regime}/{rules.version}"
-    values, valid = parameter_matrix(b.parameters, rules, findings, version)
-    given = valid.copy()
-    add_derived(values, valid, rules, b)
     hs_index = HsIndex(b.hs_arrow)
+    declared = declared_mask(b.declared, rules)
+    items = distinct_items(b, rules, hs_index, declared)
+    first = items.first
+    values, valid = parameter_matrix(b.parameters.take(pa.array(first)), rules, findings,
+                                     version, lines_of=items)
+    given = valid.copy()
+    add_derived(values, valid, rules, b.value_jpy[first], b.quantity[first])
+    item_hs = HsIndex(b.hs_arrow.take(pa.array(first)))
     nodes = rules.nodes
-    applies = np.zeros((b.n, len(nodes.tree_ptr) - 1), dtype=bool)
+    applies = np.zeros((len(first), len(nodes.tree_ptr) - 1), dtype=bool)
     for e, entry in enumerate(rules.entries):
-        applies[:, e] = hs_index.match(entry.hs_prefixes, reach_shorter=True)
+        applies[:, e] = item_hs.match(entry.hs_prefixes, reach_shorter=True)
     applies[:, : rules.n_entries] &= entries_using_given(given, rules.entry_params)
-    applies[:, : rules.n_entries] |= declared_mask(b.declared, rules)
-    applies[:, : rules.n_entries] &= rules.entries_in_force(b.days)
+    applies[:, : rules.n_entries] |= declared[first]
+    applies[:, : rules.n_entries] &= rules.entries_in_force(b.days[first])
     for m, measure in enumerate(rules.measures):
         tree = rules.measure_tree[m]
         if tree >= 0:
-            applies[:, tree] = hs_index.match(measure.hs_prefixes)
+            applies[:, tree] = item_hs.match(measure.hs_prefixes)
     status, decider = evaluate_rules(values, valid, applies, nodes.kind, nodes.param, nodes.op,
                                      nodes.threshold, nodes.child_ptr, nodes.children,
                                      nodes.tree_ptr)
-    return LineChecks(lines=b, rules=rules, version=version, hs_index=hs_index, values=values,
-                      valid=valid, status=status, decider=decider)
+    return LineChecks(lines=b, rules=rules, version=version, hs_index=hs_index, items=items,
+                      values=values, valid=valid, status=status, decider=decider)
 
 
 def control_findings(findings: Findings, checks: LineChecks, group_a: np.ndarray,
@@ -271,7 +412,7 @@ def control_findings(findings: Findings, checks: LineChecks, group_a: np.ndarray
     ``concern`` marks lines with an end use or end user of concern, which lose the
     small-value exemption outside Group A where the rules say so.
     """
-    rules, b, version, status = checks.rules, checks.lines, checks.version, checks.status
+    rules, b, version = checks.rules, checks.lines, checks.version
     sv = rules.ruleset.small_value
     controlled = np.zeros(b.n, dtype=bool)
     controlled_unknown = np.zeros(b.n, dtype=bool)
@@ -283,15 +424,16 @@ def control_findings(findings: Findings, checks: LineChecks, group_a: np.ndarray
     if sv.not_when_concern_outside_group_a:
         exempt_ok &= ~(concern & ~group_a)
     for e, entry in enumerate(rules.entries):
-        met_rows = np.nonzero(status[:, e] == MET)[0]
-        unknown_rows = np.nonzero(status[:, e] == UNKNOWN)[0]
+        outcome = checks.outcome(e)
+        met_rows = np.nonzero(outcome == MET)[0]
+        unknown_rows = np.nonzero(outcome == UNKNOWN)[0]
         in_rows_1_15 = entry.row in ROWS_1_TO_15 and entry.effect == "licence"
         if in_rows_1_15:
             controlled[met_rows] = True
             controlled_unknown[unknown_rows] = True
         where = f"{entry.reference}, Appended Table 1 row {entry.row}{entry.item}"
         if len(met_rows):
-            details = [checks.explain(e, r) for r in met_rows]
+            details = checks.explain_lines(e, met_rows)
             if entry.effect == "review":
                 decision = ["REVIEW"] * len(met_rows)
                 reason = ["CONTROL_ENTRY_FOREIGN"] * len(met_rows)
@@ -329,9 +471,11 @@ def control_findings(findings: Findings, checks: LineChecks, group_a: np.ndarray
                          value=[d[1] for d in details], threshold=[d[2] for d in details],
                          explanation=[f"{t} [rules {version}]" for t in text])
         if len(unknown_rows):
-            details = [checks.explain(e, r) for r in unknown_rows]
-            wanted = [", ".join(rules.param_names[p] for p in np.flatnonzero(
-                rules.entry_params[e] & ~checks.valid[r])) for r in unknown_rows]
+            details = checks.explain_lines(e, unknown_rows)
+            unknown_items = checks.items.item[unknown_rows]
+            missing = {int(u): ", ".join(rules.param_names[p] for p in np.flatnonzero(
+                rules.entry_params[e] & ~checks.valid[u])) for u in np.unique(unknown_items)}
+            wanted = [missing[u] for u in unknown_items.tolist()]
             findings.add(unknown_rows, finding="item", decision="REVIEW",
                          reason_code="CONTROL_UNKNOWN", field="parameters",
                          query_value=[b.hs[r] for r in unknown_rows], rule_id=entry.id,

@@ -145,7 +145,7 @@ def _group_d_tables(groups: dict[str, np.ndarray], rows: np.ndarray) -> list[str
 def _measure_findings(findings: Findings, checks: LineChecks, controlled: np.ndarray,
                       controlled_unknown: np.ndarray) -> None:
     """Russia/Belarus, DPR/LPR and North Korea measures in force on each line's date."""
-    rules, b, version, status = checks.rules, checks.lines, checks.version, checks.status
+    rules, b, version = checks.rules, checks.lines, checks.version
     hs_index = checks.hs_index
     for m, measure in enumerate(rules.measures):
         live = _in_force(b.days, measure.from_date, measure.to_date)
@@ -194,9 +194,8 @@ def _measure_findings(findings: Findings, checks: LineChecks, controlled: np.nda
             continue
         for code, decision, tail in ((MET, "PROHIBITED", "banned"),
                                      (UNKNOWN, "REVIEW", "banned if the condition is met")):
-            rows = np.nonzero(scope & (status[:, tree] == code))[0]
-            details = [checks.explain(tree, r)
-                       for r in rows]
+            rows = np.nonzero(scope & (checks.outcome(tree) == code))[0]
+            details = checks.explain_lines(tree, rows)
             findings.add(rows, finding="measure", decision=decision,
                          reason_code=measure.reason, field="hs_code",
                          query_value=[b.hs[r] for r in rows], rule_id=measure.id,
