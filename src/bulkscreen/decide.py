@@ -43,6 +43,7 @@ REASON_ORDER = (
     "TECH_UNCONFIRMED",  # a person's technology names no entry of the list in force: review
     "CATEGORY_1_EXCLUDED",  # informational: employer-priority agreement excludes category 1
     "CONTROL_ENTRY_FOREIGN",  # item meets a foreign-only entry (e.g. US 3A090): review
+    "ENTRY_UNCONFIRMED",  # a line's declared control entry names no entry of the rules: review
     "CONTROL_UNKNOWN",  # missing parameter or non-numeric condition: review
     "UNIT_ERROR",  # parameter value with a missing or incompatible unit: review
     "CATCH_ALL_INFORM",  # military end use where only an inform would require a licence

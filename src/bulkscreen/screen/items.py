@@ -343,6 +343,8 @@ class LineChecks:
     valid: np.ndarray
     status: np.ndarray
     decider: np.ndarray
+    declared: np.ndarray
+    """(n_lines, n_entries): the line's declared code names the entry, in force or not."""
 
     def outcome(self, tree: int) -> np.ndarray:
         """0, MET or UNKNOWN of ``tree`` for each line."""
@@ -402,7 +404,8 @@ def check_lines(b: ShipmentBatch, rules: CompiledRules, findings: Findings) -> L
                                      nodes.threshold, nodes.child_ptr, nodes.children,
                                      nodes.tree_ptr)
     return LineChecks(lines=b, rules=rules, version=version, hs_index=hs_index, items=items,
-                      values=values, valid=valid, status=status, decider=decider)
+                      values=values, valid=valid, status=status, decider=decider,
+                      declared=declared)
 
 
 def control_findings(findings: Findings, checks: LineChecks, group_a: np.ndarray,

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from bulkscreen.decide import Findings, decide
 from bulkscreen.rules.catalog import to_day
 from bulkscreen.rules.compile import CompiledRules
+from bulkscreen.screen.declared import declared_clear_text, declared_entry_findings
 from bulkscreen.screen.destinations import destination_groups
 from bulkscreen.screen.items import MET, UNKNOWN, LineChecks, check_lines, control_findings
 from bulkscreen.screen.parties import MATCH_SAME_TOKENS
@@ -88,6 +89,7 @@ def screen_shipments_batch(batch: pa.RecordBatch, rules: CompiledRules, party_hi
 
     controlled, controlled_unknown = control_findings(findings, checks, group_a,
                                                       wmd_use | eul_hit)
+    declared_entry_findings(findings, checks)
     _measure_findings(findings, checks, controlled, controlled_unknown)
     row16 = checks.hs_index.match(ca.hs_chapters) & ~controlled
     _catch_all_findings(findings, checks, row16, group_a,
@@ -114,8 +116,10 @@ def _unreached_text(checks: LineChecks) -> list[str | None]:
     """Say why a line found nothing when its HS code reaches no control entry, or it has none.
 
     A CLEAR line with no HS code and no declared entry was never compared with the control
-    list; one whose HS code reaches no entry was compared with none. Either is said, so that a
-    reviewer can tell them from a line that was checked and passed.
+    list; one whose HS code reaches no entry was compared with none; one whose declared entry
+    was not in force on its day (an item a later revision added) or that declared the goods
+    unlisted says so. Either is said, so that a reviewer can tell them from a line that was
+    checked and passed.
     """
     rules, b, version = checks.rules, checks.lines, checks.version
     prefixes = tuple(sorted({p for entry in rules.entries for p in entry.hs_prefixes}))
@@ -132,6 +136,17 @@ def _unreached_text(checks: LineChecks) -> list[str | None]:
             out[r] = (f"no findings: HS {b.hs[r]} reaches no control-list entry of rules "
                       f"{version}, and no measure or catch-all requirement applies on "
                       f"{day_text(b.days[r])}")
+    for r in (r for r in range(b.n) if b.declared[r]):
+        said = declared_clear_text(checks, r)
+        if said is None:
+            continue
+        if not b.hs[r]:
+            hs = "no HS code was given"
+        elif reached[r]:
+            hs = f"HS {b.hs[r]} was checked against the entries it reaches"
+        else:
+            hs = f"HS {b.hs[r]} reaches no control-list entry"
+        out[r] = f"no findings: {said}; {hs}"
     return out
 
 
