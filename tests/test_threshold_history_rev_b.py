@@ -10,6 +10,7 @@ starts on its first day), or an item that enters the ordinance on a given day:
 - 4.15.ハ inorganic fibres (1C010.c): over 2,540,000 m for every fibre until 2021-01-26; from
   2021-01-27 (令和二年経済産業省令第八十六号) over 5,600,000 m unless 50 % silica or more;
 - 4.16 (1C111): 五ふっ化よう素 added on 2025-05-28 (令和七年経済産業省令第三十四号);
+- 5.8.ロ.(1) non-contact displacement gauges (2B006.b.1.a) enter on 2019-01-09;
 - 5.12 additive manufacturing equipment enters on 2025-05-28;
 - 4.10.ハ superconductors (1C005.b): above -158.16 degrees C until 2026-02-13, above -158.15
   from 2026-02-14 (令和七年経済産業省令第七十二号, second stage);
@@ -58,6 +59,10 @@ DATED = [
     ("silica fibre of 4,000,000 m, 2,540,000 m limit kept", D(2021, 1, 27), "",
      [("silica_content", 60, "percent"), *ALUMINA_FIBRE[1:]], "4.15.ハ", "LICENSE_REQUIRED",
      "1C010.c", "CONTROL_ENTRY"),
+    ("non-contact gauge of 0.1 um before 5.8.ロ.(1)", D(2019, 1, 8), "",
+     [("resolution", 0.1, "um")], "5.8.ロ.(1)", "CLEAR", None, None),
+    ("non-contact gauge of 0.1 um under 5.8.ロ.(1)", D(2019, 1, 9), "",
+     [("resolution", 0.1, "um")], "5.8.ロ.(1)", "REVIEW", "2B006.b.1.a", "CONTROL_UNKNOWN"),
     ("4.16 substance, text without iodine pentafluoride", D(2025, 5, 27), "",
      IODINE_PENTAFLUORIDE, "4.16", "REVIEW", "1C111.a-boron-2024", "CONTROL_UNKNOWN"),
     ("4.16 substance, iodine pentafluoride added", D(2025, 5, 28), "", IODINE_PENTAFLUORIDE,
@@ -79,7 +84,7 @@ DATED = [
 ]
 DATED_IDS = {"4-turbojet", "4-turbojet-2018", "4-flow-forming", "4-flow-forming-2018",
              "1C010.c", "1C010.c-2020", "1C111.a-boron", "1C111.a-boron-2024", "jp-5.12",
-             "1C005.b", "1C005.b-2025", "jp-4.17"}
+             "1C005.b", "1C005.b-2025", "jp-4.17", "2B006.b.1.a"}
 
 
 @pytest.fixture(scope="module")
@@ -143,5 +148,10 @@ def test_old_texts_of_articles_3_to_5_end_the_day_before_the_new_ones(
 
 def test_items_added_to_articles_4_and_5_carry_their_first_day():
     ruleset = load_rules(VERSION)
-    first = {e.id: e.valid_from for e in ruleset.entries if e.ordinance in ("4.17", "5.12")}
-    assert first == {"jp-4.17": D(2026, 2, 14), "jp-5.12": D(2025, 5, 28)}
+    first = {e.id: e.valid_from for e in ruleset.entries
+             if e.ordinance in ("4.17", "5.12", "5.8.ロ.(1)")}
+    assert first == {"jp-4.17": D(2026, 2, 14), "jp-5.12": D(2025, 5, 28),
+                     "2B006.b.1.a": D(2019, 1, 9)}
+    text_2018 = (Path(ruleset.folder) / "law/revisions/goods-ordinance-2018-01-22-art05-excerpt.md"
+                 ).read_text(encoding="utf-8").split("## 第五条第八号")[1]
+    assert "直線上の変位を測定するためのものであって" in text_2018 and "非接触型" not in text_2018
