@@ -171,8 +171,10 @@ SCENARIOS = [
      "tensile_strength=1300 MPa; elongation=10 %", "4.9", "LICENSE_REQUIRED", "1C004"),
     ("tungsten alloy with 5 % elongation", "CN", "", "density=18 g/cm^3; elastic_limit=900 MPa; "
      "tensile_strength=1300 MPa; elongation=5 %", "4.9", "CLEAR", None),
+    # a line of 2025-12-01 meets the text until 2026-02-13 (零下一五八・一六度)
     ("1C005.b high-temperature superconductor", "CN", "",
-     "critical_temperature=-150 degC; length=200 m", "4.10.ハ", "LICENSE_REQUIRED", "1C005.b"),
+     "critical_temperature=-150 degC; length=200 m", "4.10.ハ", "LICENSE_REQUIRED",
+     "1C005.b-2025"),
     ("2B009 spin-forming machine", "CN", "", "contouring_axes=3; force=80 kN", "5.11",
      "LICENSE_REQUIRED", "2B009"),
     ("2B007.b robot 3,000 Gy", "CN", "", "radiation_hardness=3000 Gy", "5.9.ロ", "CLEAR", None),
