@@ -1,0 +1,134 @@
+"""Goods ordinance Articles 1, 2 and 2-2 (rows 2, 3 and 3-2): dated changes since 2018-01-22.
+
+Each change has a shipment on the day before and on the day of the revision (rules
+2025-10-09-r3): the tray columns and their internals of 1.10.ロ.(1) and (2) stand until
+2019-01-08 (平成三十年経済産業省令第六十三号 deleted them); the mandrels of 1.11.ロ and the
+bellows mandrels of 1.33.ハ.(1) range up to under 400 mm until 2024-01-31 and up to under
+650 mm from 2024-02-01 (令和五年経済産業省令第五十三号); the formed tubes of 1.22.ロ.(4) range
+up to under 400 mm until 2025-05-27 and up to under 650 mm with a wall of 12 mm or less from
+2025-05-28 (令和七年経済産業省令第三十四号).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from bulkscreen.columns import HITS, SHIPMENTS
+from bulkscreen.rules import compile_rules, load_rules
+from bulkscreen.screen.shipments import screen_shipments_batch
+
+VERSION = "2025-10-09-r3"
+D = dt.date
+
+MANDREL_500 = [("inside_diameter", 500, "mm")]
+BELLOWS_500 = [("inside_diameter", 500, "mm"), ("convolution_pitch", 15, "mm"),
+               ("convolution_depth", 3, "mm")]
+
+# (name, date, HS, parameters, declared entry) -> decision, deciding entry, its reason code
+DATED = [
+    ("tray column, last day", D(2019, 1, 8), "", [("max_pressure", 3, "MPa")], "1.10.ロ.(1)",
+     "REVIEW", "2-1.10.ロ.(1)-2018", "CONTROL_UNKNOWN"),
+    ("tray column, deleted", D(2019, 1, 9), "", [("max_pressure", 3, "MPa")], "1.10.ロ.(1)",
+     "CLEAR", None, None),
+    ("tray column internals, last day", D(2019, 1, 8), "", [("outside_diameter", 2000, "mm")],
+     "1.10.ロ.(2)", "REVIEW", "2-1.10.ロ.(2)-2018", "CONTROL_UNKNOWN"),
+    # from 2019-01-09 item (2) is the distillation column, renumbered from (3)
+    ("tray column internals, deleted", D(2019, 1, 9), "", [("outside_diameter", 2000, "mm")],
+     "1.10.ロ.(2)", "REVIEW", "0B004.b.3-2024", "CONTROL_UNKNOWN"),
+    ("mandrel 500 mm, 400 mm limit", D(2024, 1, 31), "", MANDREL_500, "1.11.ロ", "CLEAR", None,
+     None),
+    ("mandrel 500 mm, 650 mm limit", D(2024, 2, 1), "", MANDREL_500, "1.11.ロ",
+     "LICENSE_REQUIRED", "2B209.b", "CONTROL_ENTRY"),
+    ("mandrel 300 mm, 400 mm limit", D(2024, 1, 31), "", [("inside_diameter", 300, "mm")],
+     "1.11.ロ", "LICENSE_REQUIRED", "2B209.b-400mm", "CONTROL_ENTRY"),
+    ("bellows mandrel 500 mm, 400 mm limit", D(2024, 1, 31), "", BELLOWS_500, "1.33.ハ",
+     "CLEAR", None, None),
+    ("bellows mandrel 500 mm, 650 mm limit", D(2024, 2, 1), "", BELLOWS_500, "1.33.ハ",
+     "LICENSE_REQUIRED", "2-1.33.ハ", "CONTROL_ENTRY"),
+    ("tube 500 mm, 400 mm limit", D(2025, 5, 27), "",
+     [("inside_diameter", 500, "mm"), ("thickness", 10, "mm")], "1.22.ロ.(4)", "CLEAR", None,
+     None),
+    ("tube 500 mm, 650 mm limit", D(2025, 5, 28), "",
+     [("inside_diameter", 500, "mm"), ("thickness", 10, "mm")], "1.22.ロ.(4)",
+     "LICENSE_REQUIRED", "2(17)-tube", "CONTROL_ENTRY"),
+    ("tube 300 mm with a 20 mm wall, no wall condition", D(2025, 5, 27), "",
+     [("inside_diameter", 300, "mm"), ("thickness", 20, "mm")], "1.22.ロ.(4)",
+     "LICENSE_REQUIRED", "2(17)-tube-400mm", "CONTROL_ENTRY"),
+    ("tube 300 mm with a 20 mm wall, wall condition added", D(2025, 5, 28), "",
+     [("inside_diameter", 300, "mm"), ("thickness", 20, "mm")], "1.22.ロ.(4)", "CLEAR", None,
+     None),
+]
+DATED_IDS = {"2-1.10.ロ.(1)-2018", "2-1.10.ロ.(2)-2018", "0B004.b.3-2024", "2B209.b",
+             "2B209.b-400mm", "2-1.33.ハ", "2-1.33.ハ-400mm", "2(17)-tube", "2(17)-tube-400mm"}
+
+
+@pytest.fixture(scope="module")
+def screened_dated():
+    rows = [{"shipment_id": f"A{i}", "shipment_date": day, "consignee_name": "Buyer Co",
+             "consignee_country": "CN", "destination_country": "CN", "hs_code": hs or None,
+             "parameters": [{"name": n, "value": float(v), "unit": u} for n, v, u in params],
+             "value_jpy": 5e7, "quantity": 1, "declared_end_use": None,
+             "declared_control_entry": declared}
+            for i, (_name, day, hs, params, declared, *_rest) in enumerate(DATED)]
+    table = {c.name: [r.get(c.name) for r in rows] for c in SHIPMENTS.columns}
+    batch = pa.RecordBatch.from_pydict(table, schema=SHIPMENTS.arrow_schema())
+    batch = batch.append_column("input_row", pa.array(range(1, len(rows) + 1), pa.int64()))
+    empty = pa.Table.from_pylist([], schema=HITS.arrow_schema())
+    return screen_shipments_batch(batch, compile_rules(load_rules(VERSION)), empty, None)
+
+
+@pytest.mark.parametrize("index", range(len(DATED)), ids=[s[0] for s in DATED])
+def test_a_dated_change_decides_from_its_first_day(screened_dated, index):
+    results, hits = screened_dated
+    *_, decision, rule_id, reason = DATED[index]
+    row = results.to_pylist()[index]
+    assert row["decision"] == decision, row["explanation"]
+    deciding = {h["rule_id"]: h for h in hits.to_pylist() if h["input_row"] == index + 1}
+    if rule_id is None:
+        assert not DATED_IDS & set(deciding), row["explanation"]
+    else:
+        found = set(deciding) & DATED_IDS
+        if rule_id == "2-1.10.ロ.(2)-2018":  # the column still stands as (3) then
+            found.discard("0B004.b.3-2024")
+        assert found == {rule_id}
+        assert deciding[rule_id]["reason_code"] == reason
+        assert row["explanation"].startswith(reason)
+
+
+@pytest.mark.parametrize("old_id, new_id, last_day, text, old_words", [
+    ("2B209.b-400mm", "2B209.b", D(2024, 1, 31), "goods-ordinance-2023-07-23-art01-excerpt.md",
+     "内径が七五ミリメートル超四〇〇ミリメートル未満の円筒形のロータ"),
+    ("2-1.33.ハ-400mm", "2-1.33.ハ", D(2024, 1, 31),
+     "goods-ordinance-2023-07-23-art01-excerpt.md",
+     "（一）　内径が七五ミリメートル超四〇〇ミリメートル未満のもの"),
+    ("2(17)-tube-400mm", "2(17)-tube", D(2025, 5, 27),
+     "goods-ordinance-2024-09-08-art01-excerpt.md",
+     "内径が七五ミリメートル超四〇〇ミリメートル未満のもの"),
+])
+def test_old_texts_end_the_day_before_the_new_ones_and_quote_their_revision(
+        old_id, new_id, last_day, text, old_words):
+    ruleset = load_rules(VERSION)
+    old, new = (next(e for e in ruleset.entries if e.id == i) for i in (old_id, new_id))
+    assert old.valid_to == last_day and new.valid_from == last_day + dt.timedelta(days=1)
+    assert old.valid_from is None and new.valid_to is None
+    revision = (Path(ruleset.folder) / "law/revisions" / text).read_text(encoding="utf-8")
+    current = (Path(ruleset.folder) / "law/goods-ordinance.md").read_text(encoding="utf-8")
+    assert old.quote in revision and new.quote in current
+    assert old_words in revision and old_words not in current
+
+
+def test_tray_columns_and_internals_end_on_2019_01_08():
+    ruleset = load_rules(VERSION)
+    folder = Path(ruleset.folder)
+    text_2018 = (folder / "law/revisions/goods-ordinance-2018-01-22-art01-excerpt.md").read_text(
+        encoding="utf-8")
+    current = (folder / "law/goods-ordinance.md").read_text(encoding="utf-8")
+    for entry_id in ("2-1.10.ロ.(1)-2018", "2-1.10.ロ.(2)-2018"):
+        entry = next(e for e in ruleset.entries if e.id == entry_id)
+        assert entry.valid_from is None and entry.valid_to == D(2019, 1, 8)
+        assert entry.quote in text_2018 and entry.quote not in current
+    assert "    - （一）　削除" in current
