@@ -114,7 +114,14 @@ DATED += [
      [("synthesis_scale", 2, "mmol")], "2の2-p2.10", "LICENSE_REQUIRED", "2B352.k",
      "CONTROL_ENTRY"),
 ]
-DATED_IDS = {"2-1.58.ハ", "3(3)-2-p3.1", "2B352.i", "3(1)-2-p1.1.ノ", "3(1)-2-p1.1.イイ",
+DATED += [
+    ("tritium catalyst, heavy-water text", D(2025, 5, 27), "", [], "1.59", "REVIEW",
+     "2-1.59-2025", "CONTROL_UNKNOWN"),
+    ("tritium catalyst, hydrophobic text", D(2025, 5, 28), "", [], "1.59", "REVIEW", "2-1.59",
+     "CONTROL_UNKNOWN"),
+]
+DATED_IDS = {"2-1.59", "2-1.59-2025", "2-1.58.ハ", "3(3)-2-p3.1", "2B352.i", "3(1)-2-p1.1.ノ",
+             "3(1)-2-p1.1.イイ",
              "3(1)-2-p1.1.イロ", "2B352.j", "2B352.j-2025", "2B352.c", "2B352.c-2026",
              "2B352.k",
              "2-1.10.ロ.(1)-2018", "2-1.10.ロ.(2)-2018", "0B004.b.3-2024", "2B209.b",
@@ -163,6 +170,8 @@ def test_a_dated_change_decides_from_its_first_day(screened_dated, index):
     ("2(17)-tube-400mm", "2(17)-tube", D(2025, 5, 27),
      "goods-ordinance-2024-09-08-art01-excerpt.md",
      "内径が七五ミリメートル超四〇〇ミリメートル未満のもの"),
+    ("2-1.59-2025", "2-1.59", D(2025, 5, 27), "goods-ordinance-2024-09-08-art01-excerpt.md",
+     "重水からトリチウムを回収するため又は重水を製造するための白金を用いた触媒"),
     ("2B352.j-2025", "2B352.j", D(2025, 11, 14), "goods-ordinance-2025-10-09-art02-2-excerpt.md",
      "- 噴霧乾燥器であって、次のイからハまでの全てに該当するもの"),
     ("2B352.c-2026", "2B352.c", D(2026, 2, 13),
