@@ -105,7 +105,9 @@ def short_token_conflict(query_text: str, name_text: str) -> bool:
     """
     query = [t for t in query_text.split(" ") if t]
     name = [t for t in name_text.split(" ") if t]
-    skeletons = {consonant_skeleton(t) for t in name}
+    # A token of vowels and glides alone ("wu", "wei", "yi") has an empty skeleton, which
+    # says nothing about which name it is: it never counts as the same consonants.
+    skeletons = {consonant_skeleton(t) for t in name} - {""}
     # Name tokens the query has as written are matched already: "in" is not "and" when the
     # query holds "and" too.
     left = [t for t in name if t not in query]
