@@ -152,18 +152,20 @@ def common_index(tmp_path_factory):
                for i, word in enumerate(fillers)]
     entries += [Entry("target", "OMAR, Mohammed", entity_type="person"),
                 Entry("rahiqi", "RAHIQI, Javad", entity_type="person"),
-                Entry("rahimi", "RAHIMI, Hamid", entity_type="person")]
+                Entry("rahimi", "RAHIMI, Hamid", entity_type="person"),
+                Entry("unknown", "SAID RAHIQI", entity_type="unknown")]
     snapshot = entries_to_table("test-list", "2025-01-01", entries)
     return build_name_index([snapshot], cache_dir=tmp_path_factory.mktemp("common-names"))
 
 
 def test_common_and_other_known_names_are_capped_and_say_why(common_index):
     assert name_token_stats(common_index).person_entries["omar"] > COMMON_NAME_ENTRIES
-    queries = ["Omar Mohamed", "Mohammed Omar", "Javad Rahimi", "Javad Rahiqi"]
+    queries = ["Omar Mohamed", "Mohammed Omar", "Javad Rahimi", "Javad Rahiqi", "Said Rahimi"]
     low = MatchConfig(review_threshold=0.5, hit_threshold=0.9)
     found = {(r["query_pos"], r["entry_id"]): r
              for r in match_names(common_index, queries, low).to_pylist()}
-    for key in ((0, "target"), (2, "rahiqi")):
+    # A name of unknown type is read as a person's name too.
+    for key in ((0, "target"), (2, "rahiqi"), (4, "unknown")):
         assert found[key]["score"] == pytest.approx(UNINFORMATIVE_CAP)
         assert "rests on common names, or a word of the name is another" in (
             found[key]["explanation"])

@@ -217,14 +217,17 @@ def _cap_partial_names(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
         query_texts = _decode(queries[0], queries[1], query_ids[rest])
         taken = index.names.select(["name", "match_text", "entity_type"]).take(
             pa.array(name_ids[rest]))
-        person = np.array([e == "person" for e in taken.column("entity_type").to_pylist()],
-                          dtype=bool)
+        entity = taken.column("entity_type").to_pylist()
+        person = np.array([e == "person" for e in entity], dtype=bool)
+        # A name of unknown type may be a person's: the common-name rules read it as one.
+        maybe_person = person | np.array([e in (None, "", "unknown") for e in entity],
+                                         dtype=bool)
         name_texts = taken.column("match_text").to_pylist()
         capped[rest] = misses_name_part(query_texts, name_texts,
                                         taken.column("name").to_pylist(), person,
                                         np.ones(rest.size, dtype=bool))
         common[rest] = ~capped[rest] & other_or_common_names(
-            query_texts, name_texts, person, name_token_stats(index))
+            query_texts, name_texts, maybe_person, name_token_stats(index))
     capped |= common
     return (np.where(capped, np.float32(UNINFORMATIVE_CAP), scores).astype(np.float32),
             capped & ~common, common)
