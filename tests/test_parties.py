@@ -177,6 +177,8 @@ def _naive_informative(query_text: str, name_text: str, uninformative) -> bool:
     if any(similar(q, n) for q in query if q not in uninformative
            for n in name if n not in uninformative):
         return True
+    if all(t in uninformative for t in query + name):
+        return False
     return (all(any(similar(q, n) for n in name) for q in query)
             and all(any(similar(q, n) for q in query) for n in name))
 
