@@ -27,6 +27,9 @@ def test_places_and_business_words_are_uninformative():
     ("premier internationl", "premier international", True),  # the same words, one typo
     ("premier international trading", "premier international", True),  # premier counts
     ("moscow trading", "moscow trading technology", False),
+    # Generic words and places alone, spelt otherwise: not the same party without the
+    # same tokens.
+    ("universal technologies", "universal technology", False),
 ])
 def test_a_match_needs_an_informative_token_or_the_same_words(query, name, informative):
     assert shares_informative_token(query, name) is informative

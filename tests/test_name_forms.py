@@ -84,3 +84,35 @@ def test_initials_and_acronyms_find_their_listing_as_near_matches(index):
     assert (4, "3") not in found  # an acronym is written in capitals
     assert (2, "5") not in found  # acronyms stand for organisations, not persons
     assert not any(pos in (5, 6) for pos, _ in found)
+
+
+def test_per_index_cache_builds_once_and_keeps_the_most_recent():
+    from types import SimpleNamespace
+
+    from bulkscreen.matching.extra_rows import PerIndexCache
+
+    built: list[str] = []
+
+    def build(index):
+        built.append(index.key)
+        return {"key": index.key}
+
+    cache = PerIndexCache(build, kept=2)
+    a, b, c = (SimpleNamespace(key=k) for k in "abc")
+    assert cache.get(a) == {"key": "a"}
+    assert cache.get(a) is cache.get(a)
+    cache.get(b)
+    cache.get(a)  # a is now the most recent
+    cache.get(c)  # drops b, the least recently used
+    assert len(cache) == 2
+    cache.get(a)
+    cache.get(b)
+    assert built == ["a", "b", "c", "b"]
+
+
+def test_initials_and_skeleton_lookups_share_the_per_index_cache():
+    from bulkscreen.matching import abjad, initials
+    from bulkscreen.matching.extra_rows import PerIndexCache
+
+    assert isinstance(abjad._lookups, PerIndexCache)
+    assert isinstance(initials._lookups, PerIndexCache)

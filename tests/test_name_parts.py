@@ -10,10 +10,15 @@ from bulkscreen.lists.records import Entry, entries_to_table
 from bulkscreen.matching.algorithm import UNINFORMATIVE_CAP
 from bulkscreen.matching.match import match_names
 from bulkscreen.matching.name_parts import (
+    COMMON_NAME_ENTRIES,
     consonant_skeleton,
     covers_family_name,
     family_tokens,
+    name_token_stats,
+    other_known_name,
+    rests_on_common_names,
     short_token_conflict,
+    variant_skeleton,
 )
 
 
@@ -35,6 +40,8 @@ def test_romanisation_variants_share_a_skeleton(a, b):
     ("shenzhen yaxin kk", "shenzhen yaxin co ltd", False),  # legal-form words
     ("mohammad hosseini", "mohammad hossein khosravi", False),  # no short token
     ("state of iraq and the levant in libya", "state of iraq and the levant libya", False),
+    ("wei wu", "wei su", True),  # no consonants in "wu" and "wei": nothing in common
+    ("wu wei", "wu wei", False),
 ])
 def test_short_tokens_must_be_the_same_name(query, name, conflict):
     assert short_token_conflict(query, name) is conflict
@@ -98,3 +105,73 @@ def test_capped_matches_say_why(index):
         assert "is not matched, or a short name differs" in kept[key]["explanation"]
     # A leading legal form the normaliser left in place is not another word.
     assert "is not matched" not in kept[(8, "2")]["explanation"]
+
+
+@pytest.mark.parametrize(("query", "name", "common"), [
+    ("omar mohamed", "omar mohammed", True),  # two common names, spelt otherwise
+    ("ahmed hassan", "ahmed mahmoud hassan", True),  # common names, a part dropped
+    ("omar zarif", "omar zarifi", False),  # zarif is not common
+    ("abd al rahman omar", "abd al rahman omar", False),  # three or more say who it is
+])
+def test_common_names_alone_do_not_identify(query, name, common):
+    entries = {"omar": 80, "mohammed": 200, "ahmed": 170, "hassan": 130, "mahmoud": 60,
+               "abd": 300, "al": 900, "rahman": 90, "zarif": 2}
+    assert rests_on_common_names(query, name, entries) is common
+
+
+@pytest.mark.parametrize(("query", "name", "other"), [
+    ("javad rahimi", "javad rahiqi", True),  # rahimi is a name the lists know
+    ("shakil hossain", "shamil hussain", True),
+    ("javad rahixi", "javad rahiqi", False),  # a typo: no such name
+    ("hossein sadeghi", "hosseini sadegh", False),  # the same consonants
+    ("andrej petrov", "andrey petrov", False),  # a transliteration
+    ("yusuf khalid", "jusuf halid", False),
+])
+def test_another_known_name_is_not_a_typo(query, name, other):
+    known = {"javad": 5, "rahimi": 3, "rahiqi": 1, "shakil": 1, "shamil": 4, "hossain": 9,
+             "hussain": 17, "hossein": 48, "hosseini": 7, "sadeghi": 3, "sadegh": 2,
+             "andrej": 3, "andrey": 88, "petrov": 9, "yusuf": 40, "jusuf": 2, "khalid": 50,
+             "halid": 1}
+    assert other_known_name(query, name, known) is other
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("yusuf", "jusuf"), ("andrej", "andrey"), ("khalid", "halid"), ("philip", "filip"),
+    ("aleksei", "alexei"), ("djamel", "jamel"),
+])
+def test_transliterated_spellings_share_a_variant_skeleton(a, b):
+    assert variant_skeleton(a) == variant_skeleton(b)
+
+
+@pytest.fixture(scope="module")
+def common_index(tmp_path_factory):
+    from itertools import product
+
+    fillers = ["".join(p) for p in product("bcdfgk", "aeiou", "lmnrst")][:COMMON_NAME_ENTRIES]
+    entries = [Entry(str(i), f"OMAR, Mohammed Zz{word}", entity_type="person")
+               for i, word in enumerate(fillers)]
+    entries += [Entry("target", "OMAR, Mohammed", entity_type="person"),
+                Entry("rahiqi", "RAHIQI, Javad", entity_type="person"),
+                Entry("rahimi", "RAHIMI, Hamid", entity_type="person"),
+                Entry("unknown", "SAID RAHIQI", entity_type="unknown")]
+    snapshot = entries_to_table("test-list", "2025-01-01", entries)
+    return build_name_index([snapshot], cache_dir=tmp_path_factory.mktemp("common-names"))
+
+
+def test_common_and_other_known_names_are_capped_and_say_why(common_index):
+    assert name_token_stats(common_index).person_entries["omar"] > COMMON_NAME_ENTRIES
+    queries = ["Omar Mohamed", "Mohammed Omar", "Javad Rahimi", "Javad Rahiqi", "Said Rahimi"]
+    low = MatchConfig(review_threshold=0.5, hit_threshold=0.9)
+    found = {(r["query_pos"], r["entry_id"]): r
+             for r in match_names(common_index, queries, low).to_pylist()}
+    # A name of unknown type is read as a person's name too.
+    for key in ((0, "target"), (2, "rahiqi"), (4, "unknown")):
+        assert found[key]["score"] == pytest.approx(UNINFORMATIVE_CAP)
+        assert "rests on common names, or a word of the name is another" in (
+            found[key]["explanation"])
+    assert found[(1, "target")]["same_tokens"]  # the same tokens are never capped so
+    assert found[(1, "target")]["is_hit"]
+    assert found[(3, "rahiqi")]["is_hit"]
+    reviewed = {(r["query_pos"], r["entry_id"])
+                for r in match_names(common_index, queries, MatchConfig()).to_pylist()}
+    assert (0, "target") not in reviewed and (2, "rahiqi") not in reviewed

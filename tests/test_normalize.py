@@ -32,7 +32,7 @@ def text_of(name: str, entity_type: str | None = None) -> str:
 
 
 def test_version_id():
-    assert NORMALIZATION_VERSION == "names-norm-v4"
+    assert NORMALIZATION_VERSION == "names-norm-v5"
 
 
 # --- one table per rule ----------------------------------------------------------------
@@ -200,6 +200,12 @@ def test_general_is_a_title_only_for_persons():
     ("山田太郎氏", "person", "shantiantailang", ("shi",)),
     ("山田太郎先生", "person", "shantiantailang", ("sensei",)),
     ("Prof. Smith", "organisation", "prof smith", ()),          # organisations keep words
+    # A Han or kana honorific is stripped in its script only: its reading is a name.
+    ("Chao YANG", None, "chao yang", ()),                       # 様 reads "yang"
+    ("Wang Jun", "person", "wang jun", ()),                     # 君 reads "jun"
+    ("Chen Shi", "person", "chen shi", ()),                     # 氏 reads "shi"
+    ("Li Dian", None, "li dian", ()),                           # 殿 reads "dian"
+    ("Zhang San", None, "zhang san", ()),                       # さん reads "san"
 ])
 def test_honorifics(raw, entity_type, expected_text, expected_titles):
     name = normalize_name(raw, entity_type)

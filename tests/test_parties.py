@@ -177,6 +177,8 @@ def _naive_informative(query_text: str, name_text: str, uninformative) -> bool:
     if any(similar(q, n) for q in query if q not in uninformative
            for n in name if n not in uninformative):
         return True
+    if all(t in uninformative for t in query + name):
+        return False
     return (all(any(similar(q, n) for n in name) for q in query)
             and all(any(similar(q, n) for q in query) for n in name))
 
@@ -190,6 +192,7 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
         UNINFORMATIVE_CAP,
     )
     from bulkscreen.matching.explain import (
+        COMMON_NAME_NOTE,
         PARTIAL_NAME_NOTE,
         SHORT_OR_WEAK_NOTE,
         UNINFORMATIVE_NOTE,
@@ -199,9 +202,14 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
         covers_family_name,
         family_tokens,
         legal_form_words,
+        name_token_stats,
+        other_known_name,
+        rests_on_common_names,
         short_token_conflict,
     )
     from bulkscreen_kernels.scoring import EVIDENCE, FEATURES, pair_features, row_evidence_deltas
+
+    entries = name_token_stats(index).person_entries
 
     uninformative = uninformative_tokens()
     tables = []
@@ -232,7 +240,11 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
                             or short_token_conflict(query_text, row["match_text"])
                             or (row["entity_type"] == "person" and not covers_family_name(
                                 query_text, family_tokens(row["name"])))))
-            if partial:
+            common = (not same and not partial and score > UNINFORMATIVE_CAP
+                      and row["entity_type"] in ("person", "unknown", None)
+                      and (rests_on_common_names(query_text, row["match_text"], entries)
+                           or other_known_name(query_text, row["match_text"], entries)))
+            if partial or common:
                 score = float(np.float32(UNINFORMATIVE_CAP))
             if score < np.float32(config.review_threshold):
                 continue
@@ -250,6 +262,7 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
                 f"score {np.float32(score):.2f} [{listed}]"
                 + (UNINFORMATIVE_NOTE if capped else "")
                 + (PARTIAL_NAME_NOTE if partial else "")
+                + (COMMON_NAME_NOTE if common else "")
                 + (SHORT_OR_WEAK_NOTE if held_back else ""))
             out["features"].append(json.dumps(detail, sort_keys=False, separators=(",", ":")))
             out["row"].append(int(rows[i]))

@@ -13,7 +13,6 @@ under the hit threshold, so a reviewer confirms it.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from functools import lru_cache
 
 import numpy as np
@@ -21,6 +20,7 @@ import pyarrow as pa
 
 from bulkscreen.config import MatchConfig
 from bulkscreen.matching.extra_rows import (
+    PerIndexCache,
     Reading,
     distinct_matching,
     extra_rows,
@@ -46,8 +46,6 @@ _ABJAD_LETTER = "[\u0590-\u05FF\u0600-\u06FF\u0750-\u077F]"
 _READING = Reading(ABJAD_SKELETON_SCORE, "consonant_skeleton", (
     "the consonants of the Arabic- or Hebrew-script name equal the list name's ({listed}); "
     "its vowels are not written, so this is a near match for review"))
-_INDEXES_KEPT = 4
-_lookups: OrderedDict[str, dict[str, np.ndarray]] = OrderedDict()
 
 
 @lru_cache(maxsize=1 << 16)
@@ -83,22 +81,22 @@ def skeleton_keys(text: str) -> tuple[str, str]:
     return in_order, _DOUBLED.sub(r"\1", "".join(sorted(tokens)))
 
 
-def _lookup(index) -> dict[str, np.ndarray]:
-    """List-name ids by skeleton key (both keys of each name), built once per index."""
-    found = _lookups.get(index.key)
-    if found is not None:
-        _lookups.move_to_end(index.key)
-        return found
+def _build_lookup(index) -> dict[str, np.ndarray]:
+    """List-name ids by skeleton key (both keys of each name)."""
     by_key: dict[str, list[int]] = {}
     for name_id, text in enumerate(index.names.column("match_text").to_pylist()):
         for key in set(skeleton_keys(text or "")):
             if key:
                 by_key.setdefault(key, []).append(name_id)
-    found = {key: np.array(ids, dtype=np.int64) for key, ids in by_key.items()}
-    _lookups[index.key] = found
-    while len(_lookups) > _INDEXES_KEPT:
-        _lookups.popitem(last=False)
-    return found
+    return {key: np.array(ids, dtype=np.int64) for key, ids in by_key.items()}
+
+
+_lookups: PerIndexCache[dict[str, np.ndarray]] = PerIndexCache(_build_lookup)
+
+
+def _lookup(index) -> dict[str, np.ndarray]:
+    """List-name ids by skeleton key, built once per index."""
+    return _lookups.get(index)
 
 
 def skeleton_matches(index, names: pa.Array, config: MatchConfig, table: pa.Table,

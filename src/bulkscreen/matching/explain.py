@@ -19,7 +19,12 @@ from bulkscreen.config import MatchConfig
 from bulkscreen.lists.name_index import NameIndex
 from bulkscreen.matching.algorithm import EVIDENCE_WEIGHTS, UNINFORMATIVE_CAP
 from bulkscreen.matching.informative import informative_matches
-from bulkscreen.matching.name_parts import legal_form_words, misses_name_part
+from bulkscreen.matching.name_parts import (
+    legal_form_words,
+    misses_name_part,
+    name_token_stats,
+    other_or_common_names,
+)
 
 MATCH_SCHEMA = pa.schema([
     ("query_pos", pa.int32()), ("list_id", pa.string()), ("list_version", pa.string()),
@@ -36,6 +41,8 @@ UNINFORMATIVE_NOTE = (f"; only generic words or place names in common with the l
                       f"the score is capped at {UNINFORMATIVE_CAP:.2f}")
 PARTIAL_NAME_NOTE = (f"; the list name's family name or its one word is not matched, or a short "
                      f"name differs, so the score is capped at {UNINFORMATIVE_CAP:.2f}")
+COMMON_NAME_NOTE = (f"; the match rests on common names, or a word of the name is another "
+                    f"name the lists know, so the score is capped at {UNINFORMATIVE_CAP:.2f}")
 SHORT_OR_WEAK_NOTE = ("; a one-word list name or a weak alias is a hit only when the name is "
                       "exactly that")
 
@@ -192,8 +199,9 @@ def _cap_partial_names(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
     """
     over = np.flatnonzero(~same & (scores > np.float32(UNINFORMATIVE_CAP)))
     capped = np.zeros(len(scores), dtype=bool)
+    common = np.zeros(len(scores), dtype=bool)
     if over.size == 0:
-        return scores, capped
+        return scores, capped, common
     # Token counts from the CSR pointers: no text is decoded for the one-word rule.
     multi_word_query = np.diff(queries[4])[query_ids[over]] > 1
     one_word_name = np.diff(index.arrays["name_token_ptr"])[name_ids[over]] == 1
@@ -209,12 +217,20 @@ def _cap_partial_names(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
         query_texts = _decode(queries[0], queries[1], query_ids[rest])
         taken = index.names.select(["name", "match_text", "entity_type"]).take(
             pa.array(name_ids[rest]))
-        person = np.array([e == "person" for e in taken.column("entity_type").to_pylist()],
-                          dtype=bool)
-        capped[rest] = misses_name_part(query_texts, taken.column("match_text").to_pylist(),
+        entity = taken.column("entity_type").to_pylist()
+        person = np.array([e == "person" for e in entity], dtype=bool)
+        # A name of unknown type may be a person's: the common-name rules read it as one.
+        maybe_person = person | np.array([e in (None, "", "unknown") for e in entity],
+                                         dtype=bool)
+        name_texts = taken.column("match_text").to_pylist()
+        capped[rest] = misses_name_part(query_texts, name_texts,
                                         taken.column("name").to_pylist(), person,
                                         np.ones(rest.size, dtype=bool))
-    return np.where(capped, np.float32(UNINFORMATIVE_CAP), scores).astype(np.float32), capped
+        common[rest] = ~capped[rest] & other_or_common_names(
+            query_texts, name_texts, maybe_person, name_token_stats(index))
+    capped |= common
+    return (np.where(capped, np.float32(UNINFORMATIVE_CAP), scores).astype(np.float32),
+            capped & ~common, common)
 
 
 def same_tokens(queries: tuple[np.ndarray, ...], query_ids: np.ndarray, index: NameIndex,
@@ -248,12 +264,13 @@ def match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces) 
             continue
         same = same_tokens(queries, query_ids, index, name_ids)
         scores, capped = _cap_uninformative(queries, query_ids, index, name_ids, scores, same)
-        scores, partial = _cap_partial_names(queries, query_ids, index, name_ids, scores, same)
+        scores, partial, common = _cap_partial_names(queries, query_ids, index, name_ids,
+                                                     scores, same)
         keep = scores >= np.float32(config.review_threshold)
         if not keep.all():
-            rows, rank, name_ids, scores, query_ids, local_rows, same, capped, partial = (
+            rows, rank, name_ids, scores, query_ids, local_rows, same, capped, partial, common = (
                 a[keep] for a in (rows, rank, name_ids, scores, query_ids, local_rows, same,
-                                  capped, partial))
+                                  capped, partial, common))
             if rows.shape[0] == 0:
                 continue
         features = _pair_features_once(queries, query_ids, index, name_ids, cand_idx,
@@ -284,6 +301,7 @@ def match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces) 
             "explanation": _join(*head, *text_parts, "]",
                                  _note_where(capped, UNINFORMATIVE_NOTE),
                                  _note_where(partial, PARTIAL_NAME_NOTE),
+                                 _note_where(common, COMMON_NAME_NOTE),
                                  _note_where(held_back, SHORT_OR_WEAK_NOTE), skip_nulls=True),
         }, schema=MATCH_SCHEMA).take(pa.array(order)))
     if not tables:

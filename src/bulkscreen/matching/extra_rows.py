@@ -9,13 +9,56 @@ list names and add rows here, at a fixed score under the hit threshold, each exp
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from bulkscreen.config import MatchConfig
+
+T = TypeVar("T")
+
+INDEXES_KEPT = 4
+"""Name indexes whose lookups a :class:`PerIndexCache` keeps (an audit's list epochs)."""
+
+
+class PerIndexCache(Generic[T]):
+    """A lookup built once per name index, the least recently used dropped past a bound.
+
+    Parameters
+    ----------
+    build
+        Builds the lookup of one index (called on the first use of each ``index.key``).
+    kept
+        Indexes kept; beyond it the least recently used one is dropped.
+    """
+
+    def __init__(self, build: Callable[..., T], kept: int = INDEXES_KEPT):
+        self._build = build
+        self._kept = kept
+        self._store: OrderedDict[str, T] = OrderedDict()
+
+    def get(self, index) -> T:
+        """The lookup of ``index``, built on first use."""
+        found = self._store.get(index.key)
+        if found is not None:
+            self._store.move_to_end(index.key)
+            return found
+        found = self._build(index)
+        self._store[index.key] = found
+        while len(self._store) > self._kept:
+            self._store.popitem(last=False)
+        return found
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def clear(self) -> None:
+        self._store.clear()
 
 
 @dataclass(frozen=True)

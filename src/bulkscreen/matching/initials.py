@@ -16,13 +16,12 @@ confirm; an acronym names many things, so it stays the weaker of the two.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 import numpy as np
 import pyarrow as pa
 
 from bulkscreen.config import MatchConfig
 from bulkscreen.matching.extra_rows import (
+    PerIndexCache,
     Reading,
     distinct_matching,
     extra_rows,
@@ -54,8 +53,6 @@ _READINGS = {
     "acronym": Reading(ACRONYM_SCORE, "acronym", (
         "the name is the acronym of the list name ({listed})")),
 }
-_INDEXES_KEPT = 4
-_lookups: OrderedDict[str, tuple[dict[str, np.ndarray], dict[str, np.ndarray]]] = OrderedDict()
 
 
 def acronyms_of(tokens: list[str]) -> set[str]:
@@ -103,12 +100,8 @@ def covers_with_initials(query: list[str], name: list[str]) -> bool:
     return not left
 
 
-def _lookups_for(index) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """(person-name ids by token, organisation-name ids by acronym), once per index."""
-    found = _lookups.get(index.key)
-    if found is not None:
-        _lookups.move_to_end(index.key)
-        return found
+def _build_lookups(index) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """(person-name ids by token, organisation-name ids by acronym)."""
     by_token: dict[str, list[int]] = {}
     by_acronym: dict[str, list[int]] = {}
     texts = index.names.column("match_text").to_pylist()
@@ -122,12 +115,17 @@ def _lookups_for(index) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         else:
             for acronym in acronyms_of(tokens):
                 by_acronym.setdefault(acronym, []).append(name_id)
-    found = ({k: np.array(v, dtype=np.int64) for k, v in by_token.items()},
-             {k: np.array(v, dtype=np.int64) for k, v in by_acronym.items()})
-    _lookups[index.key] = found
-    while len(_lookups) > _INDEXES_KEPT:
-        _lookups.popitem(last=False)
-    return found
+    return ({k: np.array(v, dtype=np.int64) for k, v in by_token.items()},
+            {k: np.array(v, dtype=np.int64) for k, v in by_acronym.items()})
+
+
+_lookups: PerIndexCache[tuple[dict[str, np.ndarray], dict[str, np.ndarray]]] = PerIndexCache(
+    _build_lookups)
+
+
+def _lookups_for(index) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """(person-name ids by token, organisation-name ids by acronym), once per index."""
+    return _lookups.get(index)
 
 
 def _initials_found(index, texts: dict[int, str], by_token: dict[str, np.ndarray]

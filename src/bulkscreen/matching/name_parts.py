@@ -1,6 +1,6 @@
 """Whether a match covers the parts of a list name that say *who* it is.
 
-Two rules keep common names from alerting on a listed name they only half share:
+Rules keep common names from alerting on a listed name they only half share:
 
 - **Family name.** Lists write a person as ``FAMILY, Given Patronymic`` ("SHVED, Andrey
   Ivanovich"). A query that matches the given name and the patronymic but not the family name
@@ -16,17 +16,27 @@ Two rules keep common names from alerting on a listed name they only half share:
   to such a short token of the list name caps the match. Tokens that differ only in vowels,
   an inner h, or the letters romanisations swap (k/g, p/b, t/d, ch/j, r/l, sh/s, v/w) are the
   same name ("Hyun" ~ "Hyon", "Jong" ~ "Chong", "Vang" ~ "Wang", "Jon" ~ "John").
+- **Common names** (since party-names-v6). A person match of one or two tokens that many
+  list entries hold (:data:`COMMON_NAME_ENTRIES`: "mohammad", "ali", "hassan") and that is
+  not the same tokens ("Omar Mohamed" ~ "OMAR, Mohammed") is capped: it is as likely
+  another person of a common name as a spelling of the listed one.
+- **Other known names** (since party-names-v6). A query token that the list name does not
+  hold, that is itself a token of the lists' person names, and whose closest token in the
+  list name has other consonants, transliterations aside, is another name, not a typo:
+  "Javad Rahimi" is not "JAVAD RAHIQI", "Shakil" is not "SHAMIL".
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 from rapidfuzz.distance import JaroWinkler
 
+from bulkscreen.matching.extra_rows import PerIndexCache
 from bulkscreen.matching.informative import similar_tokens
 
 SHORT_TOKEN_LENGTH = 4
@@ -76,6 +86,13 @@ def legal_form_words() -> frozenset[str]:
     return load_tables().legal_forms.vocabulary
 
 
+def _same_consonants(a: str, b: str) -> bool:
+    """The same consonants, romanisation pairs or transliterated spellings folded."""
+    return ((folded_letters(a)[:1] == folded_letters(b)[:1]
+             and consonant_skeleton(a) == consonant_skeleton(b))
+            or variant_skeleton(a) == variant_skeleton(b))
+
+
 def same_name_token(a: str, b: str) -> bool:
     """Whether two tokens are one name: similar (:func:`similar_tokens`), or the same
     consonants and first letter once romanisation pairs are folded (``"vol"`` ~ ``"wol"``)."""
@@ -105,7 +122,9 @@ def short_token_conflict(query_text: str, name_text: str) -> bool:
     """
     query = [t for t in query_text.split(" ") if t]
     name = [t for t in name_text.split(" ") if t]
-    skeletons = {consonant_skeleton(t) for t in name}
+    # A token of vowels and glides alone ("wu", "wei", "yi") has an empty skeleton, which
+    # says nothing about which name it is: it never counts as the same consonants.
+    skeletons = {consonant_skeleton(t) for t in name} - {""}
     # Name tokens the query has as written are matched already: "in" is not "and" when the
     # query holds "and" too.
     left = [t for t in name if t not in query]
@@ -194,4 +213,149 @@ def misses_name_part(query_texts: Sequence[str], name_texts: Sequence[str],
         out[k] = short_token_conflict(query_texts[k], name_texts[k]) or (
             bool(person[k])
             and not covers_family_name(query_texts[k], family_tokens(raw_names[k])))
+    return out
+
+
+COMMON_NAME_ENTRIES = 50
+"""A person-name token that this many list entries or more hold ("mohammad", "ali",
+"hassan", "sergey") is a common name: it says little about *which* person a name is."""
+
+COMMON_NAME_TOKENS = 2
+"""At most this many matched common tokens: more of them together do say who it is."""
+
+KNOWN_NAME_MIN_LENGTH = 3
+"""Shortest query token read as another known name (:func:`other_known_name`)."""
+
+_VARIANT_FOLDS = (("ph", "f"), ("ck", "k"), ("x", "ks"), ("tz", "ts"), ("zh", "j"),
+                  ("sch", "sh"), ("kh", "h"), ("c", "k"), ("q", "k"), ("z", "s"))
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@dataclass(frozen=True)
+class NameTokenStats:
+    """How often each token occurs in the list names of one index.
+
+    Attributes
+    ----------
+    person_entries
+        Token -> number of list entries (list, entry) whose person names hold it.
+    """
+
+    person_entries: dict[str, int]
+
+
+def _build_token_stats(index) -> NameTokenStats:
+    columns = index.names.select(["list_id", "entry_id", "entity_type", "match_text"])
+    holders: dict[str, set[tuple[str, str]]] = {}
+    for list_id, entry_id, entity, text in zip(
+            *(columns.column(c).to_pylist() for c in columns.column_names), strict=True):
+        if entity == "person":
+            for token in (text or "").split(" "):
+                holders.setdefault(token, set()).add((list_id, entry_id))
+    holders.pop("", None)
+    return NameTokenStats({t: len(e) for t, e in holders.items()})
+
+
+_token_stats: PerIndexCache[NameTokenStats] = PerIndexCache(_build_token_stats)
+
+
+def name_token_stats(index) -> NameTokenStats:
+    """:class:`NameTokenStats` of a name index, built once per index."""
+    return _token_stats.get(index)
+
+
+@lru_cache(maxsize=1 << 14)
+def variant_skeleton(token: str) -> str:
+    """:func:`consonant_skeleton` after the spellings transliterations trade (ph/f, kh/h,
+    x/ks, tz/ts, zh/j, c/k/q, z/s, dj/j/y), doubled letters collapsed:
+    ``"yusuf"`` and ``"jusuf"``, ``"andrej"`` and ``"andrey"``, ``"khalid"`` and ``"halid"``
+    are one name."""
+    token = token.replace("dj", "j").replace("j", "y")
+    for written, folded in _VARIANT_FOLDS:
+        token = token.replace(written, folded)
+    return _DOUBLED.sub(r"\1", consonant_skeleton(token))
+
+
+def _matched_pairs(query: list[str], name: list[str]) -> list[tuple[str, str]]:
+    """(query token, its closest similar name token) for each query token that has one."""
+    pairs = []
+    for q in query:
+        close = [n for n in name if similar_tokens(q, n)]
+        if close:
+            pairs.append((q, max(close, key=lambda n, q=q: JaroWinkler.similarity(q, n))))
+    return pairs
+
+
+def rests_on_common_names(query_text: str, name_text: str, entries: dict[str, int]) -> bool:
+    """Whether every list-name token the query matches is a common name.
+
+    A person match of common names alone ("Omar Mohamed" ~ "OMAR, Mohammed", "Ahmed
+    Hassan" ~ "AHMED MAHMOUD HASSAN") that is not the same tokens is as likely another
+    person of that name as a spelling of the listed one: it goes to review only as the same
+    tokens, or with a birth date or identifier that confirms it.
+
+    Parameters
+    ----------
+    query_text, name_text
+        Normalised match texts (tokens joined by single spaces).
+    entries
+        :attr:`NameTokenStats.person_entries`.
+    """
+    query = [t for t in query_text.split(" ") if t]
+    name = [t for t in name_text.split(" ") if t]
+    matched = {n for _, n in _matched_pairs(query, name)}
+    return (0 < len(matched) <= COMMON_NAME_TOKENS
+            and all(entries.get(n, 0) >= COMMON_NAME_ENTRIES for n in matched))
+
+
+def other_known_name(query_text: str, name_text: str, known: dict[str, int] | frozenset[str],
+                     skip: frozenset[str] = frozenset()) -> bool:
+    """Whether a query token is another name the lists know, not a spelling of its match.
+
+    True when a query token of :data:`KNOWN_NAME_MIN_LENGTH` letters or more that the list
+    name does not hold is itself a token of the lists' names (``known``), and its closest
+    similar token of the list name has other consonants, transliterations aside
+    (:func:`consonant_skeleton`, :func:`variant_skeleton`): "rahimi" is a listed name, so
+    "Javad Rahimi" is not "JAVAD RAHIQI" with a typo; "Shakil" is not "SHAMIL".
+
+    Parameters
+    ----------
+    query_text, name_text
+        Normalised match texts.
+    known
+        Tokens of the list names of the same kind (person or organisation).
+    skip
+        Tokens never read so (generic words, place names, legal forms).
+    """
+    query = [t for t in query_text.split(" ") if t]
+    name = [t for t in name_text.split(" ") if t]
+    left = [n for n in name if n not in query]
+    for q, n in _matched_pairs([q for q in query if q not in name], left):
+        if (len(q) >= KNOWN_NAME_MIN_LENGTH and q in known and q not in skip
+                and n not in skip and not _same_consonants(q, n)):
+            return True
+    return False
+
+
+
+def other_or_common_names(query_texts: Sequence[str], name_texts: Sequence[str],
+                          person: np.ndarray, stats: NameTokenStats) -> np.ndarray:
+    """Per match, whether a person match rests on common names (:func:`rests_on_common_names`)
+    or a query token is another name the lists know (:func:`other_known_name`).
+
+    Parameters
+    ----------
+    query_texts, name_texts
+        One normalised query text and list name per match (not the same tokens).
+    person
+        Whether each list name is a person's; other names are never read so (an
+        organisation's words are tested by :mod:`bulkscreen.matching.informative`).
+    stats
+        :func:`name_token_stats` of the index.
+    """
+    out = np.zeros(len(query_texts), dtype=bool)
+    entries = stats.person_entries
+    for k in np.flatnonzero(person):
+        out[k] = (rests_on_common_names(query_texts[k], name_texts[k], entries)
+                  or other_known_name(query_texts[k], name_texts[k], entries))
     return out

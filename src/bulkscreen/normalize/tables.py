@@ -83,6 +83,10 @@ class StripTable:
     """A table compiled for stripping, with forms grouped by where they may stand."""
 
     name: str
+    # Whether a surface in a script written without spaces is also compiled as the Latin
+    # tokens of its transliteration. Not for honorifics: 様 reads "yang", 君 "jun", 氏 "shi",
+    # which are names ("Chao YANG" is not "Chao" with the honorific 様).
+    romanised_unspaced: bool = True
     # Token-sequence forms keyed by their tokens, longest first when tried.
     leading: dict[tuple[str, ...], Form] = field(default_factory=dict)
     trailing: dict[tuple[str, ...], Form] = field(default_factory=dict)
@@ -129,7 +133,7 @@ class StripTable:
             if all(existing != folded for existing, _ in self.unspaced):
                 self.unspaced.append((folded, form))
             # "(株)" as a token would be the bare 株, which is not a legal form.
-            if not all(ch.isalnum() for ch in folded):
+            if not all(ch.isalnum() for ch in folded) or not self.romanised_unspaced:
                 return
         key = tuple(split_tokens(folded))
         if not key:
@@ -743,13 +747,16 @@ def _read_rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
     return rows
 
 
-def build_table(name: str, rows: list[dict[str, str]], *, lenient: bool = False) -> StripTable:
+def build_table(name: str, rows: list[dict[str, str]], *, lenient: bool = False,
+                romanised_unspaced: bool = True) -> StripTable:
     """Compile table rows (dicts with surface, canonical, position) into a StripTable.
 
     ``lenient`` adds misspelt-word reading (see :meth:`StripTable.finish`); the legal-form
-    table is compiled so.
+    table is compiled so. ``romanised_unspaced`` also strips a surface of a script written
+    without spaces (株式会社) as the Latin tokens it transliterates to; the honorific tables
+    are compiled without it (since names-norm-v5), as 様 would strip the surname "Yang".
     """
-    table = StripTable(name)
+    table = StripTable(name, romanised_unspaced=romanised_unspaced)
     for row in rows:
         table.add(row["surface"], Form(row["canonical"], row["position"]))
     table.finish(lenient=lenient)
@@ -779,7 +786,8 @@ def load_tables() -> NameTables:
     return NameTables(
         legal_forms=build_table("legal_forms", legal, lenient=True),
         honorifics_any=build_table(
-            "honorifics", [row for row in honorifics if row["applies_to"] == "any"]
+            "honorifics", [row for row in honorifics if row["applies_to"] == "any"],
+            romanised_unspaced=False,
         ),
-        honorifics_person=build_table("honorifics", honorifics),
+        honorifics_person=build_table("honorifics", honorifics, romanised_unspaced=False),
     )
