@@ -107,6 +107,33 @@ def test_capped_matches_say_why(index):
     assert "is not matched" not in kept[(8, "2")]["explanation"]
 
 
+@pytest.fixture(scope="module")
+def craft_index(tmp_path_factory):
+    entries = [
+        Entry("10", "EVER GLORY", entity_type="vessel"),
+        Entry("11", "MAHARLIKA", entity_type="vessel"),
+        Entry("12", "EVER GLORY TRADING", entity_type="organisation"),
+    ]
+    snapshot = entries_to_table("test-craft", "2025-01-01", entries)
+    return build_name_index([snapshot], cache_dir=tmp_path_factory.mktemp("craft"))
+
+
+CRAFT_QUERIES = ["Ever Glory Components Co., Ltd.", "EVER GLORY", "Evr Glory",
+                 "Maharlika Industrial Inc.", "Maharlika Inc.", "Ever Glory Trading Co., Ltd."]
+
+
+def test_a_craft_name_or_one_word_inside_a_longer_name_is_capped(craft_index):
+    found = {(r["query_pos"], r["entry_id"]): r
+             for r in match_names(craft_index, CRAFT_QUERIES, MatchConfig()).to_pylist()}
+    assert (0, "10") not in found  # the ship's name inside a company's name
+    assert found[(1, "10")]["is_hit"]  # the ship's name itself
+    assert (2, "10") in found  # a typo of the ship's name stays a near match
+    # "Industrial" is a generic word, not a legal form: another word besides the one word.
+    assert (3, "11") not in found
+    assert (4, "11") in found  # a legal form alone is not another word
+    assert found[(5, "12")]["score"] >= 0.85  # an organisation's own name is not capped
+
+
 @pytest.mark.parametrize(("query", "name", "common"), [
     ("omar mohamed", "omar mohammed", True),  # two common names, spelt otherwise
     ("ahmed hassan", "ahmed mahmoud hassan", True),  # common names, a part dropped

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from bulkscreen.config import MatchConfig
 from bulkscreen.lists.name_index import NameIndex
 from bulkscreen.matching.algorithm import EVIDENCE_WEIGHTS, UNINFORMATIVE_CAP
-from bulkscreen.matching.informative import informative_matches
+from bulkscreen.matching.informative import informative_matches, uninformative_tokens
 from bulkscreen.matching.name_parts import (
     legal_form_words,
     misses_name_part,
@@ -190,6 +190,10 @@ def _cap_uninformative(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
     return np.where(capped, np.float32(UNINFORMATIVE_CAP), scores).astype(np.float32), capped
 
 
+CRAFT_TYPES = pa.array(["vessel", "aircraft"])
+"""List entity types whose names are craft, not parties that trade."""
+
+
 def _cap_partial_names(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
                        index: NameIndex, name_ids: np.ndarray, scores: np.ndarray,
                        same: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -203,15 +207,23 @@ def _cap_partial_names(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
     if over.size == 0:
         return scores, capped, common
     # Token counts from the CSR pointers: no text is decoded for the one-word rule.
-    multi_word_query = np.diff(queries[4])[query_ids[over]] > 1
-    one_word_name = np.diff(index.arrays["name_token_ptr"])[name_ids[over]] == 1
-    one_in_many = over[multi_word_query & one_word_name]
+    query_words = np.diff(queries[4])[query_ids[over]]
+    name_words = np.diff(index.arrays["name_token_ptr"])[name_ids[over]]
+    craft = pc.fill_null(pc.is_in(index.names.column("entity_type").take(pa.array(name_ids[over])),
+                                  value_set=CRAFT_TYPES), False).to_numpy(zero_copy_only=False)
+    # A one-word list name, or a vessel's or aircraft's name, inside a longer name: the other
+    # words say it is another party ("Pioneer Manufacturing" is not PIONEER, "Ever Glory
+    # Components Co., Ltd." is not the ship EVER GLORY).
+    longer = (query_words > 1) & ((name_words == 1) | craft) & (query_words > name_words)
+    one_in_many = over[longer]
     if one_in_many.size:
-        # A legal form the normaliser left in place ("LIMITED CNOOC") is not another word.
-        forms = legal_form_words()
+        # A legal form the normaliser left in place ("LIMITED CNOOC") is not another word; a
+        # generic word that is also part of some legal form ("Industrial", "International",
+        # "Enterprise") is one.
+        forms = legal_form_words() - uninformative_tokens()
         texts = _decode(queries[0], queries[1], query_ids[one_in_many])
         words = np.array([sum(t not in forms for t in text.split(" ")) for text in texts])
-        capped[one_in_many[words > 1]] = True
+        capped[one_in_many[words > name_words[longer]]] = True
     rest = over[~capped[over]]
     if rest.size:
         query_texts = _decode(queries[0], queries[1], query_ids[rest])

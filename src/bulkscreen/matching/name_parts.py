@@ -9,7 +9,10 @@ Rules keep common names from alerting on a listed name they only half share:
 - **One-word list names.** A list name of one word ("PIONEER", the vessel "LINDA", the alias
   "BILAL") is reached by any longer name holding that word. A query of several words that is
   not that word alone ("Pioneer Manufacturing LLC", "Linda Taylor") is capped likewise; a
-  one-word query (the word itself with a typo) stays a near match.
+  one-word query (the word itself with a typo) stays a near match. A generic word that is
+  also part of some legal form ("Industrial", "International") counts as another word. A
+  vessel's or aircraft's name inside a longer name ("Ever Glory Components Co., Ltd." against
+  the ship EVER GLORY) is capped the same way: the other words name a company, not the craft.
 - **Short tokens.** In a name a short token that differs in a consonant is
   another name, not a typo, when its first letter differs: "Ming" is not "Jing", "Li" is
   not "Qi", "Yong" is not "Dong". A query token of four letters or fewer that is close only
