@@ -511,6 +511,10 @@ def coerce_column(raw: pl.Series, column: Column) -> Checked:
         Typed values and, per row, null or the reason the value is invalid.
     """
     dtype = column.type
+    if raw.dtype == pl.Null:
+        # An all-null column (Parquet null type) has no list or struct to explode: read it
+        # as empty text, which every coercion accepts.
+        raw = raw.cast(pl.String)
     if pa.types.is_list(dtype) and pa.types.is_struct(dtype.value_type):
         checked = _coerce_struct_list(raw, column)
     elif pa.types.is_list(dtype):
