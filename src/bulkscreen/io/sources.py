@@ -8,6 +8,7 @@ parse (a CSV line with too many fields, a JSONL line that is not JSON), which go
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import os
@@ -134,6 +135,9 @@ class CsvSource:
         self.total_rows: int | None = None
         self.total_bytes = path.stat().st_size
         self.bytes_read = 0
+        self.bytes_consumed = 0
+        self._file_bytes_per_block = self.block_size * _file_bytes_per_utf8_byte(
+            sample, self.encoding)
         self._rejects: list[Reject] = []
 
     def _read_options(self) -> pacsv.ReadOptions:
@@ -181,7 +185,9 @@ class CsvSource:
                                    invalid_row_handler=self._on_invalid_row)
         numbering = _RowNumbering()
         reader = None
-        # Read through a counting handle so progress can show bytes done of the file's size.
+        blocks = 0
+        self.bytes_consumed = 0
+        # Read through a counting handle: no batch can end past the bytes it has handed out.
         handle = _CountingReader(open(self.path, "rb"), self)  # noqa: SIM115 - closed below
         while True:
             try:
@@ -197,12 +203,19 @@ class CsvSource:
                     raise encoding_error(self.path, self.encoding, self.encoding_given) from None
                 raise InputError(f"cannot read as CSV: {exc}", Location(file=str(self.path)),
                                  "fix the line named above") from None
+            # pyarrow reads many blocks ahead of the batch it hands out, so bytes read run far
+            # ahead of the rows screened. It parses one batch per block of block_size UTF-8
+            # bytes, so the blocks handed out tell how far into the file the batches reach.
+            blocks += 1
+            self.bytes_consumed = min(int(blocks * self._file_bytes_per_block),
+                                      self.bytes_read)
             rejects, self._rejects = self._rejects, []
             rows = numbering.assign(batch.num_rows, [r.row for r in rejects])
             frame = pl.from_arrow(batch)
             frame, rows, swallowed = self._split_unclosed_quotes(frame, rows)
             yield RawBatch(frame, rows, rejects + swallowed)
         handle.close()
+        self.bytes_consumed = self.total_bytes
         if self._rejects:
             yield RawBatch(pl.DataFrame(schema=dict.fromkeys(self.columns, pl.String)),
                            np.empty(0, np.int64), self._rejects)
@@ -245,6 +258,18 @@ class CsvSource:
                        "close the quote, or double any quote inside a quoted value",
                 raw_text=self.delimiter.join("" if v is None else v for v in record.values())))
         return frame.filter(~bad), rows[~mask], rejects
+
+
+def _file_bytes_per_utf8_byte(sample: bytes, encoding: str) -> float:
+    """File bytes per byte of UTF-8 text in ``sample``, the ratio pyarrow's blocks scale by.
+
+    pyarrow transcodes other encodings to UTF-8 before cutting blocks, so a block of a cp932
+    file covers fewer of the file's bytes than its size.
+    """
+    if not sample or codecs.lookup(encoding).name in ("utf-8", "utf-8-sig", "ascii"):
+        return 1.0
+    text = sample.decode(encoding, errors="replace").encode("utf-8")
+    return len(sample) / max(len(text), 1)
 
 
 class _RowNumbering:
@@ -397,6 +422,11 @@ class JsonlSource:
         if not self.columns:
             raise InputError("no JSON object found", Location(file=str(path)),
                              "write one JSON object per line")
+
+    @property
+    def bytes_consumed(self) -> int:
+        """Bytes of the file behind the batches handed out: lines are read one by one."""
+        return self.bytes_read
 
     def _records(self) -> Iterator[tuple[dict[str, list[str | None]], list[int], list[Reject]]]:
         """Yield (column -> text values, row numbers, rejected lines) per batch."""
