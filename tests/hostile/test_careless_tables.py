@@ -122,3 +122,14 @@ def test_a_missing_column_exits_3_as_a_process(hostile_env, tmp_path):
                          capture_output=True, text=True, timeout=300, check=False)
     assert ran.returncode == EXIT_INPUT, ran.stderr
     assert "terminate called" not in ran.stderr
+
+
+def test_countries_joined_with_another_separator_are_quarantined_with_the_separator(
+        cli, tmp_path):
+    rows = [PERSONS[0], ["P1", "Maria Garcia", "PH; US", "1952-07-09"], PERSONS[3]]
+    path = _write(tmp_path, rows)
+    assert _screen(cli, "persons", path, tmp_path / "run").code == 0
+    [bad] = quarantine(tmp_path / "run")
+    assert (bad["input_row"], bad["column"], bad["value"]) == (1, "nationalities", "PH; US")
+    assert bad["reason"].endswith("separate several values with '|'")
+    assert run_counts(tmp_path / "run")["result_rows"] == 1

@@ -442,8 +442,13 @@ def _coerce_string_list(s: pl.Series, column: Column) -> Checked:
     reasons = checked.reasons
     if is_country_path(column.name):
         frame = pl.DataFrame({"item": _as_text(items["item"]), "reason": reasons})
+        # An item holding ';', ',' or '/' is most often several values with the wrong separator.
+        joined = pl.col("item").str.contains(r"[;,/]").fill_null(False)
         # Null reasons stay null: concatenation with null is null.
-        reasons = frame.select("item '" + pl.col("item") + "': " + pl.col("reason")).to_series()
+        reasons = frame.select(
+            "item '" + pl.col("item") + "': " + pl.col("reason")
+            + pl.when(joined).then(pl.lit(f"; separate several values with '{LIST_SEPARATOR}'"))
+            .otherwise(pl.lit(""))).to_series()
     return _gather(items.with_columns(value=checked.values, reason=reasons), len(s),
                    _declared_empty(s))
 
