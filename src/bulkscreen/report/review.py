@@ -286,9 +286,11 @@ def carried_note(queue: pl.DataFrame) -> str:
     open."""
     settled = queue.filter(pl.col(DECISION_COLUMN).is_in(list(SETTLED_REVIEWS)))
     counts = settled.group_by(DECISION_COLUMN).len().sort(DECISION_COLUMN)
+    if not settled.height:
+        return f"{queue.height:,} rows are open; none carries a review from rescreen"
     kinds = ", ".join(f"{n:,} {d}" for d, n in counts.iter_rows())
     return (f"{queue.height - settled.height:,} rows are open; {settled.height:,} carry a "
-            f"review from rescreen ({kinds or 'none'}) and are listed last, decision filled in")
+            f"review from rescreen ({kinds}) and are listed last, decision filled in")
 
 
 def _run_lists(run_dir: Path) -> list[dict]:
