@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from bulkscreen.columns import PERSONS
+from bulkscreen.columns import PERSONS, SHIPMENTS
 from bulkscreen.io.validate import coerce_column
 
 
@@ -24,3 +24,13 @@ def test_native_empty_list_stays_empty():
     checked = coerce_column(values, PERSONS.column("affiliations"))
     assert checked.values.to_list() == [
         [{"organisation": "X", "country": "US", "kind": "contract"}], [], None]
+
+
+@pytest.mark.parametrize(("table", "column"), [
+    (PERSONS, "aliases"), (PERSONS, "affiliations"), (PERSONS, "nationalities"),
+    (SHIPMENTS, "parameters")])
+def test_a_null_typed_column_reads_as_unknown(table, column):
+    # Parquet stores a column with no value at all as Arrow's null type: nothing to explode.
+    checked = coerce_column(pl.Series([None, None], dtype=pl.Null), table.column(column))
+    assert checked.values.to_list() == [None, None]
+    assert checked.values.dtype != pl.Null

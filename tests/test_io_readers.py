@@ -262,3 +262,20 @@ def test_native_parquet_list_column(tmp_path):
                              "nationalities": pa.array([["jp", "fra"]])}), path)
     rows, bad, _ = _read(path, table=PERSONS)
     assert bad == [] and rows[0]["nationalities"] == ["JP", "FR"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp932"])
+def test_csv_progress_follows_the_rows_handed_out_not_the_bytes_read_ahead(tmp_path, encoding):
+    # pyarrow reads many blocks ahead of the batch it yields: bytes read reach the file's
+    # size after a batch or two, which made the bar jump to 100% at once.
+    line = GOOD.replace("Acme Trading", "株式会社アクメ商事")
+    path = _csv(tmp_path, [HEADER] + [line.replace("S1", f"S{i}") for i in range(30_000)],
+                encoding=encoding)
+    stream = open_batches(path, SHIPMENTS, batch_size=500)
+    total = path.stat().st_size
+    shares = []
+    for _ in stream:
+        shares.append((stream.rows_read / 30_000, stream.progress_bytes[0] / total))
+    assert len(shares) > 10
+    assert all(abs(rows - done) < 0.05 for rows, done in shares), shares
+    assert shares[-1][1] <= 1.0 and stream.progress_bytes == (total, total)

@@ -89,3 +89,41 @@ def test_rescreen_on_dask_gives_the_outputs_of_the_local_engine(year_one, tmp_pa
         json.loads((out / "rescreen.json").read_text(encoding="utf-8"))
         for out in (outs["local"], outs["dask"]))
     assert dask_summary == local_summary
+
+
+def test_report_review_of_a_rescreened_run_shows_the_carried_reviews(year_one, tmp_path: Path,
+                                                                      capsys):
+    out = tmp_path / "y2"
+    assert rescreen(year_one, out) == 0
+    capsys.readouterr()
+    assert run_cli("report", "review", out) == 0
+    printed = capsys.readouterr().out
+    sheet = pl.read_excel(out / "review.xlsx", sheet_name="review", infer_schema_length=0)
+    party = sheet.filter(pl.col("finding") == "party")
+    assert party.height > 0
+    assert set(party["review_decision"]) == {"false_positive"}
+    # The cleared matches are not open: they follow every row still to review.
+    open_rows = sheet["review_decision"].is_null().to_list()
+    assert open_rows == sorted(open_rows, reverse=True)
+    assert f"{party.height} carry a review from rescreen ({party.height} false_positive)" \
+        in printed
+    # The sheet read back as decisions keeps the carried reviews for next year.
+    assert run_cli("rescreen", "persons", year_one["persons"], "--previous", out,
+                   "--decisions", out / "review.xlsx", "--as-of", "2028-01-15", "--out",
+                   tmp_path / "y3", "--quiet", *LISTS) == 0
+    carried = pl.read_parquet(tmp_path / "y3" / "hits.reviewed.parquet").filter(
+        pl.col("finding") == "party")
+    assert set(carried["review_decision"]) == {"false_positive"}
+
+
+def test_report_review_ignores_reviews_left_from_before_a_new_screening(year_one,
+                                                                       tmp_path: Path, capsys):
+    out = tmp_path / "y2"
+    assert rescreen(year_one, out) == 0
+    assert run_cli("screen", "persons", year_one["persons"], "--as-of", "2027-01-15",
+                   "--out", out, "--quiet", "--overwrite", *LISTS) == 0
+    capsys.readouterr()
+    assert run_cli("report", "review", out) == 0
+    assert "is older than hits.parquet" in capsys.readouterr().err
+    sheet = pl.read_excel(out / "review.xlsx", sheet_name="review", infer_schema_length=0)
+    assert sheet["review_decision"].is_null().all()

@@ -76,11 +76,12 @@ def test_sheet_has_filters_a_frozen_header_widths_and_a_decision_drop_down(run_d
     # Identifiers stay text (a leading zero survives) and scores stay numbers.
     assert sheet.cell(row=3, column=_column(sheet, "entry_id")).value == "0042"
     assert sheet.cell(row=2, column=_column(sheet, "score")).value == pytest.approx(0.93)
-    # A decision carried from an earlier review is kept (S-4, the third name match).
-    assert sheet.cell(row=4, column=_column(sheet, "record_id")).value == "S-4"
-    assert sheet.cell(row=4, column=decision).value == "true_match"
     # Name matches (scored) come before the item finding of the same decision.
-    assert sheet.cell(row=5, column=_column(sheet, "finding")).value == "item"
+    assert sheet.cell(row=4, column=_column(sheet, "finding")).value == "item"
+    # A decision carried from an earlier review is kept, and the row it settled (S-4) comes
+    # after every open row.
+    assert sheet.cell(row=5, column=_column(sheet, "record_id")).value == "S-4"
+    assert sheet.cell(row=5, column=decision).value == "true_match"
 
 
 def test_filled_in_decisions_are_read_back(run_dir: Path, tmp_path: Path):

@@ -2,8 +2,8 @@
 
 It shows rows done with thousands separators, the rate in rows per second and the time left.
 Formats that tell their row count up front (Parquet, Excel) are measured in rows; CSV and JSON
-Lines, which do not, are measured in bytes of the file read, so the share done and the time left
-are known for them too.
+Lines, which do not, are measured in bytes of the file behind the rows screened (not the bytes
+the reader has read ahead), so the share done and the time left are known for them too.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ class RowProgress(Protocol):
     """Something told how many rows were just processed."""
 
     def advance(self, rows: int, bytes_done: int | None = None) -> None:
-        """Record ``rows`` more rows done and, for a byte-measured bar, the bytes read so far."""
+        """Record ``rows`` more rows done and, for a byte-measured bar, the bytes behind them."""
 
 
 class _Silent:

@@ -42,9 +42,9 @@ from bulkscreen.columns import DECISION_SEVERITY, DECISIONS
 from bulkscreen.decide import FINDING_SEPARATOR, order_reason_codes
 from bulkscreen.errors import InputError, InputSchemaError, Location, OutputError
 from bulkscreen.io.outdir import HITS_FILE, RESULTS_FILE
+from bulkscreen.report.review import REVIEWED_HITS_FILE  # report review reads it back
 
 REVIEWED_RESULTS_FILE = "results.reviewed.parquet"
-REVIEWED_HITS_FILE = "hits.reviewed.parquet"
 CHANGES_FILE = "changes.parquet"
 SUMMARY_FILE = "rescreen.json"
 

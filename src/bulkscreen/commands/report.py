@@ -51,9 +51,13 @@ def review(run_dir: Path, out: Path | None, findings: str | None) -> None:
     from bulkscreen.report.review import write_review_sheet
 
     kinds = [k.strip() for k in findings.split(",") if k.strip()] if findings else None
+    notes: list[str] = []
     path, rows = write_review_sheet(run_dir, out or run_dir / "review.xlsx", findings=kinds,
-                                    warn=lambda text: click.echo(f"warning: {text}", err=True))
+                                    warn=lambda text: click.echo(f"warning: {text}", err=True),
+                                    note=notes.append)
     click.echo(f"wrote {rows} rows to review to {path}")
+    for text in notes:
+        click.echo(f"  {text}")
 
 
 COMMANDS = [report_group]

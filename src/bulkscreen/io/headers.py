@@ -90,6 +90,19 @@ def match_header(header: list[str], table: Table, column_map: dict[str, str] | N
         near = nearest_header(first, [h for h in header if h not in sources.values()])
         guess = f"; did you mean {near!r}?" if near else ""
         fix = f"--map {first}={near or '<column in your file>'}"
+        if len(header) == 1 and not header[0].strip():
+            raise InputSchemaError(
+                "the first line holds no column names, only spaces",
+                Location(file=file, line=1),
+                "put the header line with the column names first, or delete the blank line")
+        if len(header) == 1 and len(missing) > 1:
+            # One column holding several names: the fields are split by another character.
+            raise InputSchemaError(
+                f"the header reads as one column, {_shorten(header[0])!r}, so the required "
+                f"columns {', '.join(missing)} are missing",
+                Location(file=file, line=1),
+                "separate the fields with commas, tabs or semicolons (save it from Excel as "
+                "'CSV UTF-8'), or give the table as .xlsx or .parquet")
         raise InputSchemaError(
             f"required column {first!r} is missing{guess}"
             + (f" (also missing: {', '.join(missing[1:])})" if len(missing) > 1 else ""),
@@ -98,3 +111,7 @@ def match_header(header: list[str], table: Table, column_map: dict[str, str] | N
             f"(column_map in bulkscreen.toml)")
     used = {s for s in sources.values() if s is not None}
     return HeaderMatch(sources, [h for h in header if h not in used])
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"

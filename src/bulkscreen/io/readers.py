@@ -77,14 +77,15 @@ class BatchStream(Iterator[pa.RecordBatch]):
 
     @property
     def progress_bytes(self) -> tuple[int, int] | None:
-        """(bytes read, file size) for text formats read as a stream, else None.
+        """(bytes behind the batches handed out, file size) for text formats, else None.
 
-        CSV and JSON Lines do not tell their row count up front, so progress is told in bytes.
+        CSV and JSON Lines do not tell their row count up front, so progress is told in bytes:
+        those of the rows yielded so far, not those the reader has read ahead.
         """
         total = getattr(self._source, "total_bytes", None)
         if total is None or self.limit is not None:
             return None
-        return int(self._source.bytes_read), int(total)  # type: ignore[attr-defined]
+        return int(self._source.bytes_consumed), int(total)  # type: ignore[attr-defined]
 
     def __next__(self) -> pa.RecordBatch:
         while True:

@@ -8,6 +8,8 @@ parse (a CSV line with too many fields, a JSONL line that is not JSON), which go
 
 from __future__ import annotations
 
+import codecs
+import csv
 import io
 import json
 import os
@@ -123,9 +125,7 @@ class CsvSource:
         self.encoding = canonical_encoding(encoding) if encoding else detect_encoding(path)
         with open(path, "rb") as handle:
             sample = handle.read(1 << 20)
-        first_line = sample.split(b"\n", 1)[0]
-        self.delimiter = "\t" if (path.suffix.lower() == ".tsv"
-                                  or first_line.count(b"\t") > first_line.count(b",")) else ","
+        self.delimiter = detect_delimiter(path, first_text_line(sample, self.encoding))
         lines = max(sample.count(b"\n"), 1)
         row_bytes = max(len(sample) // lines, 16)
         # pyarrow yields one batch per block: size blocks to hold about batch_size rows.
@@ -134,6 +134,9 @@ class CsvSource:
         self.total_rows: int | None = None
         self.total_bytes = path.stat().st_size
         self.bytes_read = 0
+        self.bytes_consumed = 0
+        self._file_bytes_per_block = self.block_size * _file_bytes_per_utf8_byte(
+            sample, self.encoding)
         self._rejects: list[Reject] = []
 
     def _read_options(self) -> pacsv.ReadOptions:
@@ -141,23 +144,11 @@ class CsvSource:
                                  use_threads=False)
 
     def _read_header(self) -> list[str]:
-        try:
-            # Bad rows are only skipped here; the full read quarantines them.
-            parse = pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True,
-                                       invalid_row_handler=lambda row: "skip")
-            reader = pacsv.open_csv(self.path, read_options=self._read_options(),
-                                    parse_options=parse)
-        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            if "UTF8" in str(exc) or isinstance(exc, UnicodeDecodeError):
-                raise encoding_error(self.path, self.encoding, self.encoding_given) from None
-            if "Empty CSV file" in str(exc):
-                raise InputError("the file has no header line", Location(file=str(self.path)),
-                                 "add the header line with the column names") from None
-            raise InputError(f"cannot read as CSV: {exc}", Location(file=str(self.path)),
-                             "check that the file is comma- or tab-separated text, and that "
-                             f"the row named has as many fields as the header and is valid "
-                             f"{self.encoding} (give --encoding if it is not)") from None
-        names = reader.schema.names
+        # Parsed here, not by a pyarrow reader: one opened only for its header would still be
+        # reading ahead on pyarrow's I/O thread, holding Python callbacks, when an error about
+        # the header ends the process, which then aborts (exit 134) instead of exiting 3.
+        names = header_record(self.path, self.encoding, self.encoding_given,
+                              self.delimiter)
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise InputSchemaError(f"duplicate column names in the header: {duplicates}",
@@ -181,7 +172,9 @@ class CsvSource:
                                    invalid_row_handler=self._on_invalid_row)
         numbering = _RowNumbering()
         reader = None
-        # Read through a counting handle so progress can show bytes done of the file's size.
+        blocks = 0
+        self.bytes_consumed = 0
+        # Read through a counting handle: no batch can end past the bytes it has handed out.
         handle = _CountingReader(open(self.path, "rb"), self)  # noqa: SIM115 - closed below
         while True:
             try:
@@ -197,12 +190,19 @@ class CsvSource:
                     raise encoding_error(self.path, self.encoding, self.encoding_given) from None
                 raise InputError(f"cannot read as CSV: {exc}", Location(file=str(self.path)),
                                  "fix the line named above") from None
+            # pyarrow reads many blocks ahead of the batch it hands out, so bytes read run far
+            # ahead of the rows screened. It parses one batch per block of block_size UTF-8
+            # bytes, so the blocks handed out tell how far into the file the batches reach.
+            blocks += 1
+            self.bytes_consumed = min(int(blocks * self._file_bytes_per_block),
+                                      self.bytes_read)
             rejects, self._rejects = self._rejects, []
             rows = numbering.assign(batch.num_rows, [r.row for r in rejects])
             frame = pl.from_arrow(batch)
             frame, rows, swallowed = self._split_unclosed_quotes(frame, rows)
             yield RawBatch(frame, rows, rejects + swallowed)
         handle.close()
+        self.bytes_consumed = self.total_bytes
         if self._rejects:
             yield RawBatch(pl.DataFrame(schema=dict.fromkeys(self.columns, pl.String)),
                            np.empty(0, np.int64), self._rejects)
@@ -245,6 +245,89 @@ class CsvSource:
                        "close the quote, or double any quote inside a quoted value",
                 raw_text=self.delimiter.join("" if v is None else v for v in record.values())))
         return frame.filter(~bad), rows[~mask], rejects
+
+
+DELIMITERS = (",", "\t", ";")
+"""Field separators told from the header: comma, tab, and the semicolon of Excel's CSV in
+locales whose decimal mark is a comma."""
+
+
+def first_text_line(sample: bytes, encoding: str) -> str:
+    """The first non-blank line of ``sample`` decoded (what is left of it if it does not
+    decode), without a BOM."""
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample)
+    return next((line for line in text.lstrip("\ufeff").splitlines() if line.strip()), "")
+
+
+def detect_delimiter(path: Path, header_line: str) -> str:
+    """Tab for ``.tsv``, else the separator of :data:`DELIMITERS` the header holds most of
+    (comma on a tie, or when it holds none)."""
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    counts = {d: header_line.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
+def header_record(path: Path, encoding: str, encoding_given: bool, delimiter: str
+                  ) -> list[str]:
+    """The column names of a CSV file: its first record that is not a blank line.
+
+    Read as pyarrow reads the records after it: a UTF-8 BOM dropped, quoted names (which may
+    hold the separator or a line break) unquoted, spaces kept.
+
+    Raises
+    ------
+    InputError
+        No header line, or the text does not decode (:func:`encoding_error`).
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    text = ""
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(1 << 16)
+            try:
+                text += decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError:
+                raise encoding_error(path, encoding, encoding_given) from None
+            try:
+                record = _first_record(text.lstrip("\ufeff"), delimiter, complete=not chunk)
+            except csv.Error as exc:  # e.g. a header field over csv's field size limit
+                raise InputError(f"cannot read the header line ({exc})",
+                                 Location(file=str(path), line=1),
+                                 "write the column names on the first line, each at most a "
+                                 "few words long") from None
+            if record is not None or not chunk:
+                break
+    if not record:
+        raise InputError("the file has no header line", Location(file=str(path)),
+                         "add the header line with the column names")
+    return record
+
+
+def _first_record(text: str, delimiter: str, complete: bool) -> list[str] | None:
+    """The first non-blank record of ``text``; None while it may run on past ``text``."""
+    lines = io.StringIO(text, newline="")
+    for record in csv.reader(lines, delimiter=delimiter):
+        if not record:  # a blank line is not a record
+            continue
+        # A record ending where the text read so far ends may go on in the next chunk.
+        if not complete and lines.tell() >= len(text):
+            return None
+        return record
+    return [] if complete else None
+
+
+def _file_bytes_per_utf8_byte(sample: bytes, encoding: str) -> float:
+    """File bytes per byte of UTF-8 text in ``sample``, the ratio pyarrow's blocks scale by.
+
+    pyarrow transcodes other encodings to UTF-8 before cutting blocks, so a block of a cp932
+    file covers fewer of the file's bytes than its size.
+    """
+    if not sample or codecs.lookup(encoding).name in ("utf-8", "utf-8-sig", "ascii"):
+        return 1.0
+    text = sample.decode(encoding, errors="replace").encode("utf-8")
+    return len(sample) / max(len(text), 1)
 
 
 class _RowNumbering:
@@ -397,6 +480,11 @@ class JsonlSource:
         if not self.columns:
             raise InputError("no JSON object found", Location(file=str(path)),
                              "write one JSON object per line")
+
+    @property
+    def bytes_consumed(self) -> int:
+        """Bytes of the file behind the batches handed out: lines are read one by one."""
+        return self.bytes_read
 
     def _records(self) -> Iterator[tuple[dict[str, list[str | None]], list[int], list[Reject]]]:
         """Yield (column -> text values, row numbers, rejected lines) per batch."""

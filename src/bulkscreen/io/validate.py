@@ -442,8 +442,13 @@ def _coerce_string_list(s: pl.Series, column: Column) -> Checked:
     reasons = checked.reasons
     if is_country_path(column.name):
         frame = pl.DataFrame({"item": _as_text(items["item"]), "reason": reasons})
+        # An item holding ';', ',' or '/' is most often several values with the wrong separator.
+        joined = pl.col("item").str.contains(r"[;,/]").fill_null(False)
         # Null reasons stay null: concatenation with null is null.
-        reasons = frame.select("item '" + pl.col("item") + "': " + pl.col("reason")).to_series()
+        reasons = frame.select(
+            "item '" + pl.col("item") + "': " + pl.col("reason")
+            + pl.when(joined).then(pl.lit(f"; separate several values with '{LIST_SEPARATOR}'"))
+            .otherwise(pl.lit(""))).to_series()
     return _gather(items.with_columns(value=checked.values, reason=reasons), len(s),
                    _declared_empty(s))
 
@@ -511,6 +516,10 @@ def coerce_column(raw: pl.Series, column: Column) -> Checked:
         Typed values and, per row, null or the reason the value is invalid.
     """
     dtype = column.type
+    if raw.dtype == pl.Null:
+        # An all-null column (Parquet null type) has no list or struct to explode: read it
+        # as empty text, which every coercion accepts.
+        raw = raw.cast(pl.String)
     if pa.types.is_list(dtype) and pa.types.is_struct(dtype.value_type):
         checked = _coerce_struct_list(raw, column)
     elif pa.types.is_list(dtype):

@@ -62,10 +62,47 @@ DECISIONS_SCHEMA = pa.schema([
     (REVIEWED_AT_COLUMN, pa.string()), (NOTE_COLUMN, pa.string()),
 ])
 _KEY_COLUMNS = ("record_id", "list_id", "entry_id", DECISION_COLUMN)
+SETTLED_REVIEWS = ("true_match", "false_positive")
+"""Review decisions that close a queue row; ``escalate`` leaves it open."""
+REVIEWED_HITS_FILE = "hits.reviewed.parquet"
+"""The hits with reviews carried forward, as ``rescreen`` writes them beside a run's hits."""
 
 
-def _read_hits(run_dir: Path) -> pl.DataFrame:
-    path = Path(run_dir) / "hits.parquet"
+def run_hits(run_dir: Path, warn: Callable[[str], None] | None = None
+             ) -> tuple[pl.DataFrame, bool]:
+    """The findings of a run, with the reviews ``rescreen`` carried forward where it did.
+
+    ``rescreen`` writes ``hits.reviewed.parquet`` beside the run's ``hits.parquet``: the same
+    findings with ``review_decision`` filled in from the earlier review. It is read when it is
+    at least as new as ``hits.parquet``; an older one is left over from before the run was
+    screened again (``--overwrite``), and is ignored with a warning.
+
+    Parameters
+    ----------
+    run_dir
+        The run's output folder.
+    warn
+        Called with the reason a left-over ``hits.reviewed.parquet`` is not read.
+
+    Returns
+    -------
+    (polars.DataFrame, bool)
+        The HITS rows, and whether they carry reviews from ``hits.reviewed.parquet``.
+    """
+    run_dir = Path(run_dir)
+    hits_path, reviewed = run_dir / "hits.parquet", run_dir / REVIEWED_HITS_FILE
+    if reviewed.is_file() and hits_path.is_file():
+        if reviewed.stat().st_mtime_ns >= hits_path.stat().st_mtime_ns:
+            return _read_hits(run_dir, REVIEWED_HITS_FILE), True
+        if warn is not None:
+            warn(f"{reviewed} is older than hits.parquet (the run was screened again since "
+                 "rescreen wrote it), so its carried reviews are not shown; run rescreen "
+                 "again to carry them forward")
+    return _read_hits(run_dir), False
+
+
+def _read_hits(run_dir: Path, name: str = "hits.parquet") -> pl.DataFrame:
+    path = Path(run_dir) / name
     if not path.is_file():
         raise InputError("hits.parquet not found in the run folder", Location(file=str(path)),
                          "point to the output folder of a finished screening run")
@@ -96,8 +133,10 @@ def review_queue(hits: pl.DataFrame, listed: pl.DataFrame | None = None) -> pl.D
         holds every record behind the row, one per line, and ``n_records`` their number;
         ``field`` every column the name was in; ``decision`` the most severe decision and
         ``score`` the best score of the group, whose other columns come from that finding.
-        Sorted by decision (most severe first), then score (best first), then number of
-        records.
+        ``review_decision`` holds a decision carried forward by ``rescreen``, if any. Open
+        rows come first, then those a carried ``true_match`` or ``false_positive`` settled;
+        each part sorted by decision (most severe first), then score (best first), then
+        number of records.
     """
     from bulkscreen.columns import DECISION_SEVERITY
 
@@ -114,9 +153,13 @@ def review_queue(hits: pl.DataFrame, listed: pl.DataFrame | None = None) -> pl.D
     if not parts:
         return hits.drop("_severity", "_score", "_order").with_columns(
             pl.lit(0, pl.UInt32).alias("n_records")).clear()
-    queue = pl.concat(parts, how="diagonal_relaxed").sort(
-        ["_severity", "_score", "n_records", "record_id"],
-        descending=[True, True, True, False]).drop("_severity", "_score", "_order")
+    # Rows a carried review already settled go last: the open rows are the work to do.
+    queue = pl.concat(parts, how="diagonal_relaxed").with_columns(
+        _settled=pl.col(DECISION_COLUMN).is_in(list(SETTLED_REVIEWS)).fill_null(False)
+        if DECISION_COLUMN in hits.columns else pl.lit(False)).sort(
+        ["_settled", "_severity", "_score", "n_records", "record_id"],
+        descending=[False, True, True, True, False]).drop(
+        "_settled", "_severity", "_score", "_order")
     if listed is not None and queue.height:
         queue = queue.join(listed, on=["list_id", "list_version", "entry_id"], how="left",
                            maintain_order="left")
@@ -194,13 +237,15 @@ def queue_warning(queue: pl.DataFrame) -> str | None:
 
 
 def write_review_sheet(run_dir: Path, out: Path, findings: Sequence[str] | None = None,
-                       warn: Callable[[str], None] | None = None) -> tuple[Path, int]:
+                       warn: Callable[[str], None] | None = None,
+                       note: Callable[[str], None] | None = None) -> tuple[Path, int]:
     """Write a run's review queue (:func:`review_queue`) as a spreadsheet.
 
     Parameters
     ----------
     run_dir
-        The run's output folder (its ``hits.parquet`` is read).
+        The run's output folder: its ``hits.parquet``, or the ``hits.reviewed.parquet`` that
+        ``rescreen`` wrote there, with the reviews it carried forward (:func:`run_hits`).
     out
         The .xlsx file to write.
     findings
@@ -209,13 +254,16 @@ def write_review_sheet(run_dir: Path, out: Path, findings: Sequence[str] | None 
         Called with :func:`queue_warning`'s text when the queue is too long to read, and when
         the run's input cannot be read back for the context columns
         (:func:`bulkscreen.report.context.input_context`).
+    note
+        Called with how many rows carried reviews settled and how many are open, when the
+        run was rescreened.
 
     Returns
     -------
     (pathlib.Path, int)
         The file written and the number of queue rows in it.
     """
-    hits = _read_hits(Path(run_dir))
+    hits, carried = run_hits(Path(run_dir), warn)
     if findings:
         hits = hits.filter(pl.col("finding").is_in(list(findings)))
     queue = review_queue(hits, listed_details(hits))
@@ -228,7 +276,21 @@ def write_review_sheet(run_dir: Path, out: Path, findings: Sequence[str] | None 
     warning = queue_warning(queue)
     if warning and warn is not None:
         warn(warning)
+    if carried and note is not None:
+        note(carried_note(queue))
     return written, queue.height
+
+
+def carried_note(queue: pl.DataFrame) -> str:
+    """How many queue rows reviews carried forward by ``rescreen`` settled, and how many are
+    open."""
+    settled = queue.filter(pl.col(DECISION_COLUMN).is_in(list(SETTLED_REVIEWS)))
+    counts = settled.group_by(DECISION_COLUMN).len().sort(DECISION_COLUMN)
+    if not settled.height:
+        return f"{queue.height:,} rows are open; none carries a review from rescreen"
+    kinds = ", ".join(f"{n:,} {d}" for d, n in counts.iter_rows())
+    return (f"{queue.height - settled.height:,} rows are open; {settled.height:,} carry a "
+            f"review from rescreen ({kinds}) and are listed last, decision filled in")
 
 
 def _run_lists(run_dir: Path) -> list[dict]:
