@@ -184,6 +184,7 @@ def pairwise_reports(index, queries: list[Queries], negatives: list[str]) -> tup
     from bulkscreen.tools.bench.pairs import hand_made_pairs_path
     from bulkscreen.tools.bench.scorers import (
         OURS,
+        OURS_AT_REVIEW,
         PEERS_MISSING,
         all_scorers,
         own_thresholds,
@@ -193,11 +194,14 @@ def pairwise_reports(index, queries: list[Queries], negatives: list[str]) -> tup
 
     if not peers_available():
         print(PEERS_MISSING)
-    thresholds = own_thresholds(0.90)
+    thresholds = own_thresholds(0.90, REVIEW_THRESHOLD)
     pairs, types = pairwise_table(queries, negatives, index)
     scorers = all_scorers(index)
     # The list name's entity type is known here, so ours caps as a screening run would.
-    pairwise_scorers = {**scorers, OURS: lambda a, b: party_names_scores(a, b, index, types)}
+    def ours_typed(a, b):
+        return party_names_scores(a, b, index, types)
+
+    pairwise_scorers = {**scorers, OURS: ours_typed, OURS_AT_REVIEW: ours_typed}
     pairwise = evaluate_pairs(pairs, pairwise_scorers, 0.90, REVIEW_THRESHOLD,
                               pairs_file="pairwise", thresholds=thresholds)
     hand_path = hand_made_pairs_path()

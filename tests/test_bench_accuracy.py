@@ -37,6 +37,7 @@ from bulkscreen.tools.bench.pairs import (
 )
 from bulkscreen.tools.bench.scorers import (
     OURS,
+    OURS_AT_REVIEW,
     PEERS,
     first_candidates,
     nomenklatura_scores,
@@ -137,6 +138,7 @@ def test_evaluate_measures_each_scorer_at_its_own_threshold():
     assert (at_hit.own.tp, at_hit.own.fp) == (0, 0)
     thresholds = own_thresholds(0.9)
     assert thresholds[OURS] == 0.9 and thresholds["rf-wratio"] == 0.9
+    assert thresholds[OURS_AT_REVIEW] == 0.85
     assert all(thresholds[peer] == 0.7 for peer in PEERS)
 
 
@@ -347,8 +349,9 @@ def test_bench_accuracy_command_prints_and_writes(tmp_path, monkeypatch):
     assert OURS in result.output and "rf-wratio" in result.output
     assert "hand-made pairs" in result.output
     summary = json.loads((tmp_path / "out" / "metrics.json").read_text())
-    assert list(summary["scorers"]) == [OURS, "rf-jaro-winkler", "rf-token-sort-ratio",
-                                        "rf-wratio"]
+    assert list(summary["scorers"]) == [OURS, OURS_AT_REVIEW, "rf-jaro-winkler",
+                                        "rf-token-sort-ratio", "rf-wratio"]
+    assert summary["scorers"][OURS_AT_REVIEW]["at_own_threshold"]["threshold"] == 0.85
     assert summary["scorers"][OURS]["at_hit_threshold"]["tp"] == 1
     assert summary["scorers"]["rf-wratio"]["at_own_threshold"]["threshold"] == 0.9
     assert not (tmp_path / "out" / "accuracy.html").exists()

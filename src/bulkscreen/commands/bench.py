@@ -82,7 +82,7 @@ def accuracy(pairs_path: Path | None, out_dir: Path | None, html: bool,
         console.print(PEERS_MISSING)
     index = build_name_index(load_snapshots(config.lists or None))
     scorers = all_scorers(index, peers=peers)
-    thresholds = own_thresholds(config.match.hit_threshold)
+    thresholds = own_thresholds(config.match.hit_threshold, config.match.review_threshold)
     runs = [(pairs_path or shipped_pairs_path(), out_dir, "operating points")]
     if hand_made:
         runs.append((hand_made_pairs_path(),

@@ -24,6 +24,9 @@ from bulkscreen.matching.algorithm import ALGORITHM_ID
 PairScorer = Callable[[Sequence[str], Sequence[str]], np.ndarray]
 
 OURS = ALGORITHM_ID
+OURS_AT_REVIEW = f"{ALGORITHM_ID} (review)"
+"""Our matcher at the review threshold: where a screening run starts to alert, as the peers'
+0.70 is where yente starts to."""
 """Our matcher is reported under its versioned algorithm id."""
 BASELINES = ("rf-jaro-winkler", "rf-token-sort-ratio", "rf-wratio")
 """rapidfuzz baselines: Jaro-Winkler, token_sort_ratio / 100, WRatio / 100."""
@@ -296,8 +299,10 @@ def nomenklatura_scores(algorithm: str, names_a: Sequence[str],
 def all_scorers(index: NameIndex, peers: bool = True) -> dict[str, PairScorer]:
     """Our matcher first, then the peers (when ``peers`` and nomenklatura is installed),
     then the baselines, each as ``(names_a, names_b) -> scores``."""
-    scorers: dict[str, PairScorer] = {
-        OURS: lambda a, b: party_names_scores(a, b, index)}
+    def ours(a, b):
+        return party_names_scores(a, b, index)
+
+    scorers: dict[str, PairScorer] = {OURS: ours, OURS_AT_REVIEW: ours}
     if peers and peers_available():
         for name, algorithm in PEERS.items():
             scorers[name] = lambda a, b, algorithm=algorithm: nomenklatura_scores(
@@ -307,8 +312,10 @@ def all_scorers(index: NameIndex, peers: bool = True) -> dict[str, PairScorer]:
     return scorers
 
 
-def own_thresholds(hit_threshold: float) -> dict[str, float]:
-    """Each scorer's own operating point: ours at the hit threshold, the peers at yente's
-    default, the baselines at :data:`BASELINE_THRESHOLD`."""
-    return {OURS: hit_threshold, **dict.fromkeys(PEERS, PEER_THRESHOLD),
+def own_thresholds(hit_threshold: float, review_threshold: float = 0.85) -> dict[str, float]:
+    """Each scorer's own operating point: ours at the hit threshold and, as
+    :data:`OURS_AT_REVIEW`, at the review threshold, where a run starts to alert; the peers at
+    yente's default alert threshold, the baselines at :data:`BASELINE_THRESHOLD`."""
+    return {OURS: hit_threshold, OURS_AT_REVIEW: review_threshold,
+            **dict.fromkeys(PEERS, PEER_THRESHOLD),
             **dict.fromkeys(BASELINES, BASELINE_THRESHOLD)}
