@@ -10,7 +10,9 @@ generators 6.13.ハ.(6), ホ.(4) and ヘ / 3A002.d; network analysers 6.14.イ, 
 3A002.e); the revision of 2022-12-06 split the 37-90 GHz bands of 6.13.ハ.(5) and ホ.(3) at 75 GHz;
 6.13.ホ (vector modulation) stands from 2020-01-22, the cryocoolers of 6.16の3 (3A002.h) from
 2025-05-28, the optical modulators of 6.8の4 from 2019-01-09, and the oscilloscopes of 6.9 read
-"60 GHz or more" until 2026-02-13 and "over 90 GHz" from 2026-02-14, when 6.10の2 entered. Each
+"60 GHz or more" until 2026-02-13 and "over 90 GHz" from 2026-02-14, when 6.10の2 entered.
+Items 23 and 24 (substrates) stand from 2019-01-09, and 三酸化二ガリウム and ダイヤモンド joined the materials of items 22 to 24 on
+2022-12-06. Each
 change has a one-line shipment on the day before and the day of it.
 """
 
@@ -136,6 +138,16 @@ DATED = [
     ("FPGA module before 6.10の2", D(2026, 2, 13), [], "6.10の2", "CLEAR", None, None),
     ("FPGA module under 6.10の2", D(2026, 2, 14), [], "6.10の2", "REVIEW", "jp-6.10の2",
      "CONTROL_UNKNOWN"),
+    ("polycrystalline substrate before item 23", D(2019, 1, 8), [], "6.23", "CLEAR", None, None),
+    ("polycrystalline substrate under item 23", D(2019, 1, 9), [], "6.23", "REVIEW",
+     "jp-6.23-2021", "CONTROL_UNKNOWN"),
+    ("substrate of item 22, text without Ga2O3", D(2022, 12, 5), [], "6.22", "REVIEW",
+     "jp-6.22-2021", "CONTROL_UNKNOWN"),
+    ("substrate of item 22, text with Ga2O3", D(2022, 12, 6), [], "6.22", "REVIEW", "jp-6.22",
+     "CONTROL_UNKNOWN"),
+    ("epitaxial substrate before item 24", D(2019, 1, 8), [], "6.24", "CLEAR", None, None),
+    ("epitaxial substrate, text with Ga2O3", D(2022, 12, 6), [], "6.24", "REVIEW", "jp-6.24",
+     "CONTROL_UNKNOWN"),
 ]
 DATED_IDS = {"3A001.b.7.a", "3A001.b.7.a-90GHz", "3A001.b.7.b.1", "3A001.b.7.b.1-90GHz",
              "3A001.b.7.b.2", "3A001.b.7.b.2-90GHz", "3A001.b.7.c.2", "3A001.b.7.c.2-31mW",
@@ -144,7 +156,8 @@ DATED_IDS = {"3A001.b.7.a", "3A001.b.7.a-90GHz", "3A001.b.7.b.1", "3A001.b.7.b.1
              "3A002.d.3-ハ.(6)-90GHz", "3A002.d.4-ホ.(1)", "3A002.d.4-ホ.(3)",
              "3A002.d.4-ホ.(3)-90GHz", "3A002.d.4-ホ.(4)", "3A002.d.4-ホ.(4)-90GHz", "3A002.e.1",
              "3A002.e.1-31mW", "3A002.e.2-1mW", "3A002.h.1", "jp-6.8の4", "jp-6.9",
-             "jp-6.9-60GHz", "jp-6.10の2"}
+             "jp-6.9-60GHz", "jp-6.10の2", "jp-6.22", "jp-6.22-2021", "jp-6.23", "jp-6.23-2021",
+             "jp-6.24", "jp-6.24-2021"}
 
 
 @pytest.fixture(scope="module")
@@ -220,6 +233,9 @@ def test_transistors_of_item_2_ni_6_carry_their_first_day():
     ("3A002.d.4-ホ.(3)-90GHz", "3A002.d.4-ホ.(3)", D(2022, 12, 5),
      "goods-ordinance-2021-12-15-art06-excerpt.md"),
     ("jp-6.9-60GHz", "jp-6.9", D(2026, 2, 13), "goods-ordinance-2025-11-15-art06-excerpt.md"),
+    ("jp-6.22-2021", "jp-6.22", D(2022, 12, 5), "goods-ordinance-2021-12-15-art06-excerpt.md"),
+    ("jp-6.23-2021", "jp-6.23", D(2022, 12, 5), "goods-ordinance-2021-12-15-art06-excerpt.md"),
+    ("jp-6.24-2021", "jp-6.24", D(2022, 12, 5), "goods-ordinance-2021-12-15-art06-excerpt.md"),
 ])
 def test_instrument_texts_end_the_day_before_the_new_ones(old_id, new_id, last_day, text):
     ruleset = load_rules(VERSION)
@@ -241,3 +257,12 @@ def test_items_added_to_article_6_carry_their_first_day():
                      "3A002.d.4-ホ.(1)": D(2020, 1, 22), "3A002.d.4-ホ.(2)": D(2020, 1, 22),
                      "3A002.d.3-ハ.(6)": D(2025, 5, 28), "3A002.d.3-ハ.(6)-90GHz": D(2022, 12, 6),
                      "3A002.d.4-ホ.(4)": D(2025, 5, 28), "3A002.d.4-ホ.(4)-90GHz": D(2022, 12, 6)}
+
+
+def test_substrate_items_name_gallium_oxide_and_diamond_from_2022_12_06():
+    ruleset = load_rules(VERSION)
+    for ref in ("6.22", "6.23", "6.24"):
+        old, new = (next(e for e in ruleset.entries if e.id == i)
+                    for i in (f"jp-{ref}-2021", f"jp-{ref}"))
+        assert old.valid_from == D(2019, 1, 9)
+        assert "三酸化二ガリウム" in new.quote and "三酸化二ガリウム" not in old.quote
