@@ -12,7 +12,8 @@ generators 6.13.ハ.(6), ホ.(4) and ヘ / 3A002.d; network analysers 6.14.イ, 
 2025-05-28, the optical modulators of 6.8の4 from 2019-01-09, and the oscilloscopes of 6.9 read
 "60 GHz or more" until 2026-02-13 and "over 90 GHz" from 2026-02-14, when 6.10の2 entered.
 Items 23 and 24 (substrates) stand from 2019-01-09, and 三酸化二ガリウム and ダイヤモンド
-joined the materials of items 22 to 24 on 2022-12-06. Each change has a one-line shipment on the day before and the day of it.
+joined the materials of items 22 to 24 on 2022-12-06. Each change has a one-line shipment on
+the day before and the day of it.
 """
 
 from __future__ import annotations
