@@ -146,6 +146,12 @@ DATED = [
     ("substrate of item 22, text with Ga2O3", D(2022, 12, 6), [], "6.22", "REVIEW", "jp-6.22",
      "CONTROL_UNKNOWN"),
     ("epitaxial substrate before item 24", D(2019, 1, 8), [], "6.24", "CLEAR", None, None),
+    ("Ga2O3 heteroepitaxial substrate before 6.18.ホ", D(2022, 12, 5), [], "6.18.ホ", "CLEAR",
+     None, None),
+    ("Ga2O3 heteroepitaxial substrate under 6.18.ホ", D(2022, 12, 6), [], "6.18.ホ", "REVIEW",
+     "jp-6.18-ホヘ", "CONTROL_UNKNOWN"),
+    ("silicon heteroepitaxial substrate, 6.18.イ of the draft", D(2022, 12, 5), [], "6.18.イ",
+     "REVIEW", "jp-6.18", "CONTROL_UNKNOWN"),
     ("epitaxial substrate, text with Ga2O3", D(2022, 12, 6), [], "6.24", "REVIEW", "jp-6.24",
      "CONTROL_UNKNOWN"),
 ]
@@ -157,7 +163,7 @@ DATED_IDS = {"3A001.b.7.a", "3A001.b.7.a-90GHz", "3A001.b.7.b.1", "3A001.b.7.b.1
              "3A002.d.4-ホ.(3)-90GHz", "3A002.d.4-ホ.(4)", "3A002.d.4-ホ.(4)-90GHz", "3A002.e.1",
              "3A002.e.1-31mW", "3A002.e.2-1mW", "3A002.h.1", "jp-6.8の4", "jp-6.9",
              "jp-6.9-60GHz", "jp-6.10の2", "jp-6.22", "jp-6.22-2021", "jp-6.23", "jp-6.23-2021",
-             "jp-6.24", "jp-6.24-2021"}
+             "jp-6.24", "jp-6.24-2021", "jp-6.18", "jp-6.18-ホヘ"}
 
 
 @pytest.fixture(scope="module")
