@@ -233,3 +233,16 @@ def test_article_7_items_6_and_7_carry_their_first_day():
              if e.ordinance.startswith(("7.6", "7.7"))}
     assert first == {**{f"4A906.a.{n}": D(2024, 9, 8) for n in range(1, 9)},
                      "jp-7.6": D(2024, 9, 8), "jp-7.7": D(2025, 5, 28)}
+
+
+def test_rules_history_lists_each_revision_day_with_old_and_new_texts():
+    result = CliRunner().invoke(cli, ["rules", "history", "--version", VERSION])
+    assert result.exit_code == 0, result.output
+    days = result.output.split("\n2")
+    jan_2019 = next(block for block in days if block.startswith("019-01-09:"))
+    assert "+ 4A003.b-29WT" in jan_2019 and "- 4A003.b-16WT" in jan_2019
+    assert "(last day 2019-01-08)" in jan_2019
+    later = CliRunner().invoke(cli, ["rules", "history", "--version", VERSION,
+                                     "--since", "2025-01-01"])
+    assert later.exit_code == 0 and "2019-01-09:" not in later.output
+    assert "2025-05-28:" in later.output and "+ jp-7.7" in later.output

@@ -74,6 +74,40 @@ def rules_show(as_of: dt.datetime | None, version_name: str | None) -> None:
         click.echo(f"  row {e.row}{e.item} {e.reference}{ordinance}: {e.title}{dates}{flag}")
 
 
+@rules_group.command("history")
+@click.option("--version", "version_name", default=None,
+              help="Rule version folder (default: the newest, which dates every entry).")
+@click.option("--since", type=_DATE, default=None,
+              help="Only changes on or after this day (default: all).")
+def rules_history(version_name: str | None, since: dt.datetime | None) -> None:
+    """List the dated control entries: each revision's first day and what it changed.
+
+    Every entry with a valid_from or valid_to is listed under the day it begins or the day after
+    it ends, so a threshold change shows its old and its new text under one date.
+    """
+    from bulkscreen.rules import load_rules
+
+    version = _version(version_name)
+    ruleset = load_rules(version.version)
+    changes: dict[dt.date, list[str]] = {}
+    for e in ruleset.entries:
+        where = f"row {e.row}{e.item} {e.reference}" + (
+            f" [ordinance {e.ordinance}]" if e.ordinance else "")
+        if e.valid_from:
+            changes.setdefault(e.valid_from, []).append(f"  + {e.id}: {where}: {e.title}")
+        if e.valid_to:
+            changes.setdefault(e.valid_to + dt.timedelta(days=1), []).append(
+                f"  - {e.id}: {where}: {e.title} (last day {e.valid_to})")
+    first = since.date() if since else dt.date.min
+    days = sorted(d for d in changes if d >= first)
+    click.echo(f"rules {version.regime}/{version.version}: {len(days)} revision days, "
+               f"{sum(len(changes[d]) for d in days)} entry changes (+ enters, - leaves)")
+    for day in days:
+        click.echo(f"{day}:")
+        for line in sorted(changes[day], key=lambda text: (text[2], text)):
+            click.echo(line)
+
+
 @rules_group.command("coverage")
 @click.option("--as-of", "as_of", type=_DATE, default=None,
               help="Count only the entries in force on this date (default: all entries).")
