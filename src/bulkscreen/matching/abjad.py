@@ -46,7 +46,9 @@ _ABJAD_LETTER = "[\u0590-\u05FF\u0600-\u06FF\u0750-\u077F]"
 _READING = Reading(ABJAD_SKELETON_SCORE, "consonant_skeleton", (
     "the consonants of the Arabic- or Hebrew-script name equal the list name's ({listed}); "
     "its vowels are not written, so this is a near match for review"))
-_INDEXES_KEPT = 4
+# Indexes whose lookups are kept. An audit matches against one index per list epoch, plus
+# today's, in turn each batch: fewer than those would rebuild every lookup on every pass.
+_INDEXES_KEPT = 16
 _lookups: OrderedDict[str, dict[str, np.ndarray]] = OrderedDict()
 
 

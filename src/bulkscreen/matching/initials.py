@@ -54,7 +54,9 @@ _READINGS = {
     "acronym": Reading(ACRONYM_SCORE, "acronym", (
         "the name is the acronym of the list name ({listed})")),
 }
-_INDEXES_KEPT = 4
+# Indexes whose lookups are kept. An audit matches against one index per list epoch, plus
+# today's, in turn each batch: fewer than those would rebuild every lookup on every pass.
+_INDEXES_KEPT = 16
 _lookups: OrderedDict[str, tuple[dict[str, np.ndarray], dict[str, np.ndarray]]] = OrderedDict()
 
 
