@@ -20,7 +20,7 @@ import pyarrow as pa
 from bulkscreen.config import MatchConfig
 from bulkscreen.lists.name_index import NameIndex
 from bulkscreen.matching.explain import MATCH_SCHEMA
-from bulkscreen.matching.match import as_string_array, match_names
+from bulkscreen.matching.match import MatchTexts, as_string_array, match_names
 
 DEFAULT_MAX_QUERIES = 200_000
 _ROW_SCHEMA = pa.schema([f for f in MATCH_SCHEMA if f.name != "query_pos"])
@@ -58,6 +58,9 @@ class MatchCache:
         self.misses = 0
         self.evictions = 0
         self._store: OrderedDict[QueryKey, list[dict[str, Any]]] = OrderedDict()
+        # Match texts by name, for every index this cache serves: a name met in several
+        # list epochs is normalised once.
+        self.texts = MatchTexts(max_queries)
 
     def __len__(self) -> int:
         return len(self._store)
@@ -66,6 +69,7 @@ class MatchCache:
         # A job shipped to another process starts with an empty cache of its own.
         state = dict(self.__dict__)
         state["_store"] = OrderedDict()
+        state["texts"] = MatchTexts(self.max_queries)
         return state
 
     def stats(self) -> dict[str, int]:
@@ -122,7 +126,8 @@ class MatchCache:
             return [column[i] for i in at.to_pylist()]
 
         result = match_names(index, names.take(at), config, countries=take(countries),
-                             birth_years=take(birth_years), entity_types=take(entity_types))
+                             birth_years=take(birth_years), entity_types=take(entity_types),
+                             texts=self.texts)
         query = result.column("query_pos").to_numpy()
         bounds = np.searchsorted(query, np.arange(len(fresh) + 1), side="left")
         body = result.drop_columns(["query_pos"]).to_pylist()

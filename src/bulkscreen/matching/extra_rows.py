@@ -22,8 +22,10 @@ from bulkscreen.config import MatchConfig
 
 T = TypeVar("T")
 
-INDEXES_KEPT = 4
-"""Name indexes whose lookups a :class:`PerIndexCache` keeps (an audit's list epochs)."""
+INDEXES_KEPT = 16
+"""Name indexes whose lookups a :class:`PerIndexCache` keeps. An audit matches against one index
+per list epoch, plus today's, in turn each batch: fewer than those would rebuild every lookup on
+every pass."""
 
 
 class PerIndexCache(Generic[T]):

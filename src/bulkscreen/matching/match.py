@@ -11,6 +11,7 @@ alias of each entry. Features and explanations are built only for the rows it re
 from __future__ import annotations
 
 import gc
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -39,7 +40,7 @@ from bulkscreen.matching.algorithm import (
 from bulkscreen.matching.explain import MATCH_SCHEMA, match_table
 from bulkscreen.matching.initials import initials_matches
 
-__all__ = ["MATCH_SCHEMA", "as_string_array", "match_names"]
+__all__ = ["MATCH_SCHEMA", "MatchTexts", "as_string_array", "match_names"]
 
 QUERIES_PER_BLOCK = 50_000
 """Distinct queries scored at a time: bounds the (queries x candidates) working arrays."""
@@ -54,8 +55,53 @@ def as_string_array(values: Sequence[str | None] | pa.Array | pa.ChunkedArray) -
     return values
 
 
-def _distinct_queries(names: pa.Array) -> tuple[list[str], np.ndarray, list[str]]:
-    """Normalise each distinct name once.
+class MatchTexts:
+    """Match texts of names, kept across the calls of one run: each distinct name is
+    normalised once per run, however many indexes (an audit's list epochs) it meets.
+
+    Parameters
+    ----------
+    max_names
+        Names kept; the oldest are forgotten beyond it (and normalised again if they come
+        back). Memory, not results: a text is the same whenever it is computed.
+
+    Attributes
+    ----------
+    normalised
+        Names normalised so far (each distinct name once, within the bound).
+    """
+
+    def __init__(self, max_names: int) -> None:
+        self.max_names = max_names
+        self.normalised = 0
+        self._texts: dict[str, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def of(self, names: list[str]) -> list[str]:
+        """The match text of each name (``""`` for a name with no tokens)."""
+        from bulkscreen.normalize import normalize_names
+
+        known = self._texts
+        missing = [name for name in names if name not in known]
+        if not missing:
+            return [known[name] for name in names]
+        found = dict(zip(missing, [_match_text(norm) for norm in normalize_names(missing)],
+                         strict=True))
+        self.normalised += len(missing)
+        texts = [found[name] if name in found else known[name] for name in names]
+        if self.max_names > 0:
+            known.update(found)
+            # Dicts keep insertion order: forget the oldest names beyond the bound.
+            for old in list(itertools.islice(known, max(len(known) - self.max_names, 0))):
+                del known[old]
+        return texts
+
+
+def _distinct_queries(names: pa.Array, texts: MatchTexts | None = None
+                      ) -> tuple[list[str], np.ndarray, list[str]]:
+    """Normalise each distinct name once (once per run where ``texts`` keeps them).
 
     Returns the distinct match texts, the distinct-text id of every position (``-1`` for a
     null or a name with no tokens), and the raw distinct names (for explanations).
@@ -64,11 +110,11 @@ def _distinct_queries(names: pa.Array) -> tuple[list[str], np.ndarray, list[str]
 
     encoded = pc.dictionary_encode(names)
     raw_distinct = encoded.dictionary.to_pylist()
-    normalized = normalize_names(raw_distinct)
+    match_texts = (texts.of(raw_distinct) if texts is not None
+                   else [_match_text(norm) for norm in normalize_names(raw_distinct)])
     text_id: dict[str, int] = {}
     raw_to_text = np.full(len(raw_distinct), -1, dtype=np.int64)
-    for i, norm in enumerate(normalized):
-        text = _match_text(norm)
+    for i, text in enumerate(match_texts):
         if text:
             raw_to_text[i] = text_id.setdefault(text, len(text_id))
     indices = encoded.indices.to_numpy(zero_copy_only=False)
@@ -175,7 +221,8 @@ def _score_block(index: NameIndex, texts: list[str], floor: float
 def match_names(index: NameIndex, names: Sequence[str | None] | pa.Array, config: MatchConfig,
                 countries: Sequence[str | None] | pa.Array | None = None,
                 birth_years: Sequence[int | None] | pa.Array | None = None,
-                entity_types: Sequence[str | None] | pa.Array | None = None) -> pa.Table:
+                entity_types: Sequence[str | None] | pa.Array | None = None,
+                texts: MatchTexts | None = None) -> pa.Table:
     """Match names against the compiled lists.
 
     Parameters
@@ -191,6 +238,9 @@ def match_names(index: NameIndex, names: Sequence[str | None] | pa.Array, config
         year of birth, entity type (person, organisation, vessel, aircraft); sequences or
         Arrow arrays. Evidence moves a score only where the matched entry has the same kind
         of data.
+    texts
+        The run's :class:`MatchTexts`, so a name matched against several indexes is
+        normalised once; None normalises the distinct names of this call.
 
     Returns
     -------
@@ -203,7 +253,8 @@ def match_names(index: NameIndex, names: Sequence[str | None] | pa.Array, config
     names = as_string_array(names)
     evidence = _row_evidence(len(names), countries, birth_years, entity_types)
     with _cyclic_gc_paused():
-        table = match_table(index, names, config, _match_pieces(index, names, config, evidence))
+        table = match_table(index, names, config,
+                            _match_pieces(index, names, config, evidence, texts))
     table = skeleton_matches(index, names, config, table, MATCH_SCHEMA)
     return initials_matches(index, names, config, table, MATCH_SCHEMA)
 
@@ -226,11 +277,12 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def _match_pieces(index: NameIndex, names: pa.Array, config: MatchConfig,
-                  evidence: tuple[np.ndarray, ...]) -> list[tuple]:
+                  evidence: tuple[np.ndarray, ...], known: MatchTexts | None = None
+                  ) -> list[tuple]:
     """Matched (row, rank, name, score, ...) arrays per block of distinct queries."""
     from bulkscreen_kernels.scoring import select_matches
 
-    texts, row_text, _ = _distinct_queries(names)
+    texts, row_text, _ = _distinct_queries(names, known)
     if not texts or index.n_names == 0:
         return []
     max_bonus = max(EVIDENCE_WEIGHTS[0], 0) + max(EVIDENCE_WEIGHTS[2], 0)
