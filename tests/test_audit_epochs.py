@@ -20,8 +20,8 @@ import pytest
 
 from bulkscreen.columns import HITS
 from bulkscreen.config import RunConfig
-from bulkscreen.matching.extra_rows import INDEXES_KEPT
 from bulkscreen.matching.cache import MatchCache
+from bulkscreen.matching.extra_rows import INDEXES_KEPT
 from tests.cli_run import run_cli
 
 TODAY = dt.date(2026, 1, 15)
