@@ -1,4 +1,4 @@
-"""Dated revisions of goods ordinance Articles 12 and 14 left undated by rev-d, rules 2025-10-09-r3.
+"""Dated revisions of goods ordinance Articles 12 and 14, rules 2025-10-09-r3.
 
 Each change is judged on the day before and the day of the revision that made it:
 

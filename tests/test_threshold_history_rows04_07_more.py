@@ -1,4 +1,4 @@
-"""Dated revisions of goods ordinance Articles 3 and 6 found by helper gap-c (rules 2025-10-09-r3).
+"""Dated revisions of goods ordinance Articles 3 and 6 (rules 2025-10-09-r3).
 
 3.3.ロ gained デトネーションエンジン and 3.7.チ became 燃料又は酸化剤 with （二）
 硝酸ヒドロキシルアンモニウム in the revision in force 2020-01-22 (令和元年経済産業省令第四十四号;

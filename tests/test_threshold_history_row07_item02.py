@@ -1,4 +1,4 @@
-"""Dated revisions of goods ordinance Article 6 item 2 found by helper rev-c (rules 2025-10-09-r3).
+"""Dated revisions of goods ordinance Article 6 item 2 (rules 2025-10-09-r3).
 
 The harmonic mixers and converters of 6.2.リ / 3A001.b.7 read 九〇ギガヘルツ until 2025-05-27 and
 一一〇ギガヘルツ from the revision in force 2025-05-28 (令和七年経済産業省令第三十四号); the same

@@ -1,4 +1,4 @@
-"""Dated revisions of goods ordinance Article 8 items 1 and 9 イ found by helper gap-a (rules r3).
+"""Dated revisions of goods ordinance Article 8 items 1 and 9 イ (rules 2025-10-09-r3).
 
 Until 2020-01-21 item 9 イ read 「又はこれと同等の非対称アルゴリズム」 with no key length, the kinds
 (一) to (四) and the exclusions (五) to (十三) (entry 5A002.a-2019, quoted from the text of
