@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pyarrow as pa
 import pytest
 
-from bulkscreen.columns import HITS, SHIPMENTS
-from bulkscreen.rules import compile_rules, load_rules
-from bulkscreen.screen.shipments import screen_shipments_batch
+from tests.dated_scenarios import screen_lines
 
 D = dt.date
 
@@ -45,16 +42,8 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def screened():
-    rows = [{"shipment_id": f"S{i}", "shipment_date": day, "consignee_name": "Buyer Co",
-             "consignee_country": "CN", "destination_country": "CN", "hs_code": hs or None,
-             "parameters": [], "value_jpy": 5e7, "quantity": 1, "declared_end_use": None,
-             "declared_control_entry": declared}
-            for i, (_name, day, hs, declared, *_rest) in enumerate(CASES)]
-    table = {c.name: [r.get(c.name) for r in rows] for c in SHIPMENTS.columns}
-    batch = pa.RecordBatch.from_pydict(table, schema=SHIPMENTS.arrow_schema())
-    batch = batch.append_column("input_row", pa.array(range(1, len(rows) + 1), pa.int64()))
-    empty = pa.Table.from_pylist([], schema=HITS.arrow_schema())
-    return screen_shipments_batch(batch, compile_rules(load_rules("2025-10-09-r3")), empty, None)
+    return screen_lines([(day, hs, [], declared) for _name, day, hs, declared, *_rest in CASES],
+                        "2025-10-09-r3")
 
 
 @pytest.mark.parametrize("index", range(len(CASES)), ids=[c[0] for c in CASES])

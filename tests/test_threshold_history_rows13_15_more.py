@@ -15,12 +15,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pyarrow as pa
 import pytest
 
-from bulkscreen.columns import HITS, SHIPMENTS
-from bulkscreen.rules import compile_rules, load_rules
-from bulkscreen.screen.shipments import screen_shipments_batch
+from bulkscreen.rules import load_rules
+from tests.dated_scenarios import assert_dated_decision, screen_lines
 
 VERSION = "2025-10-09-r3"
 D = dt.date
@@ -56,32 +54,13 @@ DATED_IDS = {"jp-12.1.ロ-2024", "6A001.a.2.a-1000m-2020", "6A001.a.2.a.5",
 
 @pytest.fixture(scope="module")
 def screened():
-    rows = [{"shipment_id": f"G{i}", "shipment_date": day, "consignee_name": "Buyer Co",
-             "consignee_country": "CN", "destination_country": "CN", "hs_code": None,
-             "parameters": [{"name": n, "value": float(v), "unit": u} for n, v, u in params],
-             "value_jpy": 5e7, "quantity": 1, "declared_end_use": None,
-             "declared_control_entry": declared}
-            for i, (_name, day, params, declared, *_rest) in enumerate(DATED)]
-    table = {c.name: [r.get(c.name) for r in rows] for c in SHIPMENTS.columns}
-    batch = pa.RecordBatch.from_pydict(table, schema=SHIPMENTS.arrow_schema())
-    batch = batch.append_column("input_row", pa.array(range(1, len(rows) + 1), pa.int64()))
-    empty = pa.Table.from_pylist([], schema=HITS.arrow_schema())
-    return screen_shipments_batch(batch, compile_rules(load_rules(VERSION)), empty, None)
+    return screen_lines([(day, None, params, declared)
+                         for _name, day, params, declared, *_rest in DATED], VERSION)
 
 
 @pytest.mark.parametrize("index", range(len(DATED)), ids=[s[0] for s in DATED])
 def test_a_dated_change_decides_from_its_first_day(screened, index):
-    results, hits = screened
-    *_, decision, rule_id, reason = DATED[index]
-    row = results.to_pylist()[index]
-    assert row["decision"] == decision, row["explanation"]
-    deciding = {h["rule_id"]: h for h in hits.to_pylist() if h["input_row"] == index + 1}
-    if rule_id is None:
-        assert not DATED_IDS & set(deciding), row["explanation"]
-    else:
-        assert set(deciding) & DATED_IDS == {rule_id}
-        assert deciding[rule_id]["reason_code"] == reason
-        assert row["explanation"].startswith(reason)
+    assert_dated_decision(screened, index, DATED[index][-3:], DATED_IDS)
 
 
 # (entry, first day or None, last day or None, excerpt quoting it or None for the bundled text)
