@@ -48,7 +48,7 @@ def index(tmp_path_factory):
 
 def test_generic_only_matches_are_capped_and_dropped_under_the_review_threshold(index):
     queries = ["Shenzhen Tianhe Technology Limited", "Shenzhen Yitay Technology Co., Ltd.",
-               "Asia Pacific Trading Technologies Ltd", "Chengdu Wuhang"]
+               "Asia Pacific Trading Technologies Ltd", "Chengdu Wuhann"]
     found = {(r["query_pos"], r["entry_id"]): r
              for r in match_names(index, queries, MatchConfig()).to_pylist()}
     assert (0, "1") not in found  # only Shenzhen and Technology in common

@@ -15,7 +15,9 @@ from bulkscreen.matching.name_parts import (
     covers_family_name,
     family_tokens,
     name_token_stats,
+    other_chinese_syllable,
     other_known_name,
+    pinyin_syllables,
     rests_on_common_names,
     short_token_conflict,
     variant_skeleton,
@@ -202,3 +204,51 @@ def test_common_and_other_known_names_are_capped_and_say_why(common_index):
     reviewed = {(r["query_pos"], r["entry_id"])
                 for r in match_names(common_index, queries, MatchConfig()).to_pylist()}
     assert (0, "target") not in reviewed and (2, "rahiqi") not in reviewed
+
+
+@pytest.mark.parametrize(("token", "syllables"), [
+    ("jinping", ("jin", "ping")), ("liwu", ("li", "wu")), ("zhuang", ("zhuang",)),
+    ("zho", ("zho",)),  # "zhou" as normalisation writes it (long vowels folded)
+    ("aiguo", ("ai", "guo")),  # a first syllable may start with a vowel
+    ("pioneer", None),  # an inner one may not: not pi-o-ne-er
+    ("hyun", None), ("ivanov", None), ("young", None),
+])
+def test_tokens_are_read_as_pinyin_syllables(token, syllables):
+    assert pinyin_syllables(token) == syllables
+
+
+@pytest.mark.parametrize(("query", "name", "other"), [
+    ("lei zheng", "lei zhang", True),  # Zheng is not Zhang
+    ("zheng wei", "zhang wei", True),
+    ("qiang zhu", "qiang hu", True),
+    ("fang liu", "fang liwu", True),  # Liu is not Li Wu
+    ("li li", "li yi", True),
+    ("zhang jianguo", "zhang jiang ping", True),
+    ("lei zhang", "zhang lei", False),  # the same syllables in another order
+    ("xi jinping", "xi jin ping", False),  # split or joined
+    ("li he", "li cheng he", False),  # a dropped syllable alone
+    ("kim hyun woo", "kim hyon woo", False),  # not pinyin
+    ("ming zhang", "ming zhnag", False),  # a typo that is no syllable
+])
+def test_pinyin_names_differ_in_a_syllable(query, name, other):
+    assert other_chinese_syllable(query, name) is other
+
+
+@pytest.fixture(scope="module")
+def pinyin_index(tmp_path_factory):
+    entries = [Entry("zhang", "LEI, Zhang", entity_type="person"),
+               Entry("hu", "QIANG HU", entity_type="person")]
+    snapshot = entries_to_table("test-list", "2025-01-01", entries)
+    return build_name_index([snapshot], cache_dir=tmp_path_factory.mktemp("pinyin"))
+
+
+def test_another_chinese_syllable_is_capped_and_says_why(pinyin_index):
+    queries = ["Lei Zheng", "Zhang Lei", "Qiang Zhu", "Qiang Hu", "Qiang Hhu"]
+    low = MatchConfig(review_threshold=0.5, hit_threshold=0.9)
+    found = {(r["query_pos"], r["entry_id"]): r
+             for r in match_names(pinyin_index, queries, low).to_pylist()}
+    for key in ((0, "zhang"), (2, "hu")):
+        assert found[key]["score"] == pytest.approx(UNINFORMATIVE_CAP)
+        assert "another name the lists know" in found[key]["explanation"]
+    assert found[(1, "zhang")]["same_tokens"] and found[(3, "hu")]["same_tokens"]
+    assert found[(4, "hu")]["score"] > UNINFORMATIVE_CAP  # a typo, not another syllable

@@ -32,7 +32,7 @@ def text_of(name: str, entity_type: str | None = None) -> str:
 
 
 def test_version_id():
-    assert NORMALIZATION_VERSION == "names-norm-v5"
+    assert NORMALIZATION_VERSION == "names-norm-v6"
 
 
 # --- one table per rule ----------------------------------------------------------------
@@ -178,6 +178,20 @@ def test_forms_are_removed_until_one_would_be_all_that_is_left():
 def test_legal_forms_kept_for_persons():
     assert text_of("Kim Sa", "person") == "kim sa"
     assert text_of("Admiralty Shipyard JSC", "person") == "admiralty shipyard jsc"
+
+
+@pytest.mark.parametrize(("raw", "expected_text", "expected_forms"), [
+    ("Huy Do", "huy do", ()),  # the surname Do is not d.o.o.
+    ("Nguyen Van To", "nguyen van to", ()),  # nor To the form ТОО
+    ("Acme d.o.o.", "acme", ("doo",)),
+    ("Acme D.O.O", "acme", ("doo",)),
+    ("Acme DOO", "acme", ("doo",)),
+    ("Acme ТОО", "acme", ("llp",)),
+    ("Acme z.o.o.", "acme", ("zoo",)),
+])
+def test_surnames_are_not_forms_with_a_doubled_vowel(raw, expected_text, expected_forms):
+    name = normalize_name(raw)
+    assert (name.text, name.legal_forms) == (expected_text, expected_forms)
 
 
 def test_general_is_a_title_only_for_persons():

@@ -11,7 +11,7 @@ from bulkscreen.normalize.tables import build_table, load_tables, one_edit_apart
 
 
 def test_version_is_v2():
-    assert NORMALIZATION_VERSION == "names-norm-v5"
+    assert NORMALIZATION_VERSION == "names-norm-v6"
 
 
 # --- misspelt legal-form words -----------------------------------------------------------

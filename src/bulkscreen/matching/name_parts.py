@@ -27,6 +27,11 @@ Rules keep common names from alerting on a listed name they only half share:
   hold, that is itself a token of the lists' person names, and whose closest token in the
   list name has other consonants, transliterations aside, is another name, not a typo:
   "Javad Rahimi" is not "JAVAD RAHIQI", "Shakil" is not "SHAMIL".
+- **Chinese syllables** (since party-names-v7). In a name written wholly in pinyin
+  syllables, each syllable is a name: "Zheng" is not "Zhang", "Liu" is not "Li Wu", "He" is
+  not "Hu", though their consonants agree. A query whose syllables differ from the list
+  name's, beyond syllables one side has and the other lacks, is another person. Syllables
+  split, joined or in another order ("Xi Jinping" ~ "XI Jin Ping") are the same name.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from bulkscreen.matching.extra_rows import PerIndexCache
 from bulkscreen.matching.informative import similar_tokens
+from bulkscreen.normalize.tokens import split_tokens
 
 SHORT_TOKEN_LENGTH = 4
 """Tokens this long or shorter must agree in their consonants (see the module text)."""
@@ -340,11 +346,93 @@ def other_known_name(query_text: str, name_text: str, known: dict[str, int] | fr
     return False
 
 
+_HAN_FIRST, _HAN_LAST = 0x4E00, 0x9FA5
+"""The CJK Unified Ideographs block, whose readings are the syllables of Mandarin."""
+
+LONGEST_SYLLABLE = 6
+"""Letters in the longest pinyin syllable ("zhuang", "shuang")."""
+
+
+@lru_cache(maxsize=1)
+def chinese_syllables() -> frozenset[str]:
+    """The syllables of Mandarin as a name token reads them after normalisation.
+
+    Every Han character's pinyin reading (anyascii, toneless), normalised like a token of a
+    name (``"zhou"`` -> ``"zho"``, as long vowels are folded), so that it compares with
+    normalised match texts. Readings of no vowel but ``y`` or ``w`` are left out.
+    """
+    from anyascii import anyascii
+
+    syllables = set()
+    for code in range(_HAN_FIRST, _HAN_LAST + 1):
+        tokens = split_tokens(anyascii(chr(code)).lower())
+        # Readings without a vowel ("ng", "hm") are interjections, never names.
+        if len(tokens) == 1 and tokens[0].isalpha() and _VOWELS_AND_GLIDES.search(tokens[0]):
+            syllables.add(tokens[0])
+    return frozenset(syllables)
+
+
+@lru_cache(maxsize=1 << 14)
+def pinyin_syllables(token: str) -> tuple[str, ...] | None:
+    """A token read as pinyin syllables, fewest first (``"jinping"`` -> ``("jin", "ping")``);
+    None when it is not pinyin. Only the first syllable may start with a vowel.
+
+    Parameters
+    ----------
+    token
+        A normalised (lower-case ASCII) token.
+    """
+    syllables = chinese_syllables()
+    # best[i]: the fewest syllables that spell token[:i], or None.
+    best: list[tuple[str, ...] | None] = [()] + [None] * len(token)
+    for end in range(1, len(token) + 1):
+        for start in range(max(0, end - LONGEST_SYLLABLE), end):
+            head = best[start]
+            part = token[start:end]
+            # Inside a word a syllable starts with a consonant: pinyin marks any other
+            # ("Xi'an"), so "pioneer" is not pi-o-ne-er.
+            if head is not None and part in syllables and (start == 0 or part[0] not in "aeo") \
+                    and (best[end] is None or len(head) + 1 < len(best[end])):
+                best[end] = (*head, part)
+    return best[len(token)]
+
+
+def other_chinese_syllable(query_text: str, name_text: str) -> bool:
+    """Whether two names written in pinyin differ in a syllable both sides have a token for.
+
+    True when every token of both names is pinyin (:func:`pinyin_syllables`), and the
+    tokens the query has but the list name lacks, and those the list name has but the query
+    lacks, are both present and spell other syllables ("lei zheng" against "lei zhang",
+    "fang liu" against "fang liwu"). A dropped syllable alone ("li he" against "li cheng
+    he") and syllables split or joined ("xi jinping" against "xi jin ping") are not.
+
+    Parameters
+    ----------
+    query_text, name_text
+        Normalised match texts (tokens joined by single spaces).
+    """
+    query = [t for t in query_text.split(" ") if t]
+    name = [t for t in name_text.split(" ") if t]
+    read = {t: pinyin_syllables(t) for t in (*query, *name)}
+    if not query or not name or any(syllables is None for syllables in read.values()):
+        return False
+    query_left, name_left = list(query), []
+    for token in name:
+        if token in query_left:
+            query_left.remove(token)
+        else:
+            name_left.append(token)
+    if not query_left or not name_left:
+        return False
+    return (sorted(s for t in query_left for s in read[t])
+            != sorted(s for t in name_left for s in read[t]))
+
 
 def other_or_common_names(query_texts: Sequence[str], name_texts: Sequence[str],
                           person: np.ndarray, stats: NameTokenStats) -> np.ndarray:
     """Per match, whether a person match rests on common names (:func:`rests_on_common_names`)
-    or a query token is another name the lists know (:func:`other_known_name`).
+    or a query token is another name the lists know (:func:`other_known_name`), or, for any
+    match, whether a pinyin name has other syllables (:func:`other_chinese_syllable`).
 
     Parameters
     ----------
@@ -358,7 +446,9 @@ def other_or_common_names(query_texts: Sequence[str], name_texts: Sequence[str],
     """
     out = np.zeros(len(query_texts), dtype=bool)
     entries = stats.person_entries
-    for k in np.flatnonzero(person):
-        out[k] = (rests_on_common_names(query_texts[k], name_texts[k], entries)
-                  or other_known_name(query_texts[k], name_texts[k], entries))
+    for k in range(len(query_texts)):
+        out[k] = ((bool(person[k])
+                  and (rests_on_common_names(query_texts[k], name_texts[k], entries)
+                       or other_known_name(query_texts[k], name_texts[k], entries)))
+                  or other_chinese_syllable(query_texts[k], name_texts[k]))
     return out

@@ -18,7 +18,7 @@ from bulkscreen.normalize.tokens import (
     split_tokens,
 )
 
-NORMALIZATION_VERSION = "names-norm-v5"
+NORMALIZATION_VERSION = "names-norm-v6"
 """Id of this normalisation; bump when any output changes (tables included)."""
 
 KANJI_NORMALIZATION_VERSION = f"{NORMALIZATION_VERSION}+kanji-cutlet"

@@ -168,7 +168,7 @@ def _split_clean(text: str) -> list[str]:
     if any(token in ORDINAL_WORDS for token in tokens):
         tokens = [ORDINAL_WORDS.get(token, token) for token in tokens]
     if "oo" in text or "ou" in text or "uu" in text:
-        tokens = [fold_long_vowels(token) if _has_consonant(token) else token
+        tokens = [fold_long_vowels(token) if _folds_long_vowels(token) else token
                   for token in tokens]
     if tokens and min(map(len, tokens)) == 1:
         return join_initials(tokens)
@@ -239,6 +239,13 @@ def _has_consonant(token: str) -> bool:
     return not _VOWELS.issuperset(token)
 
 
+def _folds_long_vowels(token: str) -> bool:
+    # A three-letter word with a doubled o is a word, not a romaji long vowel (since
+    # names-norm-v6): folded, the legal forms d.o.o. and ТОО would read as the surnames
+    # "Do" and "To" and strip them from "Huy Do".
+    return _has_consonant(token) and not (len(token) == 3 and "oo" in token)
+
+
 def join_initials(tokens: list[str]) -> list[str]:
     """Join runs of single letters: "j p morgan" (from "J.P. Morgan") -> "jp morgan".
 
@@ -270,4 +277,4 @@ def _close_run(run: list[str]) -> str:
     if len(run) == 1:
         return run[0]
     joined = "".join(run)
-    return fold_long_vowels(joined) if _has_consonant(joined) else joined
+    return fold_long_vowels(joined) if _folds_long_vowels(joined) else joined
