@@ -15,6 +15,7 @@ from bulkscreen.matching.name_parts import (
     covers_family_name,
     family_tokens,
     name_token_stats,
+    other_chinese_brand,
     other_chinese_syllable,
     other_known_name,
     pinyin_syllables,
@@ -252,3 +253,33 @@ def test_another_chinese_syllable_is_capped_and_says_why(pinyin_index):
         assert "another name the lists know" in found[key]["explanation"]
     assert found[(1, "zhang")]["same_tokens"] and found[(3, "hu")]["same_tokens"]
     assert found[(4, "hu")]["score"] > UNINFORMATIVE_CAP  # a typo, not another syllable
+
+
+@pytest.mark.parametrize(("query", "name", "other"), [
+    ("shenzhen guoxin optoelectronics", "shandong huaguang optoelectronics", True),
+    ("shanghai dongfang electronics", "shanghai dongfeng shipping", True),
+    ("shanghai ruida instruments", "shanghai jia ruide industry", True),
+    ("jinyang trading", "jinxiang trading", True),
+    ("huaxin science and technology", "huaxin shipping hongkong", False),  # the same brand
+    ("shenzhen yitay technology", "shenzhen yitai technology", False),  # a typo, not pinyin
+    ("alpha trading", "alpha tech trading", False),  # no pinyin brand
+    ("dandong fudimaoyiyouxiangongsi", "dandong fuximaoyiyouxiangongsi", False),  # read-out Han
+])
+def test_chinese_companies_differ_in_their_brand(query, name, other):
+    from bulkscreen.matching.informative import uninformative_tokens
+    from bulkscreen.matching.name_parts import legal_form_words
+
+    skip = uninformative_tokens() | legal_form_words()
+    assert other_chinese_brand(query, name, skip) is other
+
+
+def test_another_chinese_brand_is_capped_for_an_organisation(tmp_path):
+    entries = [Entry("1", "SHANDONG HUAGUANG OPTOELECTRONICS CO. LTD",
+                     entity_type="organisation")]
+    index = build_name_index([entries_to_table("test-list", "2025-01-01", entries)],
+                             cache_dir=tmp_path)
+    queries = ["Shenzhen Guoxin Optoelectronics Co., Ltd.", "Shandong Huaguang Optoelectronic"]
+    low = MatchConfig(review_threshold=0.5, hit_threshold=0.9)
+    found = {r["query_pos"]: r for r in match_names(index, queries, low).to_pylist()}
+    assert found[0]["score"] == pytest.approx(UNINFORMATIVE_CAP)
+    assert found[1]["score"] >= 0.9  # the same brand, a letter short

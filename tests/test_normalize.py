@@ -188,6 +188,7 @@ def test_legal_forms_kept_for_persons():
     ("Acme DOO", "acme", ("doo",)),
     ("Acme ТОО", "acme", ("llp",)),
     ("Acme z.o.o.", "acme", ("zoo",)),
+    ("Tehran Gostaresh Company, P.J.S.", "tehran gostaresh", ("pjsc", "co")),
 ])
 def test_surnames_are_not_forms_with_a_doubled_vowel(raw, expected_text, expected_forms):
     name = normalize_name(raw)

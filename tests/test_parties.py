@@ -203,6 +203,8 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
         family_tokens,
         legal_form_words,
         name_token_stats,
+        other_chinese_brand,
+        other_chinese_syllable,
         other_known_name,
         rests_on_common_names,
         short_token_conflict,
@@ -241,9 +243,13 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
                             or (row["entity_type"] == "person" and not covers_family_name(
                                 query_text, family_tokens(row["name"])))))
             common = (not same and not partial and score > UNINFORMATIVE_CAP
-                      and row["entity_type"] in ("person", "unknown", None)
-                      and (rests_on_common_names(query_text, row["match_text"], entries)
-                           or other_known_name(query_text, row["match_text"], entries)))
+                      and ((row["entity_type"] in ("person", "unknown", None)
+                            and (rests_on_common_names(query_text, row["match_text"], entries)
+                                 or other_known_name(query_text, row["match_text"], entries)))
+                           or (row["entity_type"] != "person" and other_chinese_brand(
+                               query_text, row["match_text"],
+                               uninformative | legal_form_words()))
+                           or other_chinese_syllable(query_text, row["match_text"])))
             if partial or common:
                 score = float(np.float32(UNINFORMATIVE_CAP))
             if score < np.float32(config.review_threshold):

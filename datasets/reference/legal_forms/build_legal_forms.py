@@ -1,4 +1,4 @@
-"""Build ``v1/legal_forms.csv`` from the hand-curated rows and the GLEIF ELF code list.
+"""Build ``v3/legal_forms.csv`` from the hand-curated rows and the GLEIF ELF code list.
 
 Run from anywhere::
 
@@ -32,7 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DEFAULT_GLEIF = HERE.parent / "gleif-elf-codes" / "1.4.1" / "elf-codes-1.4.1.csv"
 CURATED = HERE / "curated_legal_forms.csv"
-OUTPUT = HERE / "v2" / "legal_forms.csv"
+OUTPUT = HERE / "v3" / "legal_forms.csv"
 COLUMNS = ("surface", "canonical", "position", "language", "source", "note")
 
 # GLEIF abbreviations and names that are also everyday words or name parts (a bank, an

@@ -352,11 +352,16 @@ def compile_names(flat: pa.Table) -> tuple[pa.Table, dict[str, np.ndarray]]:
 
 
 def content_key(snapshots: Sequence[pa.Table]) -> str:
-    """sha256 of the snapshots' content, the normalisation version and the algorithm id."""
+    """sha256 of the snapshots' content, the normalisation version, the algorithm id and the
+    legal-form and honorific tables normalisation strips (an edited table rebuilds)."""
+    from bulkscreen._data import datasets_dir
     from bulkscreen.normalize import NORMALIZATION_VERSION
+    from bulkscreen.normalize.tables import HONORIFICS_FILE, LEGAL_FORMS_FILE
 
     digest = hashlib.sha256()
     digest.update(f"{ALGORITHM_ID}\0{NORMALIZATION_VERSION}\0{_CACHE_FORMAT}\0".encode())
+    for table_file in (LEGAL_FORMS_FILE, HONORIFICS_FILE):
+        digest.update(hashlib.sha256(datasets_dir().joinpath(*table_file).read_bytes()).digest())
     for table in snapshots:
         sink = io.BytesIO()
         with pa.ipc.new_stream(sink, table.schema) as writer:

@@ -239,7 +239,7 @@ def _cap_partial_names(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
                                         taken.column("name").to_pylist(), person,
                                         np.ones(rest.size, dtype=bool))
         common[rest] = ~capped[rest] & other_or_common_names(
-            query_texts, name_texts, maybe_person, name_token_stats(index))
+            query_texts, name_texts, maybe_person, name_token_stats(index), ~person)
     capped |= common
     return (np.where(capped, np.float32(UNINFORMATIVE_CAP), scores).astype(np.float32),
             capped & ~common, common)

@@ -26,7 +26,7 @@ from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from bulkscreen._data import datasets_dir
 
-GENERIC_WORDS_FILE = ("reference", "generic_words", "v1", "words.csv")
+GENERIC_WORDS_FILE = ("reference", "generic_words", "v2", "words.csv")
 MIN_CITY_POPULATION = 100_000
 SIMILAR_TOKEN_JW = 0.9
 """Two tokens this close (Jaro-Winkler), or one edit apart at four letters or more, match."""

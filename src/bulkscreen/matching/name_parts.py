@@ -45,7 +45,7 @@ import numpy as np
 from rapidfuzz.distance import JaroWinkler
 
 from bulkscreen.matching.extra_rows import PerIndexCache
-from bulkscreen.matching.informative import similar_tokens
+from bulkscreen.matching.informative import similar_tokens, uninformative_tokens
 from bulkscreen.normalize.tokens import split_tokens
 
 SHORT_TOKEN_LENGTH = 4
@@ -352,6 +352,10 @@ _HAN_FIRST, _HAN_LAST = 0x4E00, 0x9FA5
 LONGEST_SYLLABLE = 6
 """Letters in the longest pinyin syllable ("zhuang", "shuang")."""
 
+MOST_SYLLABLES = 3
+"""Syllables in the longest token read as pinyin: a Chinese name or brand has one to three;
+longer runs are Han or kana text transliterated whole ("dandongfudimaoyi")."""
+
 
 @lru_cache(maxsize=1)
 def chinese_syllables() -> frozenset[str]:
@@ -375,7 +379,8 @@ def chinese_syllables() -> frozenset[str]:
 @lru_cache(maxsize=1 << 14)
 def pinyin_syllables(token: str) -> tuple[str, ...] | None:
     """A token read as pinyin syllables, fewest first (``"jinping"`` -> ``("jin", "ping")``);
-    None when it is not pinyin. Only the first syllable may start with a vowel.
+    None when it is not pinyin or holds more than :data:`MOST_SYLLABLES` syllables. Only the
+    first syllable may start with a vowel.
 
     Parameters
     ----------
@@ -394,7 +399,9 @@ def pinyin_syllables(token: str) -> tuple[str, ...] | None:
             if head is not None and part in syllables and (start == 0 or part[0] not in "aeo") \
                     and (best[end] is None or len(head) + 1 < len(best[end])):
                 best[end] = (*head, part)
-    return best[len(token)]
+    found = best[len(token)]
+    # A longer run is text of another script read out (Han or kana), not one name.
+    return found if found is not None and len(found) <= MOST_SYLLABLES else None
 
 
 def other_chinese_syllable(query_text: str, name_text: str) -> bool:
@@ -428,27 +435,60 @@ def other_chinese_syllable(query_text: str, name_text: str) -> bool:
             != sorted(s for t in name_left for s in read[t]))
 
 
+def other_chinese_brand(query_text: str, name_text: str, skip: frozenset[str]) -> bool:
+    """Whether two organisation names differ in the pinyin word that says which company.
+
+    A Chinese company is named place, brand, trade, form ("Shenzhen Guoxin Optoelectronics
+    Co., Ltd."): the brand is the word that tells it from its neighbours. True when the
+    words of each name that are pinyin (:func:`pinyin_syllables`) and not in ``skip``, less
+    those both names hold, are left on both sides and spell other syllables ("guoxin"
+    against "huaguang", "ruida" against "jia ruide").
+
+    Parameters
+    ----------
+    query_text, name_text
+        Normalised match texts (tokens joined by single spaces).
+    skip
+        Tokens that never name the company (generic words, place names, legal forms).
+    """
+    query = [t for t in query_text.split(" ") if t and t not in skip and pinyin_syllables(t)]
+    name = [t for t in name_text.split(" ") if t and t not in skip and pinyin_syllables(t)]
+    query_left = [t for t in query if t not in name]
+    name_left = [t for t in name if t not in query]
+    if not query_left or not name_left:
+        return False
+    return (sorted(s for t in query_left for s in pinyin_syllables(t))
+            != sorted(s for t in name_left for s in pinyin_syllables(t)))
+
+
 def other_or_common_names(query_texts: Sequence[str], name_texts: Sequence[str],
-                          person: np.ndarray, stats: NameTokenStats) -> np.ndarray:
+                          person: np.ndarray, stats: NameTokenStats,
+                          company: np.ndarray | None = None) -> np.ndarray:
     """Per match, whether a person match rests on common names (:func:`rests_on_common_names`)
-    or a query token is another name the lists know (:func:`other_known_name`), or, for any
-    match, whether a pinyin name has other syllables (:func:`other_chinese_syllable`).
+    or a query token is another name the lists know (:func:`other_known_name`); whether a
+    company's pinyin brand differs (:func:`other_chinese_brand`); or, for any match, whether
+    a pinyin name has other syllables (:func:`other_chinese_syllable`).
 
     Parameters
     ----------
     query_texts, name_texts
         One normalised query text and list name per match (not the same tokens).
     person
-        Whether each list name is a person's; other names are never read so (an
-        organisation's words are tested by :mod:`bulkscreen.matching.informative`).
+        Whether each list name may be a person's (the person rules read it).
     stats
         :func:`name_token_stats` of the index.
+    company
+        Whether each list name may be an organisation's (the brand rule reads it); default
+        where ``person`` is False.
     """
     out = np.zeros(len(query_texts), dtype=bool)
     entries = stats.person_entries
+    company = ~np.asarray(person, dtype=bool) if company is None else company
+    skip = legal_form_words() | uninformative_tokens()
     for k in range(len(query_texts)):
-        out[k] = ((bool(person[k])
-                  and (rests_on_common_names(query_texts[k], name_texts[k], entries)
-                       or other_known_name(query_texts[k], name_texts[k], entries)))
-                  or other_chinese_syllable(query_texts[k], name_texts[k]))
+        query, name = query_texts[k], name_texts[k]
+        out[k] = ((bool(person[k]) and (rests_on_common_names(query, name, entries)
+                                       or other_known_name(query, name, entries)))
+                  or (bool(company[k]) and other_chinese_brand(query, name, skip))
+                  or other_chinese_syllable(query, name))
     return out

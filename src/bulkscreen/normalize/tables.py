@@ -27,7 +27,7 @@ from bulkscreen.errors import Location, RuleDataError
 from bulkscreen.normalize.chars import dominant_script
 from bulkscreen.normalize.tokens import fold_characters, join_initials, split_tokens
 
-LEGAL_FORMS_FILE = ("reference", "legal_forms", "v2", "legal_forms.csv")
+LEGAL_FORMS_FILE = ("reference", "legal_forms", "v3", "legal_forms.csv")
 HONORIFICS_FILE = ("reference", "honorifics", "v2", "honorifics.csv")
 POSITIONS = ("edge", "prefix", "suffix", "anywhere")
 
