@@ -75,6 +75,60 @@ def unlisted_names(n: int, rng: np.random.Generator, listed_texts: set[str]) -> 
     return out[:n]
 
 
+def unlisted_script_names(n: int, rng: np.random.Generator, listed_texts: set[str]
+                          ) -> tuple[list[str], list[str]]:
+    """Generated person names written in their own script, none of them listed: ``n``, or
+    every distinct one the pools can make when they make fewer.
+
+    The names are the native-script forms of the generators' person pools (Han, kana and
+    kanji, Hangul, Cyrillic, Arabic and Persian, Devanagari, Bengali, Thai), drawn evenly over
+    the countries that have them. A name whose normalised tokens (transliterated), or those
+    of its romanised form in the pools, are a listed name's in any order (``何静`` is ``HE,
+    Jing``, ``علی کریمی`` is ``KARIMI, Ali``) is left out, as in :func:`unlisted_names`.
+
+    Returns
+    -------
+    names, scripts : list of str
+        The names and the dominant script of each (ISO 15924: ``Hani``, ``Arab`` ...).
+    """
+    from bulkscreen.lists.name_index import match_tokens
+    from bulkscreen.normalize import normalize_names
+    from bulkscreen.normalize.chars import dominant_script
+    from bulkscreen.tools.generate.geography import ALL_CODES
+    from bulkscreen.tools.generate.names import person_name_pools
+
+    pools = person_name_pools()
+    with_native = np.array([i for i, code in enumerate(ALL_CODES) if code in NATIVE_COUNTRIES])
+    listed_token_sets = {" ".join(sorted(text.split())) for text in listed_texts}
+    out: list[str] = []
+    seen: set[str] = set()
+    # The pools hold a few thousand distinct native names: stop when a draw finds no new one.
+    while len(out) < n:
+        people = pools.draw(rng.choice(with_native, n), rng, native_rate=1.0)
+        pairs = [(native, latin) for native, latin in zip(
+            people.native_alias.to_pylist(), people.full_name.to_pylist(), strict=True)
+            if native and native not in seen]
+        if not pairs:
+            break
+        natives = [native for native, _ in pairs]
+        latins = normalize_names([latin for _, latin in pairs])
+        for (name, _), norm, latin in zip(pairs, normalize_names(natives), latins, strict=True):
+            if name in seen:
+                continue
+            seen.add(name)
+            tokens = match_tokens(norm)
+            # The name in either script: علی کریمی is Ali Karimi, listed as KARIMI, Ali.
+            if tokens and not any(" ".join(sorted(t)) in listed_token_sets
+                                  for t in (tokens, match_tokens(latin))):
+                out.append(name)
+    out = out[:n]
+    return out, [dominant_script(name) for name in out]
+
+
+NATIVE_COUNTRIES = ("CN", "TW", "JP", "KR", "RU", "UA", "IR", "EG", "PK", "IN", "BD", "TH")
+"""Countries whose pooled person names have a native-script form."""
+
+
 def variant_queries(flat: pa.Table, per_kind: int, rng: np.random.Generator,
                     split: str | None = None) -> Queries:
     """Generated variants (typo, token order, ...) of randomly chosen list names.

@@ -15,6 +15,7 @@ from bulkscreen.matching.name_parts import (
     covers_family_name,
     family_tokens,
     name_token_stats,
+    other_abjad_word,
     other_chinese_brand,
     other_chinese_syllable,
     other_known_name,
@@ -283,3 +284,14 @@ def test_another_chinese_brand_is_capped_for_an_organisation(tmp_path):
     found = {r["query_pos"]: r for r in match_names(index, queries, low).to_pylist()}
     assert found[0]["score"] == pytest.approx(UNINFORMATIVE_CAP)
     assert found[1]["score"] >= 0.9  # the same brand, a letter short
+
+
+@pytest.mark.parametrize(("query", "name", "other"), [
+    ("mhmud ahmdi", "mhmd ahmdi", True),  # محمود is not محمد
+    ("mhmd ahmd", "mhmd ahmdi", True),  # احمد is not احمدی
+    ("mhmd rhimi", "iar mhmd rhimi", False),  # a word left out
+    ("amaih ahia", "jmaih ahia", False),  # a longer word one letter off: a typo
+    ("mhmd ahmdi", "ahmdi mhmd", False),
+])
+def test_arabic_script_words_differ_by_a_letter(query, name, other):
+    assert other_abjad_word(query, name) is other

@@ -185,6 +185,7 @@ def _naive_informative(query_text: str, name_text: str, uninformative) -> bool:
 
 def per_row_table(index, names, config, pieces) -> pa.Table:
     """The per-row assembly the vectorised one replaced: the reference for its output."""
+    from bulkscreen.matching.abjad import ABJAD_LETTER
     from bulkscreen.matching.algorithm import (
         EVIDENCE_WEIGHTS,
         FEATURE_WEIGHTS,
@@ -203,6 +204,7 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
         family_tokens,
         legal_form_words,
         name_token_stats,
+        other_abjad_word,
         other_chinese_brand,
         other_chinese_syllable,
         other_known_name,
@@ -249,7 +251,10 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
                            or (row["entity_type"] != "person" and other_chinese_brand(
                                query_text, row["match_text"],
                                uninformative | legal_form_words()))
-                           or other_chinese_syllable(query_text, row["match_text"])))
+                           or other_chinese_syllable(query_text, row["match_text"])
+                           or (bool(re.search(ABJAD_LETTER, query_values[i] or ""))
+                               and bool(re.search(ABJAD_LETTER, row["name"] or ""))
+                               and other_abjad_word(query_text, row["match_text"]))))
             if partial or common:
                 score = float(np.float32(UNINFORMATIVE_CAP))
             if score < np.float32(config.review_threshold):

@@ -11,7 +11,8 @@ import pytest
 from bulkscreen.config import MatchConfig
 from bulkscreen.lists.name_index import build_name_index
 from bulkscreen.lists.records import Entry, entries_to_table
-from bulkscreen.matching.abjad import ABJAD_SKELETON_SCORE, skeleton_keys
+from bulkscreen.matching.abjad import ABJAD_SKELETON_SCORE, skeleton_keys, written_vowels_agree
+from bulkscreen.matching.algorithm import UNINFORMATIVE_CAP
 from bulkscreen.matching.match import match_names
 from bulkscreen.normalize import normalize_name
 from bulkscreen.normalize.scripts import (
@@ -115,3 +116,41 @@ def test_latin_queries_are_untouched_by_skeletons(index):
     # A Latin name never goes through the skeleton path: Omer al-Beshir is a fuzzy match.
     result = match_names(index, ["Omar al-Bashir"], MatchConfig()).to_pylist()
     assert result[0]["same_tokens"] and result[0]["score"] > ABJAD_SKELETON_SCORE
+
+
+@pytest.mark.parametrize(("arabic", "latin", "agree"), [
+    ("mhmd hsin", "mohammad hossein", True),
+    ("mhmd hsin", "mohammadi ehsan", False),  # Mohammadi ends, Ehsan starts with a vowel
+    ("hsin", "hossein", True),
+    ("hsin", "hassan", False),  # the long i of حسین is written
+    ("hsn", "hassan", True),
+    ("hsn", "hossein", False),  # ei writes a long vowel, which حسن lacks
+    ("amr al bshir", "omar al bashir", True),  # an ayn may be any vowel
+    ("fatmh", "fatemeh", True),  # a final ha writes a vowel
+    ("slma hsn", "hosein salimi", False),  # a final alif is not an i
+    ("yusf", "yousef", True), ("musui", "mousavi", True), ("whid", "vahid", True),
+    ("abd al rhmn", "abdul rahman", True),  # words joined
+    ("athman ali", "lithiumion", False),  # sorted skeletons agree, the words do not
+    ("prisa sadqi", "proistok", False),
+])
+def test_written_vowels_must_agree_with_the_latin_name(arabic, latin, agree):
+    assert written_vowels_agree(arabic, latin) is agree
+
+
+@pytest.fixture(scope="module")
+def abjad_index(tmp_path_factory):
+    entries = [Entry("ehsan", "MOHAMMADI, Ehsan", entity_type="person"),
+               Entry("hossein", "MOHAMMAD HOSSEIN", entity_type="person"),
+               Entry("ahmadi", "محمد احمدی", entity_type="person")]
+    snapshot = entries_to_table("test-list", "2025-01-01", entries)
+    return build_name_index([snapshot], cache_dir=tmp_path_factory.mktemp("abjad"))
+
+
+def test_arabic_names_meet_only_names_they_may_write(abjad_index):
+    config = MatchConfig(review_threshold=0.5, hit_threshold=0.9)
+    found = {(r["query_pos"], r["entry_id"]): r for r in match_names(
+        abjad_index, ["محمد حسین", "محمود احمدی", "محمد احمدی"], config).to_pylist()}
+    assert (0, "hossein") in found and (0, "ehsan") not in found
+    # In one script a letter more is another name: Mahmoud is not Mohammad.
+    assert found[(1, "ahmadi")]["score"] == pytest.approx(UNINFORMATIVE_CAP)
+    assert found[(2, "ahmadi")]["same_tokens"]

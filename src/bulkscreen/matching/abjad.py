@@ -8,6 +8,12 @@ folded (``c``/``k``/``q``, ``v``/``w`` ...), doubled consonants collapsed (``mhm
 ``محمد`` and ``Mohammed``). A list name with the same skeleton as an Arabic- or Hebrew-script
 query, in the same token order or sorted, is a near match at :data:`ABJAD_SKELETON_SCORE`:
 under the hit threshold, so a reviewer confirms it.
+
+Only the short vowels go unwritten (since party-names-v7). The long ones are letters (ا, و,
+ی), and so is a vowel that starts or ends a word (علی "Ali", فاطمه "Fatemeh"). A Latin name
+whose skeleton agrees is still another name when its vowels disagree with the written ones
+(:func:`written_vowels_agree`): ``حسین`` (Hossein, with a written long i) is not ``Hassan``,
+``محمد حسین`` is not ``MOHAMMADI, Ehsan`` (Mohammadi ends in a vowel, Ehsan starts with one).
 """
 
 from __future__ import annotations
@@ -42,7 +48,8 @@ _FOLDS = (("ch", "j"), ("sh", "s"), ("ph", "f"), ("c", "k"), ("q", "k"), ("g", "
           ("i", "a"), ("y", "a"), ("w", "a"))
 _VOWEL = re.compile("a")
 _DOUBLED = re.compile(r"(.)\1+")
-_ABJAD_LETTER = "[\u0590-\u05FF\u0600-\u06FF\u0750-\u077F]"
+ABJAD_LETTER = "[\u0590-\u05FF\u0600-\u06FF\u0750-\u077F]"
+"""A letter of the Arabic or Hebrew script (a regular expression)."""
 _READING = Reading(ABJAD_SKELETON_SCORE, "consonant_skeleton", (
     "the consonants of the Arabic- or Hebrew-script name equal the list name's ({listed}); "
     "its vowels are not written, so this is a near match for review"))
@@ -81,6 +88,120 @@ def skeleton_keys(text: str) -> tuple[str, str]:
     return in_order, _DOUBLED.sub(r"\1", "".join(sorted(tokens)))
 
 
+# Consonant spellings folded before the vowels are compared (both sides are normalised text).
+_CONSONANT_FOLDS = (("kh", "h"), ("gh", "k"), ("sh", "s"), ("ch", "j"), ("th", "s"),
+                    ("dh", "s"), ("ph", "f"), ("zh", "j"), ("c", "k"), ("q", "k"), ("g", "k"),
+                    ("b", "p"), ("d", "t"), ("v", "w"), ("z", "s"))
+# As for the skeletons, w and y count with the vowels: و and ی write both.
+_LATIN_VOWELS = frozenset("aeiouwy")
+_ARABIC_VOWELS = frozenset("aiuwy")
+# The Latin vowels that may write each long-vowel letter; an alif or ayn (read "a") may be
+# written with any vowel ("Omar" for عمر).
+_WRITTEN_AS = {"i": frozenset("iey"), "y": frozenset("iey"), "u": frozenset("ouw"),
+               "w": frozenset("ouw")}
+
+
+def _slots(token: str, arabic: bool) -> tuple[str, list[str]] | None:
+    """A token as its consonants and the vowels before, between and after them.
+
+    Returns ``(consonants, vowels)`` with ``len(vowels) == len(consonants) + 1``; a doubled
+    consonant counts once. A final ``h`` after the last consonant of an Arabic-script word
+    (ه, ة) writes a vowel (فاطمه "Fatemeh"), as does a Latin ``h`` after a final vowel.
+    """
+    for written, folded in _CONSONANT_FOLDS:
+        token = token.replace(written, folded)
+    if arabic and len(token) > 1 and token.endswith("h") and token[-2] not in _ARABIC_VOWELS:
+        token = token[:-1] + "a"
+    elif not arabic and len(token) > 1 and token.endswith("h") and token[-2] in _LATIN_VOWELS:
+        token = token[:-1]
+    consonants, vowels, run = [], [], []
+    for letter in token:
+        vowel = letter in (_ARABIC_VOWELS if arabic else _LATIN_VOWELS)
+        if vowel:
+            run.append(letter)
+        elif consonants and consonants[-1] == letter and not run:
+            continue
+        else:
+            consonants.append(letter)
+            vowels.append("".join(run))
+            run = []
+    vowels.append("".join(run))
+    return "".join(consonants), vowels
+
+
+def _token_vowels_agree(arabic: str, latin: str) -> bool:
+    """Whether a Latin token may write an Arabic-script one, vowels included.
+
+    Where the consonants line up: a vowel that starts or ends one word starts or ends the
+    other, and every long vowel the Arabic script writes between consonants has a Latin vowel
+    that writes it. Consonants that do not line up say nothing here (True).
+    """
+    a_consonants, a_vowels = _slots(arabic, True)
+    l_consonants, l_vowels = _slots(latin, False)
+    if a_consonants != l_consonants:
+        return True
+    last = len(a_vowels) - 1
+    for slot, (written, latin_run) in enumerate(zip(a_vowels, l_vowels, strict=True)):
+        if slot in (0, last) and bool(written) != bool(latin_run):
+            return False
+        if written and not latin_run:
+            return False
+        # Two Latin vowels together ("Hossein", "Yousef") write a long vowel: a letter.
+        if len(latin_run) > 1 and not written and 0 < slot < last:
+            return False
+        for letter in written:
+            if letter in _WRITTEN_AS and not _WRITTEN_AS[letter] & set(latin_run):
+                return False
+        # A final alif or ha (رضا, سلمى, فاطمه) is written a or e, not i ("Salma", "Salimi").
+        if slot == last and written.endswith("a") and not set(latin_run) & set("ae"):
+            return False
+    return True
+
+
+def written_vowels_agree(query_text: str, name_text: str) -> bool:
+    """Whether a Latin list name may write an Arabic-script query, its written vowels included.
+
+    Tokens are paired in order, or sorted by consonants, when both names have as many, and
+    each pair must have the same consonant skeleton; otherwise the names must have the same
+    consonants in order and are compared as one word each (``"lithiumion"`` is not
+    ``"athman ali"``, whose sorted skeletons agree).
+
+    Parameters
+    ----------
+    query_text
+        The normalised text of the Arabic-script query (``"mhmd hsin"``).
+    name_text
+        The normalised text of a Latin-script list name (``"mohammadi ehsan"``).
+
+    Examples
+    --------
+    >>> written_vowels_agree("mhmd hsin", "mohammad hossein")
+    True
+    >>> written_vowels_agree("mhmd hsin", "mohammadi ehsan")
+    False
+    """
+    query = [t for t in query_text.split(" ") if t]
+    name = [t for t in name_text.split(" ") if t]
+    if len(query) != len(name):
+        # Words joined or split ("abd al rhmn", "abdul rahman"): the same consonants in order,
+        # word by word ("prs stk" is not "proistok" though doubled letters would join so).
+        return (_joined_skeleton(query) == _joined_skeleton(name)
+                and _token_vowels_agree("".join(query), "".join(name)))
+    pairings = (zip(query, name, strict=True),
+                zip(sorted(query, key=_word_skeleton), sorted(name, key=_word_skeleton),
+                    strict=True))
+    return any(all(_word_skeleton(q) == _word_skeleton(n) and _token_vowels_agree(q, n)
+                   for q, n in pairs) for pairs in pairings)
+
+
+def _word_skeleton(token: str) -> str:
+    return _DOUBLED.sub(r"\1", _token_skeleton(token))
+
+
+def _joined_skeleton(tokens: list[str]) -> str:
+    return "".join(_word_skeleton(t) for t in tokens)
+
+
 def _build_lookup(index) -> dict[str, np.ndarray]:
     """List-name ids by skeleton key (both keys of each name)."""
     by_key: dict[str, list[int]] = {}
@@ -97,6 +218,17 @@ _lookups: PerIndexCache[dict[str, np.ndarray]] = PerIndexCache(_build_lookup)
 def _lookup(index) -> dict[str, np.ndarray]:
     """List-name ids by skeleton key, built once per index."""
     return _lookups.get(index)
+
+
+def _vowels_agree(index, query_text: str, name_id: int) -> bool:
+    """:func:`written_vowels_agree` for a list name in Latin script. A list name written in
+    Arabic or Hebrew script writes the same letters as the query, so a skeleton match says
+    nothing the letters do not: it is left to the usual path."""
+    raw = index.names.column("name")[name_id].as_py() or ""
+    if re.search(ABJAD_LETTER, raw):
+        # The same script writes the same letters: the usual path compares them.
+        return False
+    return written_vowels_agree(query_text, index.names.column("match_text")[name_id].as_py())
 
 
 def skeleton_matches(index, names: pa.Array, config: MatchConfig, table: pa.Table,
@@ -125,7 +257,7 @@ def skeleton_matches(index, names: pa.Array, config: MatchConfig, table: pa.Tabl
     """
     if config.review_threshold > ABJAD_SKELETON_SCORE or index.n_names == 0:
         return table
-    encoded, ids, distinct = distinct_matching(names, _ABJAD_LETTER)
+    encoded, ids, distinct = distinct_matching(names, ABJAD_LETTER)
     if ids.size == 0:
         return table
     from bulkscreen.normalize import normalize_names
@@ -138,7 +270,10 @@ def skeleton_matches(index, names: pa.Array, config: MatchConfig, table: pa.Tabl
     for i, norm in wanted.items():
         hits = [lookup[key] for key in dict.fromkeys(skeleton_keys(norm.text)) if key in lookup]
         if hits:
-            found_ids[i] = np.unique(np.concatenate(hits))
+            candidates = np.unique(np.concatenate(hits))
+            kept = candidates[[_vowels_agree(index, norm.text, int(n)) for n in candidates]]
+            if kept.size:
+                found_ids[i] = kept
     if not found_ids:
         return table
     rows, name_ids, queries = positions_of(encoded, found_ids,

@@ -17,12 +17,14 @@ import pyarrow.compute as pc
 
 from bulkscreen.config import MatchConfig
 from bulkscreen.lists.name_index import NameIndex
+from bulkscreen.matching.abjad import ABJAD_LETTER
 from bulkscreen.matching.algorithm import EVIDENCE_WEIGHTS, UNINFORMATIVE_CAP
 from bulkscreen.matching.informative import informative_matches, uninformative_tokens
 from bulkscreen.matching.name_parts import (
     legal_form_words,
     misses_name_part,
     name_token_stats,
+    other_abjad_word,
     other_or_common_names,
 )
 
@@ -194,10 +196,19 @@ CRAFT_TYPES = pa.array(["vessel", "aircraft"])
 """List entity types whose names are craft, not parties that trade."""
 
 
+def _has_abjad_letter(values: pa.Array) -> np.ndarray:
+    return pc.fill_null(pc.match_substring_regex(values, ABJAD_LETTER), False).to_numpy(
+        zero_copy_only=False)
+
+
 def _cap_partial_names(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
                        index: NameIndex, name_ids: np.ndarray, scores: np.ndarray,
-                       same: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                       same: np.ndarray, raw_queries: pa.Array | None = None
+                       ) -> tuple[np.ndarray, np.ndarray]:
     """Cap matches that leave a person's family name, or a one-word list name, unmatched.
+
+    ``raw_queries`` holds the query as written for each match, so that two names written in
+    Arabic or Hebrew script are compared word for word.
 
     Returns the scores and the mask of capped rows (see :mod:`bulkscreen.matching.name_parts`).
     """
@@ -240,6 +251,11 @@ def _cap_partial_names(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
                                         np.ones(rest.size, dtype=bool))
         common[rest] = ~capped[rest] & other_or_common_names(
             query_texts, name_texts, maybe_person, name_token_stats(index), ~person)
+        if raw_queries is not None:
+            both_abjad = (_has_abjad_letter(raw_queries.take(pa.array(rest)))
+                          & _has_abjad_letter(taken.column("name")))
+            for k in np.flatnonzero(both_abjad & ~capped[rest] & ~common[rest]):
+                common[rest[k]] = other_abjad_word(query_texts[k], name_texts[k])
     capped |= common
     return (np.where(capped, np.float32(UNINFORMATIVE_CAP), scores).astype(np.float32),
             capped & ~common, common)
@@ -277,7 +293,7 @@ def match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces) 
         same = same_tokens(queries, query_ids, index, name_ids)
         scores, capped = _cap_uninformative(queries, query_ids, index, name_ids, scores, same)
         scores, partial, common = _cap_partial_names(queries, query_ids, index, name_ids,
-                                                     scores, same)
+                                                     scores, same, names.take(pa.array(rows)))
         keep = scores >= np.float32(config.review_threshold)
         if not keep.all():
             rows, rank, name_ids, scores, query_ids, local_rows, same, capped, partial, common = (

@@ -32,6 +32,10 @@ Rules keep common names from alerting on a listed name they only half share:
   not "Hu", though their consonants agree. A query whose syllables differ from the list
   name's, beyond syllables one side has and the other lacks, is another person. Syllables
   split, joined or in another order ("Xi Jinping" ~ "XI Jin Ping") are the same name.
+  A Chinese company's pinyin brand likewise ("Guoxin" is not "Huaguang").
+- **Arabic and Hebrew words** (since party-names-v7). Between two names written in these
+  scripts, which write every consonant and long vowel, a word with a letter more or less is
+  another name (محمد is not محمود).
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from bulkscreen.matching.extra_rows import PerIndexCache
 from bulkscreen.matching.informative import similar_tokens, uninformative_tokens
@@ -459,6 +463,40 @@ def other_chinese_brand(query_text: str, name_text: str, skip: frozenset[str]) -
         return False
     return (sorted(s for t in query_left for s in pinyin_syllables(t))
             != sorted(s for t in name_left for s in pinyin_syllables(t)))
+
+
+ABJAD_TYPO_LENGTH = 5
+"""Words of Arabic or Hebrew script this long, one letter apart, are one word mistyped."""
+
+
+def other_abjad_word(query_text: str, name_text: str) -> bool:
+    """Whether two names written in Arabic or Hebrew script differ in a word.
+
+    The script writes every consonant and every long vowel, so one letter more or less is
+    another name (محمد Mohammad, محمود Mahmoud, احمد Ahmad, احمدی Ahmadi), not a spelling of
+    it. True when each name has a word the other lacks, other than a long word one letter
+    off (:data:`ABJAD_TYPO_LENGTH`); a word one of them leaves out (محمد رحیمی against
+    یار محمد رحیمی) is not read so.
+
+    Parameters
+    ----------
+    query_text, name_text
+        Normalised match texts of two names written in Arabic or Hebrew script.
+    """
+    query = [t for t in query_text.split(" ") if t]
+    name = [t for t in name_text.split(" ") if t]
+    query_left = list(query)
+    name_left = []
+    for token in name:
+        if token in query_left:
+            query_left.remove(token)
+        else:
+            name_left.append(token)
+    # A longer word one letter off is a typo (jmaih, amaih); names are short words (mhmd).
+    typos = [q for q in query_left if any(
+        min(len(q), len(n)) >= ABJAD_TYPO_LENGTH and Levenshtein.distance(q, n) <= 1
+        for n in name_left)]
+    return bool(name_left) and len(typos) < len(query_left)
 
 
 def other_or_common_names(query_texts: Sequence[str], name_texts: Sequence[str],
