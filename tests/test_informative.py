@@ -30,6 +30,10 @@ def test_places_and_business_words_are_uninformative():
     # Generic words and places alone, spelt otherwise: not the same party without the
     # same tokens.
     ("universal technologies", "universal technology", False),
+    # What a maker makes, or what kind of institution it is, does not say which (v2 words).
+    ("shenzhen guoxin optoelectronics", "shandong huaguang optoelectronics", False),
+    ("isfahan university of technology", "amirkabir university of technology", False),
+    ("radio systems", "uranis radio systems", False),
 ])
 def test_a_match_needs_an_informative_token_or_the_same_words(query, name, informative):
     assert shares_informative_token(query, name) is informative
