@@ -189,10 +189,16 @@ def test_legal_forms_kept_for_persons():
     ("Acme ТОО", "acme", ("llp",)),
     ("Acme z.o.o.", "acme", ("zoo",)),
     ("Tehran Gostaresh Company, P.J.S.", "tehran gostaresh", ("pjsc", "co")),
+    ("João Sá", "joao sa", ()),  # the surname Sá, written with its accent, is not S.A.
+    ("Sá Pinto, Maria", "sa pinto maria", ()),
+    ("Acme S.A.", "acme", ("sa",)),
+    ("Société Générale SA", "societe generale", ("sa",)),
 ])
-def test_surnames_are_not_forms_with_a_doubled_vowel(raw, expected_text, expected_forms):
+def test_surnames_are_not_forms(raw, expected_text, expected_forms):
     name = normalize_name(raw)
     assert (name.text, name.legal_forms) == (expected_text, expected_forms)
+    batch = normalize_names([raw, "Acme Trading Co"])[0]
+    assert (batch.text, batch.legal_forms) == (expected_text, expected_forms)
 
 
 def test_general_is_a_title_only_for_persons():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +19,8 @@ from bulkscreen.normalize.tokens import (
     split_ascii_names,
     split_tokens,
 )
+
+_WORD = re.compile(r"\w+")
 
 NORMALIZATION_VERSION = "names-norm-v6"
 """Id of this normalisation; bump when any output changes (tables included)."""
@@ -234,30 +238,73 @@ def _normalize_distinct(
                     batch_inputs.append(folded)
                 else:
                     others.append((text, folded))
+    kept = {}
+    if len(batch_texts) > len(ascii_texts):
+        # A word written with a diacritic that folds to a one-word legal form ("Sá") is a
+        # name, not the form: such a name leaves the batch.
+        plan = _plan(kind)
+        kept = {text: keep for text in batch_texts[len(ascii_texts):]
+                if (keep := _accented_words(text, plan))}
+    if kept:
+        pairs = [(text, folded) for text, folded in zip(batch_texts, batch_inputs, strict=True)
+                 if text not in kept]
+        others += [(text, fold_characters(text)) for text in kept]
+        batch_texts, batch_inputs = [t for t, _ in pairs], [f for _, f in pairs]
     new = dict(zip(batch_texts, _normalize_ascii(batch_inputs, kind), strict=True))
-    new.update((text, _normalize_folded(folded, kind, kanji_romaji)) for text, folded in others)
+    plan = _plan(kind)
+    new.update((text, _normalize_folded(folded, kind, kanji_romaji,
+                                        kept.get(text) or _accented_words(text, plan)))
+               for text, folded in others)
     _remember(cache, new)
     found.update(new)
     return found
 
 
+_NONE: frozenset[str] = frozenset()
+
+
+def _accented_words(text: str, plan: _Plan) -> frozenset[str]:
+    """Latin words of ``text`` written with a diacritic that fold to a one-word legal form.
+
+    The Portuguese surname ``Sá`` folds to ``sa``, the form ``S.A.``: as written, it is the
+    name. The forms' own surfaces carry no diacritic.
+    """
+    if plan.legal is None or text.isascii():
+        return _NONE
+    found = set()
+    for word in _WORD.findall(text):
+        if word.isascii() or not all(_is_latin(ch) for ch in word if ch.isalpha()):
+            continue
+        key = tuple(split_tokens(fold_characters(word)))
+        if len(key) == 1 and (key in plan.legal.trailing or key in plan.legal.leading):
+            found.add(key[0])
+    return frozenset(found)
+
+
+def _is_latin(character: str) -> bool:
+    return unicodedata.name(character, "").startswith("LATIN")
+
+
 def _normalize_text(text: str, kind: str, kanji_romaji: bool) -> NormalizedName:
     """Normalise one name (no cache)."""
-    return _normalize_folded(fold_characters(text), kind, kanji_romaji)
+    return _normalize_folded(fold_characters(text), kind, kanji_romaji,
+                             _accented_words(text, _plan(kind)))
 
 
-def _normalize_folded(folded: str, kind: str, kanji_romaji: bool) -> NormalizedName:
-    """Normalise one name from its folded characters (no cache)."""
+def _normalize_folded(folded: str, kind: str, kanji_romaji: bool,
+                      keep: frozenset[str] = _NONE) -> NormalizedName:
+    """Normalise one name from its folded characters (no cache); ``keep`` are tokens never
+    stripped as a one-word form (:func:`_accented_words`)."""
     plan = _plan(kind)
     if folded.isascii():
-        return _from_ascii_tokens(split_tokens(folded), folded, plan)
+        return _from_ascii_tokens(split_tokens(folded), folded, plan, keep)
     legal: list[str] = []
     titles: list[str] = []
     # Stage 1: forms inside words of scripts written without spaces (株式会社, 様).
     stripped = _strip_unspaced(folded, plan, legal, titles)
     tokens = split_tokens(stripped, kanji_romaji=kanji_romaji)
     if plan.may_strip(tokens):
-        tokens = _strip_word_forms(tokens, plan, kanji_romaji, legal, titles)
+        tokens = _strip_word_forms(tokens, plan, kanji_romaji, legal, titles, keep)
     return _new_name(
         " ".join(tokens), tuple(tokens), tuple(legal), dominant_script(folded), tuple(titles)
     )
@@ -297,25 +344,28 @@ def _normalize_ascii(texts: list[str], kind: str) -> list[NormalizedName]:
     return names
 
 
-def _from_ascii_tokens(tokens: list[str], folded: str, plan: _Plan) -> NormalizedName:
+def _from_ascii_tokens(tokens: list[str], folded: str, plan: _Plan,
+                      keep: frozenset[str] = _NONE) -> NormalizedName:
     """Finish a name whose folded text (or the name itself) is ASCII, from its tokens."""
     if plan.may_strip(tokens):
-        return _stripped_ascii_name(tokens, folded, plan)
+        return _stripped_ascii_name(tokens, folded, plan, keep)
     script = "Latn" if ASCII_LETTER.search(folded) else "Zyyy"
     return _new_name(" ".join(tokens), tuple(tokens), (), script, ())
 
 
-def _stripped_ascii_name(tokens: list[str], folded: str, plan: _Plan) -> NormalizedName:
+def _stripped_ascii_name(tokens: list[str], folded: str, plan: _Plan,
+                         keep: frozenset[str] = _NONE) -> NormalizedName:
     """Finish an ASCII name some form may be stripped from."""
     legal: list[str] = []
     titles: list[str] = []
-    tokens = _strip_word_forms(tokens, plan, False, legal, titles)
+    tokens = _strip_word_forms(tokens, plan, False, legal, titles, keep)
     script = "Latn" if ASCII_LETTER.search(folded) else "Zyyy"
     return _new_name(" ".join(tokens), tuple(tokens), tuple(legal), script, tuple(titles))
 
 
 def _strip_word_forms(
-    tokens: list[str], plan: _Plan, kanji_romaji: bool, legal: list[str], titles: list[str]
+    tokens: list[str], plan: _Plan, kanji_romaji: bool, legal: list[str], titles: list[str],
+    keep: frozenset[str] = _NONE,
 ) -> list[str]:
     """Stage 2: strip whole-word forms, reading misspelt legal-form words first."""
     if plan.legal is not None and len(tokens) > 1 and tokens[0] == LEADING_ARTICLE:
@@ -328,7 +378,7 @@ def _strip_word_forms(
     while tokens:
         count = len(tokens)
         if plan.legal is not None and plan.legal.may_strip(tokens):
-            tokens = plan.legal.strip_tokens(tokens, legal)
+            tokens = plan.legal.strip_tokens(tokens, legal, keep)
         if plan.titles is not None and plan.titles.may_strip(tokens):
             tokens = plan.titles.strip_tokens(tokens, titles)
         if len(tokens) == count:

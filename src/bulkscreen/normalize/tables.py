@@ -507,7 +507,8 @@ class StripTable:
             or (bool(self.inner_first) and not self.inner_first.isdisjoint(tokens))
         )
 
-    def strip_tokens(self, tokens: list[str], found: list[str]) -> list[str]:
+    def strip_tokens(self, tokens: list[str], found: list[str],
+                     keep: frozenset[str] = frozenset()) -> list[str]:
         """Remove token-sequence forms from the ends (and, for ``anywhere``, the middle).
 
         The longest form at each end is removed, repeatedly, unless it is all that is left.
@@ -518,6 +519,8 @@ class StripTable:
             Normalised tokens.
         found
             Receives the canonical form of each form removed.
+        keep
+            Tokens never removed as a one-word form (a surname written ``Sá`` is not ``SA``).
 
         Returns
         -------
@@ -535,13 +538,15 @@ class StripTable:
             widths = self._trailing_widths.get(tokens[-1])
             if widths is not None:
                 width, form = _longest(self.trailing, tokens, widths, from_end=True)
-                if form is not None and width < len(tokens):
+                if (form is not None and width < len(tokens)
+                        and not (width == 1 and tokens[-1] in keep)):
                     found.append(form.canonical)
                     tokens, changed = tokens[:-width], True
             widths = self._leading_widths.get(tokens[0])
             if widths is not None:
                 width, form = _longest(self.leading, tokens, widths, from_end=False)
-                if form is not None and width < len(tokens):
+                if (form is not None and width < len(tokens)
+                        and not (width == 1 and tokens[0] in keep)):
                     found.append(form.canonical)
                     tokens, changed = tokens[width:], True
         return tokens
