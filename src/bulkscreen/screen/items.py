@@ -332,8 +332,10 @@ def distinct_items(b: ShipmentBatch, rules: CompiledRules, hs_index: HsIndex,
     """
     reads_value = value_reading_trees(rules)
     needs_value = declared[:, reads_value[: rules.n_entries]].any(axis=1)
-    for e in np.flatnonzero(reads_value[: rules.n_entries]):
-        needs_value |= hs_index.match(rules.entries[e].hs_prefixes, reach_shorter=True)
+    # A code matches the union of prefixes where it matches any one entry's.
+    needs_value |= hs_index.match(
+        tuple(p for e in np.flatnonzero(reads_value[: rules.n_entries])
+              for p in rules.entries[e].hs_prefixes), reach_shorter=True)
     for m, measure in enumerate(rules.measures):
         tree = rules.measure_tree[m]
         if tree >= 0 and reads_value[tree]:
@@ -423,10 +425,10 @@ def check_lines(b: ShipmentBatch, rules: CompiledRules, findings: Findings) -> L
     applies[:, : rules.n_entries] &= entries_using_given(given, rules.entry_params)
     applies[:, : rules.n_entries] |= declared[first]
     applies[:, : rules.n_entries] &= rules.entries_in_force(b.days[first])
-    for m, measure in enumerate(rules.measures):
-        tree = rules.measure_tree[m]
-        if tree >= 0:
-            applies[:, tree] = item_hs.match(measure.hs_prefixes)
+    with_tree = [m for m in range(len(rules.measures)) if rules.measure_tree[m] >= 0]
+    if with_tree:
+        applies[:, [rules.measure_tree[m] for m in with_tree]] = item_hs.match_each(
+            [rules.measures[m].hs_prefixes for m in with_tree])
     status, decider = evaluate_rules(values, valid, applies, nodes.kind, nodes.param, nodes.op,
                                      nodes.threshold, nodes.child_ptr, nodes.children,
                                      nodes.tree_ptr)

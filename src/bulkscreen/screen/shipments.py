@@ -90,7 +90,9 @@ def screen_shipments_batch(batch: pa.RecordBatch, rules: CompiledRules, party_hi
     controlled, controlled_unknown = control_findings(findings, checks, group_a,
                                                       wmd_use | eul_hit)
     declared_entry_findings(findings, checks)
-    _measure_findings(findings, checks, controlled, controlled_unknown)
+    # Each measure's HS scope per line, for the measures and the Table 2-3 goods.
+    measure_hs = checks.hs_index.match_each([m.hs_prefixes for m in rules.measures])
+    _measure_findings(findings, checks, controlled, controlled_unknown, measure_hs)
     row16 = checks.hs_index.match(ca.hs_chapters) & ~controlled
     _catch_all_findings(findings, checks, row16, group_a,
                         groups.get("TABLE_3_2", np.zeros(b.n, dtype=bool)), wmd_use,
@@ -107,7 +109,7 @@ def screen_shipments_batch(batch: pa.RecordBatch, rules: CompiledRules, party_hi
                               for r, t in zip(d_rows, tables, strict=True)])
 
     _party_findings(findings, checks, party, row16, group_a, controlled,
-                    _table_2_3_goods(checks, controlled | controlled_unknown))
+                    _table_2_3_goods(checks, controlled | controlled_unknown, measure_hs))
     return decide(findings, input_row=b.input_row, record_id=b.record_id, as_of=b.days,
                   label_reasons=True, clear_text=_unreached_text(checks))
 
@@ -158,10 +160,10 @@ def _group_d_tables(groups: dict[str, np.ndarray], rows: np.ndarray) -> list[str
 
 
 def _measure_findings(findings: Findings, checks: LineChecks, controlled: np.ndarray,
-                      controlled_unknown: np.ndarray) -> None:
-    """Russia/Belarus, DPR/LPR and North Korea measures in force on each line's date."""
+                      controlled_unknown: np.ndarray, measure_hs: np.ndarray) -> None:
+    """Russia/Belarus, DPR/LPR and North Korea measures in force on each line's date
+    (``measure_hs``: per line and measure, the line's HS code is in the measure's scope)."""
     rules, b, version = checks.rules, checks.lines, checks.version
-    hs_index = checks.hs_index
     for m, measure in enumerate(rules.measures):
         live = _in_force(b.days, measure.from_date, measure.to_date)
         place = b.dest_codes.isin(measure.countries + measure.regions)
@@ -196,7 +198,7 @@ def _measure_findings(findings: Findings, checks: LineChecks, controlled: np.nda
                              rule_version=version,
                              explanation=f"{base}: {tail}. [rules {version}]")
             continue
-        scope = live & hs_index.match(measure.hs_prefixes)
+        scope = live & measure_hs[:, m]
         tree = rules.measure_tree[m]
         if tree < 0:
             rows = np.nonzero(scope)[0]
@@ -277,12 +279,13 @@ def _party_rows(party_hits: pa.Table, b: ShipmentBatch) -> dict[str, np.ndarray]
             "is_near": reasons == "PARTY_NEAR_MATCH", "table": party_hits}
 
 
-def _table_2_3_goods(checks: LineChecks, controlled: np.ndarray) -> np.ndarray:
+def _table_2_3_goods(checks: LineChecks, controlled: np.ndarray, measure_hs: np.ndarray
+                     ) -> np.ndarray:
     """Lines whose goods are, or may be, Appended Table 2-3 goods other than No. 3 (luxury)."""
     out = controlled.copy()
-    for measure in checks.rules.measures:
+    for m, measure in enumerate(checks.rules.measures):
         if measure.table == "別表第二の三" and not measure.item.startswith("第三号"):
-            out |= (checks.hs_index.match(measure.hs_prefixes)
+            out |= (measure_hs[:, m]
                     & _in_force(checks.lines.days, measure.from_date, measure.to_date))
     return out
 
