@@ -114,7 +114,7 @@ def screen_shipments_batch(batch: pa.RecordBatch, rules: CompiledRules, party_hi
                   label_reasons=True, clear_text=_unreached_text(checks))
 
 
-def _unreached_text(checks: LineChecks) -> list[str | None]:
+def _unreached_text(checks: LineChecks) -> np.ndarray:
     """Say why a line found nothing when its HS code reaches no control entry, or it has none.
 
     A CLEAR line with no HS code and no declared entry was never compared with the control
@@ -126,19 +126,26 @@ def _unreached_text(checks: LineChecks) -> list[str | None]:
     rules, b, version = checks.rules, checks.lines, checks.version
     prefixes = tuple(sorted({p for entry in rules.entries for p in entry.hs_prefixes}))
     reached = checks.hs_index.match(prefixes, reach_shorter=True)
-    out: list[str | None] = [None] * b.n
-    for r in np.nonzero(~reached)[0]:
-        if b.declared[r]:
-            continue
-        if not b.hs[r]:
-            out[r] = (f"no findings: no HS code and no declared control entry, so the line was "
-                      f"not compared with the control list of rules {version}; give the HS "
-                      "code or the entry the goods meet")
-        else:
-            out[r] = (f"no findings: HS {b.hs[r]} reaches no control-list entry of rules "
-                      f"{version}, and no measure or catch-all requirement applies on "
-                      f"{day_text(b.days[r])}")
-    for r in (r for r in range(b.n) if b.declared[r]):
+    out = np.full(b.n, None, dtype=object)
+    declared = np.array([bool(code) for code in b.declared], dtype=bool)
+    no_hs = b.hs == ""
+    out[~reached & ~declared & no_hs] = (
+        f"no findings: no HS code and no declared control entry, so the line was not compared "
+        f"with the control list of rules {version}; give the HS code or the entry the goods "
+        "meet")
+    # Most lines of a file reach no entry: their texts are joined column-wise, each day's
+    # date written once.
+    rows = np.flatnonzero(~reached & ~declared & ~no_hs)
+    if len(rows):
+        days, day_of_row = np.unique(b.days[rows], return_inverse=True)
+        day_texts = pa.array([day_text(d) for d in days], pa.string()).take(
+            pa.array(day_of_row.reshape(-1), pa.int64()))
+        texts = pc.binary_join_element_wise(
+            "no findings: HS ", b.hs_arrow.take(pa.array(rows, pa.int64())),
+            f" reaches no control-list entry of rules {version}, and no measure or catch-all "
+            "requirement applies on ", day_texts, "")
+        out[rows] = texts.to_numpy(zero_copy_only=False)
+    for r in np.flatnonzero(declared).tolist():
         said = declared_clear_text(checks, r)
         if said is None:
             continue
