@@ -218,7 +218,7 @@ def _date_array(as_of: dt.date | np.ndarray, n: int) -> pa.Array:
 def decide(findings: Findings, *, input_row: np.ndarray, record_id: pa.Array | Sequence[str],
            as_of: dt.date | np.ndarray, label_reasons: bool = False,
            extra_codes: Mapping[str, np.ndarray] | None = None,
-           clear_text: Sequence[str | None] | None = None
+           clear_text: Sequence[str | None] | np.ndarray | None = None
            ) -> tuple[pa.RecordBatch, pa.RecordBatch]:
     """Turn a batch's findings into one RESULTS row per input row and the HITS rows.
 
@@ -298,17 +298,17 @@ def decide(findings: Findings, *, input_row: np.ndarray, record_id: pa.Array | S
     return results, hits
 
 
-def _with_clear_text(results: pa.RecordBatch, clear_text: Sequence[str | None]
+def _with_clear_text(results: pa.RecordBatch, clear_text: Sequence[str | None] | np.ndarray
                      ) -> pa.RecordBatch:
     """Put each row's own text in place of CLEAR_TEXT on rows without findings."""
-    explanation = np.asarray(results.column("explanation").to_pylist(), dtype=object)
-    custom = np.asarray(list(clear_text), dtype=object)
-    empty = results.column("n_hits").to_numpy(zero_copy_only=False) == 0
-    use = empty & np.array([text is not None for text in custom], dtype=bool)
-    explanation[use] = custom[use]
     index = results.schema.get_field_index("explanation")
+    if not isinstance(clear_text, np.ndarray):
+        clear_text = list(clear_text)
+    custom = pa.array(clear_text, results.schema.field(index).type)
+    empty = pc.equal(results.column("n_hits"), 0)
+    use = pc.and_(empty, pc.is_valid(custom))
     columns = list(results.columns)
-    columns[index] = pa.array(explanation.tolist(), results.schema.field(index).type)
+    columns[index] = pc.if_else(use, custom, results.column(index))
     return pa.RecordBatch.from_arrays(columns, schema=results.schema)
 
 

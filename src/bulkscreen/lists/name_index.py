@@ -59,6 +59,9 @@ class NameIndex:
         Seconds spent compiling, or loading from the cache.
     from_cache
         Whether the arrays came from the on-disk cache.
+    cache_path
+        The cache file of an index compiled from list snapshots (None otherwise): lookups
+        derived from the index are kept beside it.
     """
 
     key: str
@@ -69,6 +72,7 @@ class NameIndex:
     arrays: dict[str, np.ndarray] = field(repr=False)
     build_seconds: float = 0.0
     from_cache: bool = False
+    cache_path: Path | None = None
 
     @property
     def n_names(self) -> int:
@@ -449,7 +453,7 @@ def build_name_index(snapshots: list[pa.Table], cache_dir: Path | None = None) -
     return NameIndex(
         key=key, algorithm_id=ALGORITHM_ID, normalization_version=NORMALIZATION_VERSION,
         list_versions=_list_versions(snapshots), names=names, arrays=arrays,
-        build_seconds=time.perf_counter() - started, from_cache=from_cache,
+        build_seconds=time.perf_counter() - started, from_cache=from_cache, cache_path=path,
     )
 
 

@@ -26,8 +26,10 @@ import pyarrow as pa
 
 from bulkscreen.config import MatchConfig
 from bulkscreen.matching.extra_rows import (
+    KeyedIds,
     PerIndexCache,
     Reading,
+    StoredForm,
     distinct_matching,
     extra_rows,
     merge_rows,
@@ -202,20 +204,22 @@ def _joined_skeleton(tokens: list[str]) -> str:
     return "".join(_word_skeleton(t) for t in tokens)
 
 
-def _build_lookup(index) -> dict[str, np.ndarray]:
+def _build_lookup(index) -> KeyedIds:
     """List-name ids by skeleton key (both keys of each name)."""
     by_key: dict[str, list[int]] = {}
     for name_id, text in enumerate(index.names.column("match_text").to_pylist()):
         for key in set(skeleton_keys(text or "")):
             if key:
                 by_key.setdefault(key, []).append(name_id)
-    return {key: np.array(ids, dtype=np.int64) for key, ids in by_key.items()}
+    return KeyedIds.of(by_key)
 
 
-_lookups: PerIndexCache[dict[str, np.ndarray]] = PerIndexCache(_build_lookup)
+_lookups: PerIndexCache[KeyedIds] = PerIndexCache(_build_lookup, stored=StoredForm(
+    "abjad", save=lambda found: found.to_arrays(""),
+    load=lambda arrays: KeyedIds.from_arrays(arrays, "")))
 
 
-def _lookup(index) -> dict[str, np.ndarray]:
+def _lookup(index) -> KeyedIds:
     """List-name ids by skeleton key, built once per index."""
     return _lookups.get(index)
 

@@ -8,10 +8,17 @@ list names and add rows here, at a fixed score under the hit threshold, each exp
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import inspect
+import itertools
 import json
+import os
+import tempfile
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -28,6 +35,106 @@ per list epoch, plus today's, in turn each batch: fewer than those would rebuild
 every pass."""
 
 
+class KeyedIds(Mapping[str, np.ndarray]):
+    """Ids grouped by text key, held flat: one id array and where each key's ids start.
+
+    Reads like ``dict[str, numpy.ndarray]`` (each value an int64 view), and saves to and
+    loads from a few arrays without a Python object per id.
+
+    Parameters
+    ----------
+    keys
+        The keys, in order.
+    ptr
+        int64, ``len(keys) + 1``: the ids of ``keys[k]`` are ``ids[ptr[k]:ptr[k + 1]]``.
+    ids
+        int64 ids of every key, one after the other.
+    """
+
+    def __init__(self, keys: list[str], ptr: np.ndarray, ids: np.ndarray):
+        self._keys = keys
+        self._slot = dict(zip(keys, range(len(keys)), strict=True))
+        self._ptr = ptr.tolist()
+        self._ids = ids
+
+    @classmethod
+    def of(cls, groups: dict[str, list[int]]) -> KeyedIds:
+        """Hold ``groups`` (key -> ids, in order) flat."""
+        ptr = np.zeros(len(groups) + 1, dtype=np.int64)
+        np.cumsum([len(v) for v in groups.values()], out=ptr[1:])
+        ids = np.fromiter(itertools.chain.from_iterable(groups.values()), dtype=np.int64,
+                          count=int(ptr[-1]))
+        return cls(list(groups), ptr, ids)
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        k = self._slot[key]
+        return self._ids[self._ptr[k]:self._ptr[k + 1]]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._slot
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        """The arrays that :meth:`from_arrays` reads back, named ``prefix`` + part."""
+        return {**pack_texts(self._keys, prefix + "keys"),
+                prefix + "ptr": np.array(self._ptr, dtype=np.int64), prefix + "ids": self._ids}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], prefix: str) -> KeyedIds:
+        """The :class:`KeyedIds` that :meth:`to_arrays` saved under ``prefix``."""
+        return cls(unpack_texts(arrays, prefix + "keys"), arrays[prefix + "ptr"],
+                   np.ascontiguousarray(arrays[prefix + "ids"], dtype=np.int64))
+
+
+def pack_texts(texts: list[str], name: str) -> dict[str, np.ndarray]:
+    """Strings as two arrays: their UTF-8 text one after the other, and character offsets."""
+    ptr = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(t) for t in texts], out=ptr[1:])
+    blob = np.frombuffer("".join(texts).encode("utf-8"), dtype=np.uint8)
+    return {name + "_utf8": blob, name + "_ptr": ptr}
+
+
+def unpack_texts(arrays: dict[str, np.ndarray], name: str) -> list[str]:
+    """The strings that :func:`pack_texts` packed under ``name``."""
+    text = arrays[name + "_utf8"].tobytes().decode("utf-8")
+    ptr = arrays[name + "_ptr"].tolist()
+    return [text[a:b] for a, b in itertools.pairwise(ptr)]
+
+
+@dataclass(frozen=True)
+class StoredForm(Generic[T]):
+    """How a per-index lookup is kept on disk beside its cached name index.
+
+    Attributes
+    ----------
+    name
+        Tag of the file; the source of the module that builds the lookup is hashed in too,
+        so a changed build never reads an old file.
+    save
+        The lookup as named NumPy arrays.
+    load
+        The lookup from those arrays.
+    """
+
+    name: str
+    save: Callable[[T], dict[str, np.ndarray]]
+    load: Callable[[dict[str, np.ndarray]], T]
+
+
+def _source_digest(function: Callable) -> str | None:
+    """sha256 (16 hex digits) of the source file defining ``function``; None if unreadable."""
+    try:
+        source = inspect.getsourcefile(function)
+        return hashlib.sha256(Path(source).read_bytes()).hexdigest()[:16] if source else None
+    except (OSError, TypeError):
+        return None
+
+
 class PerIndexCache(Generic[T]):
     """A lookup built once per name index, the least recently used dropped past a bound.
 
@@ -37,20 +144,26 @@ class PerIndexCache(Generic[T]):
         Builds the lookup of one index (called on the first use of each ``index.key``).
     kept
         Indexes kept; beyond it the least recently used one is dropped.
+    stored
+        Keep the lookup on disk beside an index that has a ``cache_path`` (one compiled from
+        list snapshots): a later run loads it instead of building it again.
     """
 
-    def __init__(self, build: Callable[..., T], kept: int = INDEXES_KEPT):
+    def __init__(self, build: Callable[..., T], kept: int = INDEXES_KEPT,
+                 stored: StoredForm[T] | None = None):
         self._build = build
         self._kept = kept
+        self._stored = stored
+        self._digest = _source_digest(build) if stored is not None else None
         self._store: OrderedDict[str, T] = OrderedDict()
 
     def get(self, index) -> T:
-        """The lookup of ``index``, built on first use."""
+        """The lookup of ``index``, built (or loaded from disk) on first use."""
         found = self._store.get(index.key)
         if found is not None:
             self._store.move_to_end(index.key)
             return found
-        found = self._build(index)
+        found = self._from_disk(index)
         self._store[index.key] = found
         while len(self._store) > self._kept:
             self._store.popitem(last=False)
@@ -61,6 +174,34 @@ class PerIndexCache(Generic[T]):
 
     def clear(self) -> None:
         self._store.clear()
+
+    def stored_path(self, index) -> Path | None:
+        """The file holding the lookup of ``index``, or None where it is not kept on disk."""
+        base = getattr(index, "cache_path", None)
+        if self._stored is None or self._digest is None or base is None:
+            return None
+        base = Path(base)
+        return base.with_name(f"{base.stem}.{self._stored.name}-{self._digest}.npz")
+
+    def _from_disk(self, index) -> T:
+        path = self.stored_path(index)
+        if path is None:
+            return self._build(index)
+        if path.exists():
+            try:
+                with np.load(path, allow_pickle=False) as data:
+                    return self._stored.load({name: data[name] for name in data.files})
+            except (OSError, ValueError, KeyError, UnicodeDecodeError):
+                pass  # unreadable: build it again and overwrite
+        found = self._build(index)
+        # Written atomically, workers may race; a read-only folder costs a rebuild next time.
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp",
+                                             delete=False) as handle:
+                np.savez(handle, **self._stored.save(found))
+            os.replace(handle.name, path)
+        return found
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,10 @@ import pyarrow as pa
 
 from bulkscreen.config import MatchConfig
 from bulkscreen.matching.extra_rows import (
+    KeyedIds,
     PerIndexCache,
     Reading,
+    StoredForm,
     distinct_matching,
     extra_rows,
     merge_rows,
@@ -100,7 +102,7 @@ def covers_with_initials(query: list[str], name: list[str]) -> bool:
     return not left
 
 
-def _build_lookups(index) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+def _build_lookups(index) -> tuple[KeyedIds, KeyedIds]:
     """(person-name ids by token, organisation-name ids by acronym)."""
     by_token: dict[str, list[int]] = {}
     by_acronym: dict[str, list[int]] = {}
@@ -115,20 +117,23 @@ def _build_lookups(index) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]
         else:
             for acronym in acronyms_of(tokens):
                 by_acronym.setdefault(acronym, []).append(name_id)
-    return ({k: np.array(v, dtype=np.int64) for k, v in by_token.items()},
-            {k: np.array(v, dtype=np.int64) for k, v in by_acronym.items()})
+    return KeyedIds.of(by_token), KeyedIds.of(by_acronym)
 
 
-_lookups: PerIndexCache[tuple[dict[str, np.ndarray], dict[str, np.ndarray]]] = PerIndexCache(
-    _build_lookups)
+_lookups: PerIndexCache[tuple[KeyedIds, KeyedIds]] = PerIndexCache(
+    _build_lookups, stored=StoredForm(
+        "initials",
+        save=lambda found: {**found[0].to_arrays("token_"), **found[1].to_arrays("acronym_")},
+        load=lambda arrays: (KeyedIds.from_arrays(arrays, "token_"),
+                             KeyedIds.from_arrays(arrays, "acronym_"))))
 
 
-def _lookups_for(index) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+def _lookups_for(index) -> tuple[KeyedIds, KeyedIds]:
     """(person-name ids by token, organisation-name ids by acronym), once per index."""
     return _lookups.get(index)
 
 
-def _initials_found(index, texts: dict[int, str], by_token: dict[str, np.ndarray]
+def _initials_found(index, texts: dict[int, str], by_token: KeyedIds
                     ) -> dict[int, np.ndarray]:
     from bulkscreen.normalize import normalize_names
 
@@ -149,7 +154,7 @@ def _initials_found(index, texts: dict[int, str], by_token: dict[str, np.ndarray
     return found
 
 
-def _acronyms_found(texts: dict[int, str], by_acronym: dict[str, np.ndarray]
+def _acronyms_found(texts: dict[int, str], by_acronym: KeyedIds
                     ) -> dict[int, np.ndarray]:
     found: dict[int, np.ndarray] = {}
     for distinct_id, text in texts.items():

@@ -48,7 +48,7 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
-from bulkscreen.matching.extra_rows import PerIndexCache
+from bulkscreen.matching.extra_rows import PerIndexCache, StoredForm, pack_texts, unpack_texts
 from bulkscreen.matching.informative import similar_tokens, uninformative_tokens
 from bulkscreen.normalize.tokens import split_tokens
 
@@ -269,7 +269,19 @@ def _build_token_stats(index) -> NameTokenStats:
     return NameTokenStats({t: len(e) for t, e in holders.items()})
 
 
-_token_stats: PerIndexCache[NameTokenStats] = PerIndexCache(_build_token_stats)
+def _save_token_stats(stats: NameTokenStats) -> dict[str, np.ndarray]:
+    counts = stats.person_entries
+    return {**pack_texts(list(counts), "tokens"),
+            "entries": np.fromiter(counts.values(), dtype=np.int64, count=len(counts))}
+
+
+def _load_token_stats(arrays: dict[str, np.ndarray]) -> NameTokenStats:
+    tokens = unpack_texts(arrays, "tokens")
+    return NameTokenStats(dict(zip(tokens, arrays["entries"].tolist(), strict=True)))
+
+
+_token_stats: PerIndexCache[NameTokenStats] = PerIndexCache(
+    _build_token_stats, stored=StoredForm("token-stats", _save_token_stats, _load_token_stats))
 
 
 def name_token_stats(index) -> NameTokenStats:

@@ -105,7 +105,8 @@ def audit_job(batch: pa.RecordBatch, *, data: AuditData, config: RunConfig
     """Judge one batch on each line's own date and again today (pure)."""
     from bulkscreen.screen.shipments import screen_shipments_batch
 
-    party_hits = _party_hits_by_epoch(batch, data, config)
+    epoch_of_row = _epoch_of_rows(batch, data)
+    party_hits = _party_hits_by_epoch(batch, data, config, epoch_of_row)
     then_results, then_hits = screen_in_chunks(screen_shipments_batch, batch, data.today.rules,
                                                party_hits, None)
     now_results, now_hits = shipments_job(batch, data=data.today, config=config,
@@ -113,13 +114,13 @@ def audit_job(batch: pa.RecordBatch, *, data: AuditData, config: RunConfig
     changed = pc.not_equal(then_results.column("decision"), now_results.column("decision"))
     columns = {name: then_results.column(name) for name in then_results.schema.names}
     columns["explanation"] = _with_unbundled_note(then_results.column("explanation"),
-                                                  batch, data)
+                                                  data, epoch_of_row)
     columns.update({
         "decision_today": now_results.column("decision"),
         "reason_codes_today": now_results.column("reason_codes"),
         "explanation_today": now_results.column("explanation"),
         "decision_changed": changed,
-        "list_versions": _versions_text(batch, data),
+        "list_versions": _versions_text(data, epoch_of_row),
     })
     results = pa.RecordBatch.from_pydict(columns, schema=AUDIT_RESULTS.arrow_schema())
     hits = pa.concat_tables([pa.Table.from_batches([then_hits], schema=HITS.arrow_schema()),
@@ -179,12 +180,14 @@ def _epoch_of_rows(batch: pa.RecordBatch, data: AuditData) -> np.ndarray:
     return version_index(np.ascontiguousarray(days, dtype=np.int32), data.epoch_starts)
 
 
-def _party_hits_by_epoch(batch: pa.RecordBatch, data: AuditData, config: RunConfig
-                         ) -> pa.Table:
-    """Match each row's parties against the lists in force on its shipment date."""
+def _party_hits_by_epoch(batch: pa.RecordBatch, data: AuditData, config: RunConfig,
+                         epoch_of_row: np.ndarray | None = None) -> pa.Table:
+    """Match each row's parties against the lists in force on its shipment date
+    (``epoch_of_row``: :func:`_epoch_of_rows`, worked out when not given)."""
     from bulkscreen.screen.parties import screen_parties_batch
 
-    epoch_of_row = _epoch_of_rows(batch, data)
+    if epoch_of_row is None:
+        epoch_of_row = _epoch_of_rows(batch, data)
     parts = []
     for epoch_id in np.unique(epoch_of_row):
         if epoch_id < 0:
@@ -200,14 +203,14 @@ def _party_hits_by_epoch(batch: pa.RecordBatch, data: AuditData, config: RunConf
         return HITS.arrow_schema().empty_table()
     hits = pa.concat_tables(parts)
     # Each finding is dated by its row's shipment date, not by the epoch start.
-    row_dates = dict(zip(batch.column("input_row").to_pylist(),
-                         batch.column("shipment_date").to_pylist(), strict=True))
-    dates = pa.array([row_dates[r] for r in hits.column("input_row").to_pylist()], pa.date32())
+    input_row = batch.column("input_row").to_numpy(zero_copy_only=False).astype(np.int64)
+    dates = batch.column("shipment_date").cast(pa.date32()).take(
+        pa.array(_positions(input_row, hits), pa.int64()))
     return hits.set_column(hits.schema.get_field_index("as_of_date"), "as_of_date", dates)
 
 
-def _with_unbundled_note(explanation: pa.Array, batch: pa.RecordBatch,
-                         data: AuditData) -> pa.Array:
+def _with_unbundled_note(explanation: pa.Array, data: AuditData, epoch_of_row: np.ndarray
+                         ) -> pa.Array:
     """Say on each line dated before a list's first bundled version that the list was not
     screened then, so "no findings" is not read as "checked against every list"."""
     first: dict[str, str] = {}
@@ -222,12 +225,11 @@ def _with_unbundled_note(explanation: pa.Array, batch: pa.RecordBatch,
                   if list_id not in present]
         notes.append("; not screened against lists with no bundled version on the shipment "
                      "date: " + ", ".join(absent) if absent else "")
-    epoch_of_row = _epoch_of_rows(batch, data)
-    suffix = pa.array(np.array(notes, dtype=object)[epoch_of_row + 1].tolist(), pa.string())
+    suffix = pa.array(notes, pa.string()).take(pa.array(epoch_of_row + 1, pa.int64()))
     return pc.binary_join_element_wise(explanation, suffix, "")
 
 
-def _versions_text(batch: pa.RecordBatch, data: AuditData) -> pa.Array:
+def _versions_text(data: AuditData, epoch_of_row: np.ndarray) -> pa.Array:
     """The list versions in force on each line's date, naming the lists not yet bundled then
     (a line before a list's first bundled version is not screened against that list)."""
     first: dict[str, str] = {}
@@ -245,5 +247,4 @@ def _versions_text(batch: pa.RecordBatch, data: AuditData) -> pa.Array:
         if absent:
             label += "; not yet bundled: " + "; ".join(absent)
         labels.append(label)
-    epoch_of_row = _epoch_of_rows(batch, data)
-    return pa.array(np.array(labels, dtype=object)[epoch_of_row + 1].tolist(), pa.string())
+    return pa.array(labels, pa.string()).take(pa.array(epoch_of_row + 1, pa.int64()))

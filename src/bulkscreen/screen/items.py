@@ -159,6 +159,33 @@ class HsIndex:
             out |= pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
         return out[self.code_of_row]
 
+    def match_each(self, prefix_sets: list[tuple[str, ...]], reach_shorter: bool = False
+                   ) -> np.ndarray:
+        """bool (n_rows, len(prefix_sets)): :meth:`match` of each set, in one pass.
+
+        Each distinct code looks up its own leading parts among the prefixes, so the cost
+        follows the distinct codes, not the number of sets (a rule set has over a thousand).
+        """
+        by_prefix: dict[str, list[int]] = {}
+        by_start: dict[str, list[int]] = {}  # every leading part of a prefix -> its sets
+        for j, prefixes in enumerate(prefix_sets):
+            for prefix in prefixes:
+                by_prefix.setdefault(prefix, []).append(j)
+                if reach_shorter:
+                    for k in range(1, len(prefix) + 1):
+                        by_start.setdefault(prefix[:k], []).append(j)
+        out = np.zeros((len(self.codes), len(prefix_sets)), dtype=bool)
+        for k, code in enumerate(self.codes.to_pylist()):
+            for length in range(len(code) + 1):
+                sets = by_prefix.get(code[:length])
+                if sets:
+                    out[k, sets] = True
+            if reach_shorter and code and len(code) < 6:
+                sets = by_start.get(code)
+                if sets:
+                    out[k, sets] = True
+        return out[self.code_of_row]
+
 
 def entries_using_given(given: np.ndarray, entry_params: np.ndarray) -> np.ndarray:
     """bool[n_rows, n_entries]: the entry uses a parameter the row gives, or the row gives none.
@@ -305,8 +332,10 @@ def distinct_items(b: ShipmentBatch, rules: CompiledRules, hs_index: HsIndex,
     """
     reads_value = value_reading_trees(rules)
     needs_value = declared[:, reads_value[: rules.n_entries]].any(axis=1)
-    for e in np.flatnonzero(reads_value[: rules.n_entries]):
-        needs_value |= hs_index.match(rules.entries[e].hs_prefixes, reach_shorter=True)
+    # A code matches the union of prefixes where it matches any one entry's.
+    needs_value |= hs_index.match(
+        tuple(p for e in np.flatnonzero(reads_value[: rules.n_entries])
+              for p in rules.entries[e].hs_prefixes), reach_shorter=True)
     for m, measure in enumerate(rules.measures):
         tree = rules.measure_tree[m]
         if tree >= 0 and reads_value[tree]:
@@ -391,15 +420,15 @@ def check_lines(b: ShipmentBatch, rules: CompiledRules, findings: Findings) -> L
     item_hs = HsIndex(b.hs_arrow.take(pa.array(first)))
     nodes = rules.nodes
     applies = np.zeros((len(first), len(nodes.tree_ptr) - 1), dtype=bool)
-    for e, entry in enumerate(rules.entries):
-        applies[:, e] = item_hs.match(entry.hs_prefixes, reach_shorter=True)
+    applies[:, : rules.n_entries] = item_hs.match_each(
+        [entry.hs_prefixes for entry in rules.entries], reach_shorter=True)
     applies[:, : rules.n_entries] &= entries_using_given(given, rules.entry_params)
     applies[:, : rules.n_entries] |= declared[first]
     applies[:, : rules.n_entries] &= rules.entries_in_force(b.days[first])
-    for m, measure in enumerate(rules.measures):
-        tree = rules.measure_tree[m]
-        if tree >= 0:
-            applies[:, tree] = item_hs.match(measure.hs_prefixes)
+    with_tree = [m for m in range(len(rules.measures)) if rules.measure_tree[m] >= 0]
+    if with_tree:
+        applies[:, [rules.measure_tree[m] for m in with_tree]] = item_hs.match_each(
+            [rules.measures[m].hs_prefixes for m in with_tree])
     status, decider = evaluate_rules(values, valid, applies, nodes.kind, nodes.param, nodes.op,
                                      nodes.threshold, nodes.child_ptr, nodes.children,
                                      nodes.tree_ptr)
@@ -426,7 +455,10 @@ def control_findings(findings: Findings, checks: LineChecks, group_a: np.ndarray
     )
     if sv.not_when_concern_outside_group_a:
         exempt_ok &= ~(concern & ~group_a)
-    for e, entry in enumerate(rules.entries):
+    # An entry no item meets or may meet adds nothing: skip its per-line pass.
+    reached = (checks.status[:, : rules.n_entries] != 0).any(axis=0)
+    for e in np.flatnonzero(reached).tolist():
+        entry = rules.entries[e]
         outcome = checks.outcome(e)
         met_rows = np.nonzero(outcome == MET)[0]
         unknown_rows = np.nonzero(outcome == UNKNOWN)[0]
@@ -475,10 +507,8 @@ def control_findings(findings: Findings, checks: LineChecks, group_a: np.ndarray
                          explanation=[f"{t} [rules {version}]" for t in text])
         if len(unknown_rows):
             details = checks.explain_lines(e, unknown_rows)
-            unknown_items = checks.items.item[unknown_rows]
-            missing = {int(u): ", ".join(rules.param_names[p] for p in np.flatnonzero(
-                rules.entry_params[e] & ~checks.valid[u])) for u in np.unique(unknown_items)}
-            wanted = [missing[u] for u in unknown_items.tolist()]
+            wanted = _missing_parameters(rules, e, checks.valid,
+                                         checks.items.item[unknown_rows])
             findings.add(unknown_rows, finding="item", decision="REVIEW",
                          reason_code="CONTROL_UNKNOWN", field="parameters",
                          query_value=[b.hs[r] for r in unknown_rows], rule_id=entry.id,
@@ -490,6 +520,23 @@ def control_findings(findings: Findings, checks: LineChecks, group_a: np.ndarray
                                       + f" [rules {version}]"
                                       for d, w in zip(details, wanted, strict=True)])
     return controlled, controlled_unknown & ~controlled
+
+
+def _missing_parameters(rules: CompiledRules, entry: int, valid: np.ndarray,
+                        items: np.ndarray) -> list[str]:
+    """For each of ``items``, the entry's parameters it does not give, joined by commas.
+
+    Items differ only in which of the entry's few parameters they lack: each such pattern is
+    worded once.
+    """
+    params = np.flatnonzero(rules.entry_params[entry])
+    if params.size == 0:
+        return [""] * len(items)
+    distinct, inverse = np.unique(items, return_inverse=True)
+    lacking = ~valid[np.ix_(distinct, params)]
+    patterns, pattern_of = np.unique(lacking, axis=0, return_inverse=True)
+    texts = [", ".join(rules.param_names[p] for p in params[row]) for row in patterns]
+    return [texts[k] for k in pattern_of.reshape(-1)[inverse.reshape(-1)].tolist()]
 
 
 def notified_table_3_3(sv, entry: ControlEntry, days: np.ndarray) -> np.ndarray:

@@ -90,7 +90,9 @@ def screen_shipments_batch(batch: pa.RecordBatch, rules: CompiledRules, party_hi
     controlled, controlled_unknown = control_findings(findings, checks, group_a,
                                                       wmd_use | eul_hit)
     declared_entry_findings(findings, checks)
-    _measure_findings(findings, checks, controlled, controlled_unknown)
+    # Each measure's HS scope per line, for the measures and the Table 2-3 goods.
+    measure_hs = checks.hs_index.match_each([m.hs_prefixes for m in rules.measures])
+    _measure_findings(findings, checks, controlled, controlled_unknown, measure_hs)
     row16 = checks.hs_index.match(ca.hs_chapters) & ~controlled
     _catch_all_findings(findings, checks, row16, group_a,
                         groups.get("TABLE_3_2", np.zeros(b.n, dtype=bool)), wmd_use,
@@ -107,12 +109,12 @@ def screen_shipments_batch(batch: pa.RecordBatch, rules: CompiledRules, party_hi
                               for r, t in zip(d_rows, tables, strict=True)])
 
     _party_findings(findings, checks, party, row16, group_a, controlled,
-                    _table_2_3_goods(checks, controlled | controlled_unknown))
+                    _table_2_3_goods(checks, controlled | controlled_unknown, measure_hs))
     return decide(findings, input_row=b.input_row, record_id=b.record_id, as_of=b.days,
                   label_reasons=True, clear_text=_unreached_text(checks))
 
 
-def _unreached_text(checks: LineChecks) -> list[str | None]:
+def _unreached_text(checks: LineChecks) -> np.ndarray:
     """Say why a line found nothing when its HS code reaches no control entry, or it has none.
 
     A CLEAR line with no HS code and no declared entry was never compared with the control
@@ -124,19 +126,26 @@ def _unreached_text(checks: LineChecks) -> list[str | None]:
     rules, b, version = checks.rules, checks.lines, checks.version
     prefixes = tuple(sorted({p for entry in rules.entries for p in entry.hs_prefixes}))
     reached = checks.hs_index.match(prefixes, reach_shorter=True)
-    out: list[str | None] = [None] * b.n
-    for r in np.nonzero(~reached)[0]:
-        if b.declared[r]:
-            continue
-        if not b.hs[r]:
-            out[r] = (f"no findings: no HS code and no declared control entry, so the line was "
-                      f"not compared with the control list of rules {version}; give the HS "
-                      "code or the entry the goods meet")
-        else:
-            out[r] = (f"no findings: HS {b.hs[r]} reaches no control-list entry of rules "
-                      f"{version}, and no measure or catch-all requirement applies on "
-                      f"{day_text(b.days[r])}")
-    for r in (r for r in range(b.n) if b.declared[r]):
+    out = np.full(b.n, None, dtype=object)
+    declared = np.array([bool(code) for code in b.declared], dtype=bool)
+    no_hs = b.hs == ""
+    out[~reached & ~declared & no_hs] = (
+        f"no findings: no HS code and no declared control entry, so the line was not compared "
+        f"with the control list of rules {version}; give the HS code or the entry the goods "
+        "meet")
+    # Most lines of a file reach no entry: their texts are joined column-wise, each day's
+    # date written once.
+    rows = np.flatnonzero(~reached & ~declared & ~no_hs)
+    if len(rows):
+        days, day_of_row = np.unique(b.days[rows], return_inverse=True)
+        day_texts = pa.array([day_text(d) for d in days], pa.string()).take(
+            pa.array(day_of_row.reshape(-1), pa.int64()))
+        texts = pc.binary_join_element_wise(
+            "no findings: HS ", b.hs_arrow.take(pa.array(rows, pa.int64())),
+            f" reaches no control-list entry of rules {version}, and no measure or catch-all "
+            "requirement applies on ", day_texts, "")
+        out[rows] = texts.to_numpy(zero_copy_only=False)
+    for r in np.flatnonzero(declared).tolist():
         said = declared_clear_text(checks, r)
         if said is None:
             continue
@@ -158,10 +167,10 @@ def _group_d_tables(groups: dict[str, np.ndarray], rows: np.ndarray) -> list[str
 
 
 def _measure_findings(findings: Findings, checks: LineChecks, controlled: np.ndarray,
-                      controlled_unknown: np.ndarray) -> None:
-    """Russia/Belarus, DPR/LPR and North Korea measures in force on each line's date."""
+                      controlled_unknown: np.ndarray, measure_hs: np.ndarray) -> None:
+    """Russia/Belarus, DPR/LPR and North Korea measures in force on each line's date
+    (``measure_hs``: per line and measure, the line's HS code is in the measure's scope)."""
     rules, b, version = checks.rules, checks.lines, checks.version
-    hs_index = checks.hs_index
     for m, measure in enumerate(rules.measures):
         live = _in_force(b.days, measure.from_date, measure.to_date)
         place = b.dest_codes.isin(measure.countries + measure.regions)
@@ -196,7 +205,7 @@ def _measure_findings(findings: Findings, checks: LineChecks, controlled: np.nda
                              rule_version=version,
                              explanation=f"{base}: {tail}. [rules {version}]")
             continue
-        scope = live & hs_index.match(measure.hs_prefixes)
+        scope = live & measure_hs[:, m]
         tree = rules.measure_tree[m]
         if tree < 0:
             rows = np.nonzero(scope)[0]
@@ -277,12 +286,13 @@ def _party_rows(party_hits: pa.Table, b: ShipmentBatch) -> dict[str, np.ndarray]
             "is_near": reasons == "PARTY_NEAR_MATCH", "table": party_hits}
 
 
-def _table_2_3_goods(checks: LineChecks, controlled: np.ndarray) -> np.ndarray:
+def _table_2_3_goods(checks: LineChecks, controlled: np.ndarray, measure_hs: np.ndarray
+                     ) -> np.ndarray:
     """Lines whose goods are, or may be, Appended Table 2-3 goods other than No. 3 (luxury)."""
     out = controlled.copy()
-    for measure in checks.rules.measures:
+    for m, measure in enumerate(checks.rules.measures):
         if measure.table == "別表第二の三" and not measure.item.startswith("第三号"):
-            out |= (checks.hs_index.match(measure.hs_prefixes)
+            out |= (measure_hs[:, m]
                     & _in_force(checks.lines.days, measure.from_date, measure.to_date))
     return out
 
