@@ -227,34 +227,24 @@ def _normalize_distinct(
     missing = [text for text in texts if text not in found] if found else texts
     ascii_texts = [text for text in missing if text.isascii()]
     batch_texts, batch_inputs = ascii_texts, ascii_texts
-    others: list[tuple[str, str]] = []
+    others: list[tuple[str, str, frozenset[str]]] = []
     if len(ascii_texts) < len(missing):
+        plan = _plan(kind)
         batch_texts, batch_inputs = list(ascii_texts), list(ascii_texts)
         for text in missing:
             if not text.isascii():
                 folded = fold_characters(text)
-                if folded.isascii():
+                # A word written with a diacritic that folds to a one-word legal form
+                # ("Sá") is a name, not the form: such a name leaves the batch.
+                keep = _accented_words(text, plan)
+                if folded.isascii() and not keep:
                     batch_texts.append(text)
                     batch_inputs.append(folded)
                 else:
-                    others.append((text, folded))
-    kept = {}
-    if len(batch_texts) > len(ascii_texts):
-        # A word written with a diacritic that folds to a one-word legal form ("Sá") is a
-        # name, not the form: such a name leaves the batch.
-        plan = _plan(kind)
-        kept = {text: keep for text in batch_texts[len(ascii_texts):]
-                if (keep := _accented_words(text, plan))}
-    if kept:
-        pairs = [(text, folded) for text, folded in zip(batch_texts, batch_inputs, strict=True)
-                 if text not in kept]
-        others += [(text, fold_characters(text)) for text in kept]
-        batch_texts, batch_inputs = [t for t, _ in pairs], [f for _, f in pairs]
+                    others.append((text, folded, keep))
     new = dict(zip(batch_texts, _normalize_ascii(batch_inputs, kind), strict=True))
-    plan = _plan(kind)
-    new.update((text, _normalize_folded(folded, kind, kanji_romaji,
-                                        kept.get(text) or _accented_words(text, plan)))
-               for text, folded in others)
+    new.update((text, _normalize_folded(folded, kind, kanji_romaji, keep))
+               for text, folded, keep in others)
     _remember(cache, new)
     found.update(new)
     return found
