@@ -167,6 +167,8 @@ def _split_clean(text: str) -> list[str]:
     tokens = text.split()
     if any(token in ORDINAL_WORDS for token in tokens):
         tokens = [ORDINAL_WORDS.get(token, token) for token in tokens]
+        # The words then fold like the written ones: "4th" meets "Fourth" as "forth".
+        text = " ".join(tokens)
     if "oo" in text or "ou" in text or "uu" in text:
         tokens = [fold_long_vowels(token) if _folds_long_vowels(token) else token
                   for token in tokens]
