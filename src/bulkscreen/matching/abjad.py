@@ -224,15 +224,16 @@ def _lookup(index) -> KeyedIds:
     return _lookups.get(index)
 
 
-def _vowels_agree(index, query_text: str, name_id: int) -> bool:
-    """:func:`written_vowels_agree` for a list name in Latin script. A list name written in
-    Arabic or Hebrew script writes the same letters as the query, so a skeleton match says
-    nothing the letters do not: it is left to the usual path."""
-    raw = index.names.column("name")[name_id].as_py() or ""
-    if re.search(ABJAD_LETTER, raw):
-        # The same script writes the same letters: the usual path compares them.
-        return False
-    return written_vowels_agree(query_text, index.names.column("match_text")[name_id].as_py())
+def _vowels_agree(index, query_text: str, name_ids: np.ndarray) -> np.ndarray:
+    """:func:`written_vowels_agree` for each list name in Latin script. A list name written
+    in Arabic or Hebrew script writes the same letters as the query, so a skeleton match says
+    nothing the letters do not: it is left to the usual path (False)."""
+    taken = index.names.select(["name", "match_text"]).take(pa.array(name_ids))
+    return np.array([not re.search(ABJAD_LETTER, raw or "")
+                     and written_vowels_agree(query_text, text or "")
+                     for raw, text in zip(taken.column("name").to_pylist(),
+                                          taken.column("match_text").to_pylist(),
+                                          strict=True)], dtype=bool)
 
 
 def skeleton_matches(index, names: pa.Array, config: MatchConfig, table: pa.Table,
@@ -275,7 +276,7 @@ def skeleton_matches(index, names: pa.Array, config: MatchConfig, table: pa.Tabl
         hits = [lookup[key] for key in dict.fromkeys(skeleton_keys(norm.text)) if key in lookup]
         if hits:
             candidates = np.unique(np.concatenate(hits))
-            kept = candidates[[_vowels_agree(index, norm.text, int(n)) for n in candidates]]
+            kept = candidates[_vowels_agree(index, norm.text, candidates)]
             if kept.size:
                 found_ids[i] = kept
     if not found_ids:

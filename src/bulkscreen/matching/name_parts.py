@@ -420,6 +420,17 @@ def pinyin_syllables(token: str) -> tuple[str, ...] | None:
     return found if found is not None and len(found) <= MOST_SYLLABLES else None
 
 
+def _unshared(query: list[str], name: list[str]) -> tuple[list[str], list[str]]:
+    """The tokens each side has that the other lacks, counted as multisets."""
+    query_left, name_left = list(query), []
+    for token in name:
+        if token in query_left:
+            query_left.remove(token)
+        else:
+            name_left.append(token)
+    return query_left, name_left
+
+
 def other_chinese_syllable(query_text: str, name_text: str) -> bool:
     """Whether two names written in pinyin differ in a syllable both sides have a token for.
 
@@ -439,12 +450,7 @@ def other_chinese_syllable(query_text: str, name_text: str) -> bool:
     read = {t: pinyin_syllables(t) for t in (*query, *name)}
     if not query or not name or any(syllables is None for syllables in read.values()):
         return False
-    query_left, name_left = list(query), []
-    for token in name:
-        if token in query_left:
-            query_left.remove(token)
-        else:
-            name_left.append(token)
+    query_left, name_left = _unshared(query, name)
     if not query_left or not name_left:
         return False
     return (sorted(s for t in query_left for s in read[t])
@@ -497,13 +503,7 @@ def other_abjad_word(query_text: str, name_text: str) -> bool:
     """
     query = [t for t in query_text.split(" ") if t]
     name = [t for t in name_text.split(" ") if t]
-    query_left = list(query)
-    name_left = []
-    for token in name:
-        if token in query_left:
-            query_left.remove(token)
-        else:
-            name_left.append(token)
+    query_left, name_left = _unshared(query, name)
     # A longer word one letter off is a typo (jmaih, amaih); names are short words (mhmd).
     typos = [q for q in query_left if any(
         min(len(q), len(n)) >= ABJAD_TYPO_LENGTH and Levenshtein.distance(q, n) <= 1
