@@ -15,7 +15,10 @@ matches kept, lost and gained, the hit/near-match flips and the score changes. R
     python benchmarks/bench_union_weights.py shipments.parquet --as-of 2026-01-15
 
 (``bulkscreen generate shipments --rows 200000 --seed 1 --end-date 2025-06-30``) and it prints
-one JSON object per epoch, then the totals.
+one JSON object per epoch, then the totals. With ``--audit-out DIR --reference DIR`` it also
+runs the audit with every epoch's index so reweighted (today's judgement untouched) into the
+first folder and counts the lines whose determinations differ from a plain audit's (the
+second folder, ``bulkscreen audit shipments ... --out DIR``).
 """
 
 from __future__ import annotations
@@ -142,11 +145,62 @@ def compare(own: pa.Table, union: pa.Table) -> dict[str, float]:
     }
 
 
+def audit_with_union_weights(input_path: Path, out: Path, as_of: dt.date) -> None:
+    """Run ``bulkscreen audit shipments`` with each epoch's index reweighted by the union
+    (:func:`union_weighted`); today's index, and so the ``*_today`` columns, stay as they are.
+    """
+    import bulkscreen.run.screening as screening
+    from bulkscreen.cli import main as cli_main
+
+    plain = screening.load_audit_data
+
+    def reweighted(config: RunConfig, today: dt.date):
+        data = plain(config, today)
+        union = union_index([epoch.as_of for epoch in data.epochs], config.lists or None)
+        for epoch in data.epochs:
+            epoch.index = union_weighted(epoch.index, union.arrays)
+        return data
+
+    screening.load_audit_data = reweighted
+    try:
+        cli_main(["audit", "shipments", str(input_path), "--as-of", as_of.isoformat(),
+                  "--out", str(out), "--overwrite", "--quiet"])
+    finally:
+        screening.load_audit_data = plain
+
+
+def determination_differences(reference: Path, union: Path) -> dict[str, int]:
+    """Lines whose then-judgement differs between two audits' results, and party hits lost
+    and gained (by row, date, field and entry)."""
+    import polars as pl
+
+    a = pl.read_parquet(reference / "results.parquet")
+    b = pl.read_parquet(union / "results.parquet")
+    joined = a.join(b, on="input_row", suffix="_union")
+    out = {f"lines_{c}_differ": joined.filter(pl.col(c).ne_missing(pl.col(f"{c}_union"))).height
+           for c in ("decision", "reason_codes", "explanation", "decision_today")}
+    for was, now, n in joined.filter(pl.col("decision") != pl.col("decision_union")).group_by(
+            "decision", "decision_union").len().iter_rows():
+        out[f"lines_{was}_to_{now}"] = n
+    key = ["input_row", "as_of_date", "field", "list_id", "list_version", "entry_id"]
+    hits_a, hits_b = (pl.read_parquet(folder / "hits.parquet").filter(
+        pl.col("finding") == "party") for folder in (reference, union))
+    both = hits_a.join(hits_b, on=key, suffix="_union")
+    out.update({"party_hits": hits_a.height,
+                "party_hits_lost": hits_a.join(hits_b, on=key, how="anti").height,
+                "party_hits_gained": hits_b.join(hits_a, on=key, how="anti").height,
+                "party_hit_scores_differ": both.filter(
+                    pl.col("score") != pl.col("score_union")).height})
+    return out
+
+
 def main() -> None:
     """Print per-epoch and total differences between own-epoch and union weights."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("input", type=Path)
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date(2026, 1, 15))
+    parser.add_argument("--audit-out", type=Path, help="also audit with union weights here")
+    parser.add_argument("--reference", type=Path, help="a plain audit's folder to compare with")
     args = parser.parse_args()
     config = RunConfig()
     data = load_audit_data(config, args.as_of)
@@ -203,6 +257,11 @@ def main() -> None:
     print(json.dumps({"epoch": "total", **{k: (round(v, 6) if isinstance(v, float)
                                                and not math.isnan(v) else v)
                                            for k, v in totals.items()}}))
+    if args.audit_out is not None:
+        audit_with_union_weights(args.input, args.audit_out, args.as_of)
+        if args.reference is not None:
+            print(json.dumps({"audit": "union weights",
+                              **determination_differences(args.reference, args.audit_out)}))
 
 
 if __name__ == "__main__":
