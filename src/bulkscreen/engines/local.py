@@ -161,6 +161,9 @@ def screen_batches(stream: Iterator[pa.RecordBatch], job: ScreenBatch, writers: 
         counts = pc.value_counts(result_rows.column("decision"))
         tally.decisions.update({str(v["values"]): int(v["counts"])
                                 for v in counts.to_pylist()})
+        # Written: let go of this batch's rows now, or they stay alive (a few hundred MB for
+        # an audit batch) while the next batch is read and screened beside them.
+        del batch, result_rows, hit_rows, counts
         timings["write"] += time.perf_counter() - tick
         if on_batch is not None:
             on_batch()
