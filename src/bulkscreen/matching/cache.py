@@ -77,8 +77,8 @@ class MatchCache:
         self.misses = 0
         self.evictions = 0
         self.bytes = 0
-        # Rows as tuples, not dicts: a dict per row cost about three times the memory, and
-        # the cache's share of a run's peak grew with the queries it kept.
+        # Each query's rows as tuples (no keys repeated per row), beside their estimated
+        # size: the bytes bound needs each entry's size when it is evicted.
         self._store: OrderedDict[QueryKey, tuple[tuple[Row, ...], int]] = OrderedDict()
         # Match texts by name, for every index this cache serves: a name met in several
         # list epochs is normalised once.
