@@ -47,8 +47,76 @@ def test_parquet_reader_does_not_run_ahead_of_a_slow_consumer(tmp_path):
         del raw
         time.sleep(0.02)  # a slow job: the reader must wait for it, not decode ahead
     assert batches == ROW_GROUPS
-    # Unbounded readahead held tens of batches here; a bounded one about eight.
-    assert peak < 30 * batch_bytes, f"reader held {peak / batch_bytes:.0f} batches"
+    # Unbounded readahead held tens of batches here, the dataset scanner at its least
+    # readahead about twelve; the synchronous reader holds the batch read and its raw form.
+    assert peak < 6 * batch_bytes, f"reader held {peak / batch_bytes:.0f} batches"
+
+
+def test_parquet_reader_batches_end_where_row_groups_end(tmp_path):
+    path = _wide_file(tmp_path / "wide.parquet")
+    sizes = [len(raw.rows) for raw in ParquetSource(path, 600)]
+    # 1,000-row groups read 600 rows at a time: 600 then 400 per group, as the dataset
+    # scanner gave them, so a run writes the row groups it wrote before.
+    assert sizes == [600, 400] * ROW_GROUPS
+
+
+class _Sink:
+    """A writer that counts rows and keeps nothing."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+
+    def write_batch(self, batch: pa.RecordBatch) -> None:
+        self.rows += batch.num_rows
+
+
+def test_batch_loop_lets_go_of_written_batches():
+    from bulkscreen.engines.local import BatchTally, screen_batches
+    from bulkscreen.io.outdir import RunWriters
+
+    n, text_bytes = 2_000, 500
+    live_at_start: list[int] = []
+
+    def job(batch: pa.RecordBatch) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+        live_at_start.append(pa.total_allocated_bytes() - baseline)
+        # Results and hits much larger than the batch, as an audit's are (explanations).
+        notes = pa.array([f"{i:010d}" * (text_bytes // 10) for i in range(n)])
+        results = pa.RecordBatch.from_pydict({"decision": pa.array(["CLEAR"] * n),
+                                              "explanation": notes})
+        return results, pa.RecordBatch.from_pydict({"explanation": notes})
+
+    stream = (pa.RecordBatch.from_pydict({"input_row": pa.array(range(n), pa.int64())})
+              for _ in range(8))
+    writers = RunWriters(results=_Sink(), hits=_Sink(), quarantine=_Sink())
+    baseline = pa.total_allocated_bytes()
+    screen_batches(stream, job, writers, BatchTally(), "lines")
+    assert writers.results.rows == 8 * n
+    # Each batch's rows are gone before the next batch is screened: the last batch found
+    # what the first did, not seven batches of results beside it.
+    assert max(live_at_start) < n * text_bytes // 4, [b // 1024 for b in live_at_start]
+
+
+def test_match_cache_stays_within_its_bytes():
+    from bulkscreen.config import RunConfig
+    from bulkscreen.matching.cache import MatchCache
+    from bulkscreen.matching.match import match_names
+    from bulkscreen.run.data import load_screening_data
+
+    index = load_screening_data(RunConfig(), dt.date(2025, 12, 31)).index
+    listed = index.names.column("name").slice(0, 300).to_pylist()
+    # Listed names (matches to keep) beside names of nobody (keys alone), all distinct.
+    names = pa.array([name for i, listed_name in enumerate(listed)
+                      for name in (listed_name, f"Harbor Supply {i} Co")])
+    config = RunConfig().match
+    bound = 64 * 1024
+    cache = MatchCache(max_queries=100_000, max_bytes=bound)
+    peak = 0
+    for start in range(0, len(names), 50):
+        cache.match(index, names.slice(start, 50), config)
+        peak = max(peak, cache.bytes)
+    assert cache.evictions > 0 and 0 < peak <= bound
+    # Evicted or kept, the rows are those of matching afresh.
+    assert cache.match(index, names, config).equals(match_names(index, names, config))
 
 
 @pytest.mark.slow  # compiles one name index per list epoch first

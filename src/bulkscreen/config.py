@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from bulkscreen.errors import ConfigError, Location
 
 ENV_PREFIX = "BULKSCREEN_"
-_NOT_HASHED = {"engine", "scheduler", "match_cache_queries"}
+_NOT_HASHED = {"engine", "scheduler", "match_cache_queries", "match_cache_mb"}
 
 
 class MatchConfig(BaseModel):
@@ -69,6 +69,10 @@ class RunConfig(BaseModel):
     match_cache_queries: int = Field(200_000, ge=0, description="Distinct names (with their "
                                      "evidence) whose matches a run keeps across batches; "
                                      "0 matches every batch afresh. Memory, not results.")
+    match_cache_mb: int = Field(96, ge=0, description="About the memory (MB) the matches "
+                                "kept across batches may take; the least recently used "
+                                "names are dropped beyond it, 0: bounded by "
+                                "match_cache_queries alone. Memory, not results.")
 
     def hash(self) -> str:
         """Return the canonical sha256 of the settings that decide the results."""

@@ -9,6 +9,8 @@ one validated batch, so the Dask engine runs the same job on fragments elsewhere
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -72,6 +74,7 @@ class LocalEngine:
             ``job`` lost or invented rows; no outputs are left.
         """
         started = time.perf_counter()
+        use_lean_memory_pool()
         out_dir = Path(spec.out_dir)
         prepare_out_dir(out_dir, spec.overwrite)
         tally = BatchTally()
@@ -110,6 +113,26 @@ class LocalEngine:
         manifest_path = publish_run(out_dir, manifest)
         return RunSummary.of_run(out_dir, counts, manifest, manifest_path,
                                  time.perf_counter() - started)
+
+
+def use_lean_memory_pool() -> str:
+    """Allocate Arrow memory from jemalloc where pyarrow has it, unless the user chose a pool.
+
+    Each batch allocates and frees a few hundred MB of Arrow buffers. The default pool
+    (mimalloc) kept much of what was freed and a run's resident memory rose with it, about
+    150 MB above jemalloc's at the peak of an audit, at the same speed.
+    ``ARROW_DEFAULT_MEMORY_POOL`` set in the environment is left as it is.
+
+    Returns
+    -------
+    str
+        The name of the pool in use.
+    """
+    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        # A pyarrow built without jemalloc keeps its default.
+        with contextlib.suppress(NotImplementedError):
+            pa.set_memory_pool(pa.jemalloc_memory_pool())
+    return pa.default_memory_pool().backend_name
 
 
 def screen_batches(stream: Iterator[pa.RecordBatch], job: ScreenBatch, writers: RunWriters,
@@ -161,6 +184,9 @@ def screen_batches(stream: Iterator[pa.RecordBatch], job: ScreenBatch, writers: 
         counts = pc.value_counts(result_rows.column("decision"))
         tally.decisions.update({str(v["values"]): int(v["counts"])
                                 for v in counts.to_pylist()})
+        # Written: let go of this batch's rows now, or they stay alive (a few hundred MB for
+        # an audit batch) while the next batch is read and screened beside them.
+        del batch, result_rows, hit_rows, counts
         timings["write"] += time.perf_counter() - tick
         if on_batch is not None:
             on_batch()

@@ -397,19 +397,37 @@ class ParquetSource:
                              "again") from None
         self.columns = self.dataset.schema.names
         self.schema = self.dataset.schema
+        self.files = files
+        # Parts of one schema are read file by file; parts that differ (an all-null column)
+        # go through the dataset, which casts them to one schema.
+        self.same_schema = all(schema.equals(first) for schema in schemas)
 
-    def __iter__(self) -> Iterator[RawBatch]:
+    def _batches(self) -> Iterator[pa.RecordBatch]:
+        """The file's record batches, decoded only as they are asked for."""
         import pyarrow.dataset as ds
+        import pyarrow.parquet as pq
 
-        next_row = 1
-        # The scanner's default readahead is not held back by a slow consumer: it decodes
-        # ahead until much of the file sits in memory (1.5 GB of a 10M-line file while a
-        # slow job ran), so memory grew with the input instead of the batch size. Minimal
-        # readahead without pre-buffering holds it to about eight batches, reading as fast.
-        scanner = self.dataset.to_batches(
+        if self.same_schema:
+            # The synchronous reader decodes the row group being read and no further: the
+            # dataset scanner, even at its least readahead, ran several batches ahead of a
+            # slow job (about 150 MB more at 1M lines than at 200k), so memory grew with
+            # the input rather than with the batch size.
+            # Row group by row group: batches end where the scanner's did, so each run
+            # writes the same row groups as before.
+            for file in self.files:
+                with pq.ParquetFile(file, pre_buffer=False) as reader:
+                    for group in range(reader.num_row_groups):
+                        yield from reader.iter_batches(batch_size=self.batch_size,
+                                                       row_groups=[group], use_threads=False)
+            return
+        yield from self.dataset.to_batches(
             batch_size=self.batch_size, use_threads=False, batch_readahead=1,
             fragment_readahead=1,
             fragment_scan_options=ds.ParquetFragmentScanOptions(pre_buffer=False))
+
+    def __iter__(self) -> Iterator[RawBatch]:
+        next_row = 1
+        scanner = self._batches()
         while True:
             try:
                 batch = next(scanner)

@@ -141,7 +141,7 @@ def load_screening_data(config: RunConfig, as_of: dt.date, with_rules: bool = Fa
         index=index,
         algorithms={"party_names": ALGORITHM_ID, "normalization": NORMALIZATION_VERSION},
         timings=timings,
-        match_cache=MatchCache(config.match_cache_queries),
+        match_cache=MatchCache(config.match_cache_queries, config.match_cache_mb << 20),
     )
     if with_entry_notes:
         from bulkscreen.screen.persons import list_entry_notes

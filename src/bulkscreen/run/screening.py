@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from bulkscreen.columns import AUDIT_RESULTS, PERSONS, SHIPMENTS, Column, Table
 from bulkscreen.config import RunConfig
+from bulkscreen.engines.local import use_lean_memory_pool
 from bulkscreen.io.validate import (
     BIRTH_TEXT_FORM,
     COUNTRY_TEXT_FORM,
@@ -137,6 +138,7 @@ def run_parties(  # noqa: PLR0913 - the arguments of ``bulkscreen screen parties
 def run_shipments(input_path: Path, out_dir: Path, config: RunConfig, as_of: dt.date,
                   engine: Engine | None = None, **options: RunOption) -> RunSummary:
     """Screen shipment lines as of one date; see ``bulkscreen screen shipments``."""
+    use_lean_memory_pool()  # before loading: the lists and indexes are Arrow too
     data = load_screening_data(config, as_of, with_rules=True)
     job = functools.partial(jobs.shipments_job, data=data, config=config, as_of=as_of)
     spec = RunSpec(Path(input_path), Path(out_dir), config, SHIPMENTS, **data.spec_fields(),
@@ -167,6 +169,7 @@ def run_persons(input_path: Path, out_dir: Path, config: RunConfig, as_of: dt.da
 def run_audit(input_path: Path, out_dir: Path, config: RunConfig, today: dt.date,
               engine: Engine | None = None, **options: RunOption) -> RunSummary:
     """Audit shipment history on each line's own date and today; see ``bulkscreen audit``."""
+    use_lean_memory_pool()  # before loading: the lists and indexes are Arrow too
     data = load_audit_data(config, today)
     job = functools.partial(jobs.audit_job, data=data, config=config)
     spec = RunSpec(Path(input_path), Path(out_dir), config, SHIPMENTS, **data.spec_fields(),
