@@ -201,6 +201,7 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
     from bulkscreen.matching.informative import uninformative_tokens
     from bulkscreen.matching.name_parts import (
         covers_family_name,
+        derived_surname,
         family_tokens,
         legal_form_words,
         name_token_stats,
@@ -210,6 +211,7 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
         other_known_name,
         rests_on_common_names,
         short_token_conflict,
+        splits_compound_name,
     )
     from bulkscreen_kernels.scoring import EVIDENCE, FEATURES, pair_features, row_evidence_deltas
 
@@ -247,7 +249,10 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
             common = (not same and not partial and score > UNINFORMATIVE_CAP
                       and ((row["entity_type"] in ("person", "unknown", None)
                             and (rests_on_common_names(query_text, row["match_text"], entries)
-                                 or other_known_name(query_text, row["match_text"], entries)))
+                                 or other_known_name(query_text, row["match_text"], entries)
+                                 or derived_surname(query_text, row["match_text"])
+                                 or splits_compound_name(query_values[i] or "",
+                                                         row["match_text"])))
                            or (row["entity_type"] != "person" and other_chinese_brand(
                                query_text, row["match_text"],
                                uninformative | legal_form_words()))

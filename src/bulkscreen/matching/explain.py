@@ -26,6 +26,8 @@ from bulkscreen.matching.name_parts import (
     name_token_stats,
     other_abjad_word,
     other_or_common_names,
+    splits_compound_name,
+    written_as_person,
 )
 
 MATCH_SCHEMA = pa.schema([
@@ -246,8 +248,12 @@ def _cap_partial_names(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
         maybe_person = person | np.array([e in (None, "", "unknown") for e in entity],
                                          dtype=bool)
         name_texts = taken.column("match_text").to_pylist()
-        capped[rest] = misses_name_part(query_texts, name_texts,
-                                        taken.column("name").to_pylist(), person,
+        raw_names = taken.column("name").to_pylist()
+        # An untyped name written FAMILY, Given is a person's to the family-name rule.
+        written_person = person | np.array(
+            [bool(u) and written_as_person(n or "") for u, n in
+             zip(maybe_person & ~person, raw_names, strict=True)], dtype=bool)
+        capped[rest] = misses_name_part(query_texts, name_texts, raw_names, written_person,
                                         np.ones(rest.size, dtype=bool))
         common[rest] = ~capped[rest] & other_or_common_names(
             query_texts, name_texts, maybe_person, name_token_stats(index), ~person)
@@ -256,6 +262,10 @@ def _cap_partial_names(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
                           & _has_abjad_letter(taken.column("name")))
             for k in np.flatnonzero(both_abjad & ~capped[rest] & ~common[rest]):
                 common[rest[k]] = other_abjad_word(query_texts[k], name_texts[k])
+            raw = raw_queries.take(pa.array(rest)).to_pylist()
+            for k in np.flatnonzero(maybe_person & ~capped[rest] & ~common[rest]):
+                if raw[k] and "-" in raw[k]:
+                    common[rest[k]] = splits_compound_name(raw[k], name_texts[k])
     capped |= common
     return (np.where(capped, np.float32(UNINFORMATIVE_CAP), scores).astype(np.float32),
             capped & ~common, common)

@@ -181,6 +181,26 @@ def family_tokens(raw_name: str) -> tuple[str, ...]:
     return tuple(match_tokens(normalize_name(family, "person")))
 
 
+@lru_cache(maxsize=1 << 16)
+def written_as_person(raw_name: str) -> bool:
+    """Whether a list name of unknown type is written ``FAMILY, Given``: a comma with a
+    name, not a legal form, after it ("SALIMI, Amir Hosein", not "TIGRIS TRADING, INC.").
+
+    Lists that leave some entries untyped still write their people so; the family-name rule
+    reads those names as a person's.
+    """
+    family, comma, given = raw_name.partition(",")
+    if not comma or not family.strip():
+        return False
+    from bulkscreen.lists.name_index import match_tokens
+    from bulkscreen.normalize import normalize_name
+
+    given_name = normalize_name(given, "person")
+    whole = normalize_name(raw_name)
+    return (given_name is not None and bool(match_tokens(given_name))
+            and whole is not None and not whole.legal_forms)
+
+
 def covers_family_name(query_text: str, family: Sequence[str]) -> bool:
     """Whether a family-name token has a similar token in the query.
 
@@ -201,11 +221,68 @@ def covers_family_name(query_text: str, family: Sequence[str]) -> bool:
     return any(any(same_name_token(q, f) for q in query) or f in joined for f in family)
 
 
+@lru_cache(maxsize=1 << 16)
+def given_tokens(raw_name: str) -> tuple[str, ...]:
+    """Normalised tokens of the given names of a ``FAMILY, Given Middle`` person name
+    (after the first comma); empty when the name has no comma."""
+    family, comma, given = raw_name.partition(",")
+    if not comma or not family.strip():
+        return ()
+    from bulkscreen.lists.name_index import match_tokens
+    from bulkscreen.normalize import normalize_name
+
+    normalized = normalize_name(given, "person")
+    return tuple(match_tokens(normalized)) if normalized is not None else ()
+
+
+def _one_name(a: str, b: str) -> bool:
+    """Similar tokens, or the same consonants transliterations aside (aleksey, alexey)."""
+    return same_name_token(a, b) or _same_consonants(a, b)
+
+
+def _holds(query: Sequence[str], joined: str, token: str) -> bool:
+    return any(_one_name(q, token) for q in query) or token in joined
+
+
+def misses_first_given_name(query_text: str, name_text: str, raw_name: str) -> bool:
+    """Whether the query matches a later given name of a person but not the first.
+
+    A dropped middle name is a form of the same name ("Ali Mohammadi" ~ "ALI KHANAMAN
+    MOHAMMADI"); a dropped *first* name is another person who shares the rest ("Michael
+    Johnson" is not "WILLIAM MICHAEL JOHNSON", "Bilal Ali" is not "BILAL, Ghassan Ali").
+    True when the list name holds two given names or more (after the comma of
+    ``FAMILY, Given Middle``; for a name without a comma, of three tokens or more, its
+    first token is read as the first given name and its last must be matched) and the query
+    has no token for the first but has one for a later one.
+
+    Parameters
+    ----------
+    query_text, name_text
+        Normalised match texts (tokens joined by single spaces).
+    raw_name
+        The list name as published.
+    """
+    query = [t for t in query_text.split(" ") if t]
+    joined = "".join(query)
+    given = given_tokens(raw_name)
+    if not given:
+        if "," in raw_name:
+            return False
+        name = [t for t in name_text.split(" ") if t]
+        if len(name) < 3 or not _holds(query, joined, name[-1]):
+            return False
+        given = tuple(name[:-1])
+    if len(given) < 2 or _holds(query, joined, given[0]):
+        return False
+    return any(_holds(query, joined, t) for t in given[1:])
+
+
 def misses_name_part(query_texts: Sequence[str], name_texts: Sequence[str],
                      raw_names: Sequence[str], person: np.ndarray,
                      checked: np.ndarray) -> np.ndarray:
     """Where ``checked``, whether the query holds a short token that is another name
-    (:func:`short_token_conflict`) or, for a person, leaves the family name unmatched.
+    (:func:`short_token_conflict`) or, for a person, leaves the family name or the first
+    given name unmatched (:func:`misses_first_given_name`).
 
     Parameters
     ----------
@@ -225,7 +302,8 @@ def misses_name_part(query_texts: Sequence[str], name_texts: Sequence[str],
     for k in np.flatnonzero(checked):
         out[k] = short_token_conflict(query_texts[k], name_texts[k]) or (
             bool(person[k])
-            and not covers_family_name(query_texts[k], family_tokens(raw_names[k])))
+            and (not covers_family_name(query_texts[k], family_tokens(raw_names[k]))
+                 or misses_first_given_name(query_texts[k], name_texts[k], raw_names[k])))
     return out
 
 
@@ -483,6 +561,96 @@ def other_chinese_brand(query_text: str, name_text: str, skip: frozenset[str]) -
             != sorted(s for t in name_left for s in pinyin_syllables(t)))
 
 
+DERIVED_SUFFIXES = frozenset({"i", "ian", "yan", "ov", "ev", "ow", "zadeh", "pour"})
+"""Endings that make a surname of a name: the Persian and Arabic ``-i`` (Mohammad,
+Mohammadi), the Armenian ``-ian``, the Slavic ``-ov`` / ``-ev`` (Mikhail, Mikhailov), the
+Persian ``-zadeh`` and ``-pour``. The feminine ``-a`` is not one: Smirnova is Smirnov's."""
+
+
+def derived_name(a: str, b: str) -> bool:
+    """Whether one token is the other with a surname ending (:data:`DERIVED_SUFFIXES`),
+    its final vowel dropped or not: ``mohammad`` / ``mohammadi``, ``aleksey`` /
+    ``alekseev``, ``omar`` / ``omarow``."""
+    short, long = sorted((a, b), key=len)
+    if len(short) < KNOWN_NAME_MIN_LENGTH or len(long) == len(short):
+        return False
+    stems = (short, short[:-1]) if short[-1] in "aeiouy" else (short,)
+    return any(long.startswith(stem) and long[len(stem):] in DERIVED_SUFFIXES
+               for stem in stems)
+
+
+def derived_surname(query_text: str, name_text: str) -> bool:
+    """Whether a query token is a surname made of the list name's token, or the reverse.
+
+    "Saeed Mohammadi" is not "SAEED, Mohammad Ali", "Aleksey Mikhailov" is not "ALEKSEEV,
+    Mikhail": a name and the surname made of it (:func:`derived_name`) are one letter or two
+    apart, yet they name other people. True when a query token the list name lacks is
+    similar only to list-name tokens it is so derived from or that derive from it.
+
+    Parameters
+    ----------
+    query_text, name_text
+        Normalised match texts (tokens joined by single spaces).
+    """
+    query_left, name_left = _unshared([t for t in query_text.split(" ") if t],
+                                      [t for t in name_text.split(" ") if t])
+    for q in query_left:
+        close = [n for n in name_left if similar_tokens(q, n)]
+        if close and all(derived_name(q, n) for n in close):
+            return True
+    return False
+
+
+_HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+
+COMPOUND_PART_LENGTHS = (2, 5)
+"""Letters in each part of a hyphenated given name read as one name: syllables ("Min-seo",
+"Yi-Chen") and short names ("Hans-Peter"), not longer words a hyphen joins."""
+
+NAME_PREFIXES = frozenset({"al", "el", "ul", "ad", "ud", "ar", "as", "at", "az", "ash",
+                           "bin", "ibn", "bint", "ben", "abd", "abdul", "abu", "da", "de",
+                           "di", "du", "la", "le", "van", "von"})
+"""Articles and kinship words that a hyphen ties to a name ("al-Bashir", "Abdul-Hamid"):
+the name after them is the part that counts, not a syllable of a given name."""
+
+
+@lru_cache(maxsize=1 << 14)
+def _compound_parts(word: str) -> tuple[str, ...]:
+    from bulkscreen.normalize import normalize_names
+
+    normalized = normalize_names([word])[0]
+    return normalized.tokens if normalized is not None else ()
+
+
+def splits_compound_name(raw_query: str, name_text: str) -> bool:
+    """Whether the list name holds only part of a given name the query hyphenates.
+
+    A hyphenated given name is one name: "Min-seo" is not "Min", "Yi-Chen" is not "Chen",
+    "Sung-min" is not "Song". True when, for a hyphenated word of the query as written of
+    two short parts (:data:`COMPOUND_PART_LENGTHS`, the first not a :data:`NAME_PREFIXES`
+    word), the list name holds (or has a similar token for) one part but not the other,
+    and does not hold the parts joined ("minseo").
+
+    Parameters
+    ----------
+    raw_query
+        The query as written.
+    name_text
+        Normalised match text of the list name.
+    """
+    name = [t for t in name_text.split(" ") if t]
+    for word in _HYPHENATED.findall(raw_query):
+        parts = _compound_parts(word)
+        if (len(parts) != 2 or "".join(parts) in name or parts[0] in NAME_PREFIXES
+                or not all(COMPOUND_PART_LENGTHS[0] <= len(p) <= COMPOUND_PART_LENGTHS[1]
+                           for p in parts)):
+            continue
+        held = sum(any(_one_name(p, n) for n in name) for p in parts)
+        if 0 < held < len(parts):
+            return True
+    return False
+
+
 ABJAD_TYPO_LENGTH = 5
 """Words of Arabic or Hebrew script this long, one letter apart, are one word mistyped."""
 
@@ -538,7 +706,8 @@ def other_or_common_names(query_texts: Sequence[str], name_texts: Sequence[str],
     for k in range(len(query_texts)):
         query, name = query_texts[k], name_texts[k]
         out[k] = ((bool(person[k]) and (rests_on_common_names(query, name, entries)
-                                       or other_known_name(query, name, entries)))
+                                       or other_known_name(query, name, entries)
+                                       or derived_surname(query, name)))
                   or (bool(company[k]) and other_chinese_brand(query, name, skip))
                   or other_chinese_syllable(query, name))
     return out
