@@ -22,6 +22,7 @@ from bulkscreen.matching.name_parts import (
     other_chinese_brand,
     other_chinese_syllable,
     other_known_name,
+    other_short_brand,
     pinyin_syllables,
     rests_on_common_names,
     short_token_conflict,
@@ -406,3 +407,22 @@ def test_an_untyped_family_name_must_be_matched(tmp_path):
     assert found[0]["score"] == pytest.approx(UNINFORMATIVE_CAP)
     assert "family name" in found[0]["explanation"]
     assert found[1]["is_hit"]
+
+
+@pytest.mark.parametrize(("query", "name", "other"), [
+    ("nova electronics", "neva electronics", True),  # Nova is a place word, still a brand
+    ("prime systems", "prima systems", True),
+    ("prima industri", "proma industry", True),
+    ("azur industries", "azar ab industries", True),
+    ("tams company", "tamas company", False),  # a dropped letter: a typo
+    ("ratpe", "ratep", False),  # swapped letters
+    ("rokem service", "roem service", False),
+    ("sanat industrial group", "sanam industrial group", False),  # a consonant
+    ("daesung trading", "daesong trading", False),  # longer than a short word
+    ("nova electronics", "nova electronic", False),  # the same brand
+])
+def test_a_short_brand_with_another_vowel_is_another_company(query, name, other):
+    from bulkscreen.matching.informative import generic_tokens
+    from bulkscreen.matching.name_parts import legal_form_words
+
+    assert other_short_brand(query, name, generic_tokens() | legal_form_words()) is other

@@ -49,7 +49,11 @@ import numpy as np
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from bulkscreen.matching.extra_rows import PerIndexCache, StoredForm, pack_texts, unpack_texts
-from bulkscreen.matching.informative import similar_tokens, uninformative_tokens
+from bulkscreen.matching.informative import (
+    generic_tokens,
+    similar_tokens,
+    uninformative_tokens,
+)
 from bulkscreen.normalize.tokens import split_tokens
 
 SHORT_TOKEN_LENGTH = 4
@@ -561,6 +565,48 @@ def other_chinese_brand(query_text: str, name_text: str, skip: frozenset[str]) -
             != sorted(s for t in name_left for s in pinyin_syllables(t)))
 
 
+SHORT_BRAND_LENGTH = 5
+"""A company's distinctive word this short with another vowel names another company
+(:func:`other_short_brand`)."""
+
+
+def _other_vowel(a: str, b: str) -> bool:
+    """Same length, one letter apart, and that letter a vowel on both sides."""
+    if len(a) != len(b):
+        return False
+    differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(differ) == 1 and differ[0][0] in "aeiou" and differ[0][1] in "aeiou"
+
+
+def other_short_brand(query_text: str, name_text: str, skip: frozenset[str]) -> bool:
+    """Whether two organisation names share only generic words and a short brand word
+    with another vowel.
+
+    "Nova Electronics" is not "NEVA ELECTRONICS", "Prime Systems" is not "PRIMA SYSTEMS":
+    in a short word another vowel is another word, and the generic words say what a company
+    does, not which one it is. True when the names hold no distinctive word (one not in
+    ``skip``) in common as written, and each distinctive query word close to one of the
+    list name's (:func:`similar_tokens`) is, at :data:`SHORT_BRAND_LENGTH` letters or
+    fewer, that word with one vowel changed. A typo that adds, drops or swaps letters
+    ("Tams" for "Tamas") is not read so.
+
+    Parameters
+    ----------
+    query_text, name_text
+        Normalised match texts (tokens joined by single spaces).
+    skip
+        Tokens that never name the company (generic words and legal forms; not place
+        names, whose words may be brands).
+    """
+    query = [t for t in query_text.split(" ") if t and t not in skip]
+    name = [t for t in name_text.split(" ") if t and t not in skip]
+    if not query or not name or set(query) & set(name):
+        return False
+    pairs = _matched_pairs(query, name)
+    return bool(pairs) and all(len(q) <= SHORT_BRAND_LENGTH and _other_vowel(q, n)
+                               for q, n in pairs)
+
+
 DERIVED_SUFFIXES = frozenset({"i", "ian", "yan", "ov", "ev", "ow", "zadeh", "pour"})
 """Endings that make a surname of a name: the Persian and Arabic ``-i`` (Mohammad,
 Mohammadi), the Armenian ``-ian``, the Slavic ``-ov`` / ``-ev`` (Mikhail, Mikhailov), the
@@ -703,11 +749,13 @@ def other_or_common_names(query_texts: Sequence[str], name_texts: Sequence[str],
     entries = stats.person_entries
     company = ~np.asarray(person, dtype=bool) if company is None else company
     skip = legal_form_words() | uninformative_tokens()
+    generic = legal_form_words() | generic_tokens()
     for k in range(len(query_texts)):
         query, name = query_texts[k], name_texts[k]
         out[k] = ((bool(person[k]) and (rests_on_common_names(query, name, entries)
                                        or other_known_name(query, name, entries)
                                        or derived_surname(query, name)))
-                  or (bool(company[k]) and other_chinese_brand(query, name, skip))
+                  or (bool(company[k]) and (other_chinese_brand(query, name, skip)
+                                            or other_short_brand(query, name, generic)))
                   or other_chinese_syllable(query, name))
     return out
