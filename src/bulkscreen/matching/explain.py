@@ -198,6 +198,10 @@ CRAFT_TYPES = pa.array(["vessel", "aircraft"])
 """List entity types whose names are craft, not parties that trade."""
 
 
+def _has_hangul(text: str) -> bool:
+    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+
+
 def _has_abjad_letter(values: pa.Array) -> np.ndarray:
     return pc.fill_null(pc.match_substring_regex(values, ABJAD_LETTER), False).to_numpy(
         zero_copy_only=False)
@@ -264,7 +268,7 @@ def _cap_partial_names(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
                 common[rest[k]] = other_abjad_word(query_texts[k], name_texts[k])
             raw = raw_queries.take(pa.array(rest)).to_pylist()
             for k in np.flatnonzero(maybe_person & ~capped[rest] & ~common[rest]):
-                if raw[k] and "-" in raw[k]:
+                if raw[k] and ("-" in raw[k] or _has_hangul(raw[k])):
                     common[rest[k]] = splits_compound_name(raw[k], name_texts[k])
     capped |= common
     return (np.where(capped, np.float32(UNINFORMATIVE_CAP), scores).astype(np.float32),

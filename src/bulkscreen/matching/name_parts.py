@@ -36,6 +36,14 @@ Rules keep common names from alerting on a listed name they only half share:
 - **Arabic and Hebrew words** (since party-names-v7). Between two names written in these
   scripts, which write every consonant and long vowel, a word with a letter more or less is
   another name (محمد is not محمود).
+- **First given name** (since party-names-v8). A dropped middle name is a form of the same
+  name; a dropped first given name is another person who shares the rest: "Bilal Ali" is
+  not "BILAL, Ghassan Ali". An untyped list name written "FAMILY, Given" is a person's.
+- **Derived surnames** (since party-names-v8). A surname made of a name ("Mohammadi" of
+  "Mohammad", "Mikhailov" of "Mikhail") is another name, one letter or two apart.
+- **Hyphenated given names** (since party-names-v8). "Min-seo" is one name, not "Min".
+- **Short brands** (since party-names-v8). A company's short brand with another vowel is
+  another company: "Nova Electronics" is not "NEVA ELECTRONICS".
 """
 
 from __future__ import annotations
@@ -660,6 +668,17 @@ NAME_PREFIXES = frozenset({"al", "el", "ul", "ad", "ud", "ar", "as", "at", "az",
 the name after them is the part that counts, not a syllable of a given name."""
 
 
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+
+
+def _hangul_given_names(raw_query: str) -> list[str]:
+    """Two-syllable given names of a name in Hangul: the last two syllables of a word of
+    three (강민서: surname 강, given name 민서), or a two-syllable word after the first."""
+    words = _HANGUL_WORD.findall(raw_query)
+    return [w[1:] if len(w) == 3 else w for i, w in enumerate(words)
+            if len(w) == 3 or (len(w) == 2 and i > 0)]
+
+
 @lru_cache(maxsize=1 << 14)
 def _compound_parts(word: str) -> tuple[str, ...]:
     from bulkscreen.normalize import normalize_names
@@ -672,9 +691,11 @@ def splits_compound_name(raw_query: str, name_text: str) -> bool:
     """Whether the list name holds only part of a given name the query hyphenates.
 
     A hyphenated given name is one name: "Min-seo" is not "Min", "Yi-Chen" is not "Chen",
-    "Sung-min" is not "Song". True when, for a hyphenated word of the query as written of
-    two short parts (:data:`COMPOUND_PART_LENGTHS`, the first not a :data:`NAME_PREFIXES`
-    word), the list name holds (or has a similar token for) one part but not the other,
+    "Sung-min" is not "Song". So is a Korean given name written in Hangul, two syllables
+    after the surname: 강민서 is not "KANG, Min". True when, for such a given name or a
+    hyphenated word of the query as written of two short parts
+    (:data:`COMPOUND_PART_LENGTHS`, the first not a :data:`NAME_PREFIXES` word), the list
+    name holds (or has a similar token for) one part but not the other,
     and does not hold the parts joined ("minseo").
 
     Parameters
@@ -685,8 +706,10 @@ def splits_compound_name(raw_query: str, name_text: str) -> bool:
         Normalised match text of the list name.
     """
     name = [t for t in name_text.split(" ") if t]
-    for word in _HYPHENATED.findall(raw_query):
-        parts = _compound_parts(word)
+    compounds = [_compound_parts(word) for word in _HYPHENATED.findall(raw_query)]
+    compounds += [tuple(t for syllable in given for t in _compound_parts(syllable))
+                  for given in _hangul_given_names(raw_query)]
+    for parts in compounds:
         if (len(parts) != 2 or "".join(parts) in name or parts[0] in NAME_PREFIXES
                 or not all(COMPOUND_PART_LENGTHS[0] <= len(p) <= COMPOUND_PART_LENGTHS[1]
                            for p in parts)):
@@ -729,9 +752,11 @@ def other_or_common_names(query_texts: Sequence[str], name_texts: Sequence[str],
                           person: np.ndarray, stats: NameTokenStats,
                           company: np.ndarray | None = None) -> np.ndarray:
     """Per match, whether a person match rests on common names (:func:`rests_on_common_names`)
-    or a query token is another name the lists know (:func:`other_known_name`); whether a
-    company's pinyin brand differs (:func:`other_chinese_brand`); or, for any match, whether
-    a pinyin name has other syllables (:func:`other_chinese_syllable`).
+    or a query token is another name the lists know (:func:`other_known_name`) or a surname
+    made of the list name's (:func:`derived_surname`); whether a company's pinyin brand
+    differs (:func:`other_chinese_brand`) or its short brand has another vowel
+    (:func:`other_short_brand`); or, for any match, whether a pinyin name has other
+    syllables (:func:`other_chinese_syllable`).
 
     Parameters
     ----------
