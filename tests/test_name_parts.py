@@ -11,6 +11,7 @@ from bulkscreen.matching.algorithm import UNINFORMATIVE_CAP
 from bulkscreen.matching.match import match_names
 from bulkscreen.matching.name_parts import (
     COMMON_NAME_ENTRIES,
+    abjad_name_words,
     consonant_skeleton,
     covers_family_name,
     derived_name,
@@ -342,6 +343,12 @@ def test_a_derived_surname_is_another_name(query, name, other):
     ("Abdul-Hamid Sulaiman", "hamid sulaiman", False),
     ("Jean-Claude Juncker", "juncker jean", False),  # a part too long to be a syllable
     ("Min Kang", "kang min", False),  # no hyphen
+    ("강민서", "kang min", True),  # a Korean given name in Hangul: 민서, not 민
+    ("김성민", "kim song", True),
+    ("정수진", "jong yong su", True),
+    ("강민서", "kang min so", False),
+    ("김현우", "kim hyon u", False),
+    ("오영호", "o yong ho", False),
 ])
 def test_a_hyphenated_given_name_is_one_name(query, name, splits):
     assert splits_compound_name(query, name) is splits
@@ -426,3 +433,11 @@ def test_a_short_brand_with_another_vowel_is_another_company(query, name, other)
     from bulkscreen.matching.name_parts import legal_form_words
 
     assert other_short_brand(query, name, generic_tokens() | legal_form_words()) is other
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("عبد الرحمن", 1),  # Abd al-Rahman: one name in two words
+    ("سلمى عبد الرحمن", 2), ("ابو بكر البغدادي", 2), ("محمد احمد", 2), ("محمد", 1),
+])
+def test_an_arabic_compound_name_is_one_name(name, words):
+    assert abjad_name_words(name) == words

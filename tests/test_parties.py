@@ -200,6 +200,7 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
     )
     from bulkscreen.matching.informative import generic_tokens, uninformative_tokens
     from bulkscreen.matching.name_parts import (
+        abjad_name_words,
         covers_family_name,
         derived_surname,
         family_tokens,
@@ -247,6 +248,10 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
                              and sum(t not in legal_form_words()
                                      for t in query_text.split(" ")) > 1)
                             or short_token_conflict(query_text, row["match_text"])
+                            or (bool(re.search(ABJAD_LETTER, query_values[i] or ""))
+                                and bool(re.search(ABJAD_LETTER, row["name"] or ""))
+                                and abjad_name_words(row["name"])
+                                == 1 < abjad_name_words(query_values[i]))
                             or ((row["entity_type"] == "person"
                                  or (row["entity_type"] in ("unknown", "", None)
                                      and written_as_person(row["name"] or "")))

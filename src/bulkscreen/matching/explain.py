@@ -21,6 +21,7 @@ from bulkscreen.matching.abjad import ABJAD_LETTER
 from bulkscreen.matching.algorithm import EVIDENCE_WEIGHTS, UNINFORMATIVE_CAP
 from bulkscreen.matching.informative import informative_matches, uninformative_tokens
 from bulkscreen.matching.name_parts import (
+    abjad_name_words,
     legal_form_words,
     misses_name_part,
     name_token_stats,
@@ -264,9 +265,14 @@ def _cap_partial_names(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
         if raw_queries is not None:
             both_abjad = (_has_abjad_letter(raw_queries.take(pa.array(rest)))
                           & _has_abjad_letter(taken.column("name")))
-            for k in np.flatnonzero(both_abjad & ~capped[rest] & ~common[rest]):
-                common[rest[k]] = other_abjad_word(query_texts[k], name_texts[k])
             raw = raw_queries.take(pa.array(rest)).to_pylist()
+            for k in np.flatnonzero(both_abjad & ~capped[rest]):
+                # A list name of one name (عبد الرحمن) inside a longer query: the one-word
+                # rule, with the compound counted as the one word it is.
+                if abjad_name_words(raw_names[k]) == 1 < abjad_name_words(raw[k]):
+                    capped[rest[k]] = True
+                elif not common[rest[k]]:
+                    common[rest[k]] = other_abjad_word(query_texts[k], name_texts[k])
             for k in np.flatnonzero(maybe_person & ~capped[rest] & ~common[rest]):
                 if raw[k] and ("-" in raw[k] or _has_hangul(raw[k])):
                     common[rest[k]] = splits_compound_name(raw[k], name_texts[k])

@@ -52,6 +52,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 from rapidfuzz.distance import JaroWinkler, Levenshtein
@@ -722,6 +723,19 @@ def splits_compound_name(raw_query: str, name_text: str) -> bool:
 
 ABJAD_TYPO_LENGTH = 5
 """Words of Arabic or Hebrew script this long, one letter apart, are one word mistyped."""
+
+
+ABJAD_NAME_PREFIXES = frozenset({"عبد", "ابو", "أبو", "عبيد"})
+"""Words that make one name with the word after them: عبد الرحمن (Abd al-Rahman) is one
+given name written as two words, like ابو بكر (Abu Bakr)."""
+
+
+def abjad_name_words(raw_name: str) -> int:
+    """Names in a name written in Arabic script: its words, a word of
+    :data:`ABJAD_NAME_PREFIXES` and the word after it counted once."""
+    words = raw_name.split()
+    joined = sum(1 for word, _ in pairwise(words) if word in ABJAD_NAME_PREFIXES)
+    return len(words) - joined
 
 
 def other_abjad_word(query_text: str, name_text: str) -> bool:

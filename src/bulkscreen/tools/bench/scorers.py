@@ -141,7 +141,11 @@ def _second_readings(raw_a: str, raw_b: str, text_a: str, text_b: str,
         maybe_person = entity_type in (None, "", "unknown", "person")
         written_person = entity_type == "person" or (
             maybe_person and name_parts.written_as_person(raw_b))
+        both_abjad = bool(re.search(ABJAD_LETTER, raw_a)) and bool(re.search(ABJAD_LETTER,
+                                                                             raw_b))
         partial = one_in_many or name_parts.short_token_conflict(text_a, text_b) or (
+            both_abjad and name_parts.abjad_name_words(raw_b) == 1
+            < name_parts.abjad_name_words(raw_a)) or (
             written_person and (
                 not name_parts.covers_family_name(text_a, name_parts.family_tokens(raw_b))
                 or name_parts.misses_first_given_name(text_a, text_b, raw_b)))
@@ -149,8 +153,7 @@ def _second_readings(raw_a: str, raw_b: str, text_a: str, text_b: str,
             bool(name_parts.other_or_common_names(
                 [text_a], [text_b], np.array([maybe_person]), name_parts.name_token_stats(index),
                 np.array([entity_type != "person"]))[0])
-            or (bool(re.search(ABJAD_LETTER, raw_a)) and bool(re.search(ABJAD_LETTER, raw_b))
-                and name_parts.other_abjad_word(text_a, text_b))
+            or (both_abjad and name_parts.other_abjad_word(text_a, text_b))
             or (maybe_person and name_parts.splits_compound_name(raw_a, text_b)))
         if partial or common:
             score = UNINFORMATIVE_CAP
