@@ -24,6 +24,7 @@ from bulkscreen.matching.name_parts import (
     other_chinese_syllable,
     other_known_name,
     other_short_brand,
+    other_words_each_side,
     pinyin_syllables,
     rests_on_common_names,
     short_token_conflict,
@@ -441,3 +442,19 @@ def test_a_short_brand_with_another_vowel_is_another_company(query, name, other)
 ])
 def test_an_arabic_compound_name_is_one_name(name, words):
     assert abjad_name_words(name) == words
+
+
+@pytest.mark.parametrize(("query", "name", "other"), [
+    ("huaxin science and technology", "huaxin shipping hongkong", True),
+    ("atlantic summit aerospace", "atlantic ship management", True),
+    ("ural nauchpribor engineering", "urals plant of transport engineering", True),
+    ("crown trading", "crown auto trading", False),  # a word left out on one side
+    ("alpha trading", "alpha tech trading", False),
+    ("aska enerji toptan satis sanayi we ticaret", "aska enerji toptan satis sanayi ve ticaret",
+     False),  # a short word spelt otherwise
+    ("alomge bros ekschange", "alomge bros exchange", False),  # transliterated: one word
+    ("granit elektronika", "kontsern granit elektron", False),  # elektronika ~ elektron
+    ("nova systems", "prima industries", False),  # no word in common: other rules' case
+])
+def test_company_names_with_a_word_each_side_are_two_companies(query, name, other):
+    assert other_words_each_side(query, name, frozenset()) is other

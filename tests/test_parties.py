@@ -212,6 +212,7 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
         other_chinese_syllable,
         other_known_name,
         other_short_brand,
+        other_words_each_side,
         rests_on_common_names,
         short_token_conflict,
         splits_compound_name,
@@ -243,7 +244,9 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
                       and not _naive_informative(query_text, row["match_text"], uninformative))
             if capped:
                 score = float(np.float32(UNINFORMATIVE_CAP))
-            partial = (not same and score > UNINFORMATIVE_CAP
+            # Compared in float32, as the run does: a capped score is not over the cap.
+            over_cap = np.float32(score) > np.float32(UNINFORMATIVE_CAP)
+            partial = (not same and over_cap
                        and ((len(row["match_text"].split(" ")) == 1
                              and sum(t not in legal_form_words()
                                      for t in query_text.split(" ")) > 1)
@@ -259,7 +262,7 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
                                                             family_tokens(row["name"]))
                                      or misses_first_given_name(
                                          query_text, row["match_text"], row["name"])))))
-            common = (not same and not partial and score > UNINFORMATIVE_CAP
+            common = (not same and not partial and over_cap
                       and ((row["entity_type"] in ("person", "unknown", None)
                             and (rests_on_common_names(query_text, row["match_text"], entries)
                                  or other_known_name(query_text, row["match_text"], entries)
@@ -270,7 +273,8 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
                                query_text, row["match_text"],
                                uninformative | legal_form_words()) or other_short_brand(
                                query_text, row["match_text"],
-                               generic_tokens() | legal_form_words())))
+                               generic_tokens() | legal_form_words()) or other_words_each_side(
+                               query_text, row["match_text"], legal_form_words())))
                            or other_chinese_syllable(query_text, row["match_text"])
                            or (bool(re.search(ABJAD_LETTER, query_values[i] or ""))
                                and bool(re.search(ABJAD_LETTER, row["name"] or ""))

@@ -616,6 +616,53 @@ def other_short_brand(query_text: str, name_text: str, skip: frozenset[str]) -> 
                                for q, n in pairs)
 
 
+JOINING_WORDS = frozenset({"and", "of", "the", "for", "de", "del", "la", "le", "y", "et",
+                           "und", "i", "e", "da", "do", "di", "du"})
+"""Words that join a company's name ("Science and Technology", "Plant of ..."), not words
+that say which company it is."""
+
+
+WORD_MIN_LENGTH = 4
+"""Shortest unpaired word that makes two company names two companies
+(:func:`other_words_each_side`); shorter ones are often a letter or syllable spelt apart."""
+
+
+def other_words_each_side(query_text: str, name_text: str, skip: frozenset[str]) -> bool:
+    """Whether two organisation names that share a word each hold a word the other lacks.
+
+    "Huaxin Science and Technology" is not "HUAXIN SHIPPING HONGKONG": a company is its
+    brand *and* its trade, and two names that share the brand but each name another trade
+    or place are two companies. A word left out on one side only ("Crown Trading" ~ "CROWN
+    AUTO TRADING") is a dropped part, and a word spelt otherwise (a typo, another
+    transliteration) pairs with its twin and does not count. True when the names share a
+    word as written, and, once each word is paired with one of the other name that is
+    similar or has its consonants (:func:`similar_tokens`, :func:`variant_skeleton`), both
+    names keep an unpaired word of :data:`WORD_MIN_LENGTH` letters or more.
+
+    Parameters
+    ----------
+    query_text, name_text
+        Normalised match texts (tokens joined by single spaces).
+    skip
+        Tokens never counted (legal forms); :data:`JOINING_WORDS` are never counted either.
+    """
+    ignore = skip | JOINING_WORDS
+    query = [t for t in query_text.split(" ") if t and t not in ignore]
+    name = [t for t in name_text.split(" ") if t and t not in ignore]
+    query_left, name_left = _unshared(query, name)
+    if len(query_left) == len(query) or not query_left or not name_left:
+        return False
+    unpaired = list(name_left)
+    query_unpaired = 0
+    for q in query_left:
+        twin = next((n for n in unpaired if _one_name(q, n)), None)
+        if twin is None:
+            query_unpaired += len(q) >= WORD_MIN_LENGTH
+        else:
+            unpaired.remove(twin)
+    return query_unpaired > 0 and any(len(n) >= WORD_MIN_LENGTH for n in unpaired)
+
+
 DERIVED_SUFFIXES = frozenset({"i", "ian", "yan", "ov", "ev", "ow", "zadeh", "pour"})
 """Endings that make a surname of a name: the Persian and Arabic ``-i`` (Mohammad,
 Mohammadi), the Armenian ``-ian``, the Slavic ``-ov`` / ``-ev`` (Mikhail, Mikhailov), the
@@ -788,13 +835,15 @@ def other_or_common_names(query_texts: Sequence[str], name_texts: Sequence[str],
     entries = stats.person_entries
     company = ~np.asarray(person, dtype=bool) if company is None else company
     skip = legal_form_words() | uninformative_tokens()
-    generic = legal_form_words() | generic_tokens()
+    forms = legal_form_words()
+    generic = forms | generic_tokens()
     for k in range(len(query_texts)):
         query, name = query_texts[k], name_texts[k]
         out[k] = ((bool(person[k]) and (rests_on_common_names(query, name, entries)
                                        or other_known_name(query, name, entries)
                                        or derived_surname(query, name)))
                   or (bool(company[k]) and (other_chinese_brand(query, name, skip)
-                                            or other_short_brand(query, name, generic)))
+                                            or other_short_brand(query, name, generic)
+                                            or other_words_each_side(query, name, forms)))
                   or other_chinese_syllable(query, name))
     return out
