@@ -627,6 +627,11 @@ WORD_MIN_LENGTH = 4
 (:func:`other_words_each_side`); shorter ones are often a letter or syllable spelt apart."""
 
 
+OTHER_WORDS_MIN = 2
+"""Fewest unpaired words each side must keep (:func:`other_words_each_side`): one word
+apart is as often a word translated otherwise ("Laser" / "Lazer Tekhnolodzhi")."""
+
+
 def other_words_each_side(query_text: str, name_text: str, skip: frozenset[str]) -> bool:
     """Whether two organisation names that share a word each hold a word the other lacks.
 
@@ -636,8 +641,11 @@ def other_words_each_side(query_text: str, name_text: str, skip: frozenset[str])
     AUTO TRADING") is a dropped part, and a word spelt otherwise (a typo, another
     transliteration) pairs with its twin and does not count. True when the names share a
     word as written, and, once each word is paired with one of the other name that is
-    similar or has its consonants (:func:`similar_tokens`, :func:`variant_skeleton`), both
-    names keep an unpaired word of :data:`WORD_MIN_LENGTH` letters or more.
+    similar or has its consonants (:func:`similar_tokens`, :func:`variant_skeleton`), each
+    name keeps as many unpaired words of :data:`WORD_MIN_LENGTH` letters or more as the
+    names share, and at least :data:`OTHER_WORDS_MIN`. Names that share more than they
+    differ in are one company written two ways, its trade translated otherwise ("Lebanese
+    Company for Media and Studies" ~ "LEBANESE COMPANY FOR INFORMATION AND STUDIES").
 
     Parameters
     ----------
@@ -652,6 +660,7 @@ def other_words_each_side(query_text: str, name_text: str, skip: frozenset[str])
     query_left, name_left = _unshared(query, name)
     if len(query_left) == len(query) or not query_left or not name_left:
         return False
+    shared = len(query) - len(query_left)
     unpaired = list(name_left)
     query_unpaired = 0
     for q in query_left:
@@ -660,7 +669,10 @@ def other_words_each_side(query_text: str, name_text: str, skip: frozenset[str])
             query_unpaired += len(q) >= WORD_MIN_LENGTH
         else:
             unpaired.remove(twin)
-    return query_unpaired > 0 and any(len(n) >= WORD_MIN_LENGTH for n in unpaired)
+    name_unpaired = sum(len(n) >= WORD_MIN_LENGTH for n in unpaired)
+    # Names that share more than they differ in are one company written two ways
+    # ("Zhoushan Jinrun Oil Staging" ~ "ZHOUSHAN JINRUN OIL TRANSSHIPMENT").
+    return min(query_unpaired, name_unpaired) >= max(shared, OTHER_WORDS_MIN)
 
 
 DERIVED_SUFFIXES = frozenset({"i", "ian", "yan", "ov", "ev", "ow", "zadeh", "pour"})
