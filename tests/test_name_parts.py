@@ -11,18 +11,26 @@ from bulkscreen.matching.algorithm import UNINFORMATIVE_CAP
 from bulkscreen.matching.match import match_names
 from bulkscreen.matching.name_parts import (
     COMMON_NAME_ENTRIES,
+    abjad_name_words,
     consonant_skeleton,
     covers_family_name,
+    derived_name,
+    derived_surname,
     family_tokens,
+    misses_first_given_name,
     name_token_stats,
     other_abjad_word,
     other_chinese_brand,
     other_chinese_syllable,
     other_known_name,
+    other_short_brand,
+    other_words_each_side,
     pinyin_syllables,
     rests_on_common_names,
     short_token_conflict,
+    splits_compound_name,
     variant_skeleton,
+    written_as_person,
 )
 
 
@@ -295,3 +303,160 @@ def test_another_chinese_brand_is_capped_for_an_organisation(tmp_path):
 ])
 def test_arabic_script_words_differ_by_a_letter(query, name, other):
     assert other_abjad_word(query, name) is other
+
+
+@pytest.mark.parametrize(("a", "b", "derived"), [
+    ("mohammad", "mohammadi", True), ("hossein", "hosseini", True), ("jafar", "jafari", True),
+    ("mikhail", "mikhailov", True), ("aleksey", "alekseev", True), ("omar", "omarow", True),
+    ("ivan", "ivanov", True), ("ghorbani", "ghorbanian", True),
+    ("smirnov", "smirnova", False),  # the feminine form is the same family
+    ("mohammed", "mohammadi", False),  # an ending on another spelling is not read so
+    ("ali", "aliyev", False), ("karimi", "karami", False), ("li", "lii", False),
+])
+def test_a_surname_made_of_a_name_is_derived(a, b, derived):
+    assert derived_name(a, b) is derived
+    assert derived_name(b, a) is derived
+
+
+@pytest.mark.parametrize(("query", "name", "other"), [
+    ("saeed mohammadi", "saeed mohammad ali", True),
+    ("aleksey mikhailov", "alekseev mikhail", True),
+    ("hossein sadeghi", "hosseini sadegh", True),
+    ("mehdi jafari", "mahdi jafar salih", True),
+    ("mohammad mohammadi", "mohammad shafiq mohammadi", False),  # its own token is there
+    ("hossein hosseini", "hosseini hossein", False),
+    ("natalya smirnova", "smirnova natalia", False),
+    ("hosseini ali", "hosseiny hossein ali", False),  # also close to another spelling
+])
+def test_a_derived_surname_is_another_name(query, name, other):
+    assert derived_surname(query, name) is other
+
+
+@pytest.mark.parametrize(("query", "name", "splits"), [
+    ("KANG Min-seo", "kang min", True),  # a hyphenated given name is one name
+    ("WANG Yi-Chen", "wang chen", True),
+    ("KIM Sung-min", "kim song", True),  # Sung is close to Song, Min is not there
+    ("Hans-Peter Müller", "muller hans", True),
+    ("KANG Min-seo", "kang min seo", False),  # both parts
+    ("KANG Min-seo", "kang minseo", False),  # joined
+    ("KIM Hyun-woo", "kim hyon woo", False),  # both parts, one spelt otherwise
+    ("Omar al-Bashir", "omar bashir", False),  # an article, not a syllable
+    ("Abdul-Hamid Sulaiman", "hamid sulaiman", False),
+    ("Jean-Claude Juncker", "juncker jean", False),  # a part too long to be a syllable
+    ("Min Kang", "kang min", False),  # no hyphen
+    ("강민서", "kang min", True),  # a Korean given name in Hangul: 민서, not 민
+    ("김성민", "kim song", True),
+    ("정수진", "jong yong su", True),
+    ("강민서", "kang min so", False),
+    ("김현우", "kim hyon u", False),
+    ("오영호", "o yong ho", False),
+])
+def test_a_hyphenated_given_name_is_one_name(query, name, splits):
+    assert splits_compound_name(query, name) is splits
+
+
+@pytest.fixture(scope="module")
+def derived_index(tmp_path_factory):
+    entries = [Entry("saeed", "SAEED, Mohammad Ali", entity_type="person"),
+               Entry("kang", "KANG, Min", entity_type="person"),
+               Entry("mikhail", "ALEKSEEV, Mikhail", entity_type="person")]
+    snapshot = entries_to_table("test-list", "2025-01-01", entries)
+    return build_name_index([snapshot], cache_dir=tmp_path_factory.mktemp("derived"))
+
+
+def test_derived_surnames_and_split_given_names_are_capped_and_say_why(derived_index):
+    queries = ["Saeed Mohammadi", "KANG Min-seo", "Aleksey Mikhailov", "Saeed Mohammad Ali",
+               "KANG Min", "ALEKSEEV Mikhail"]
+    low = MatchConfig(review_threshold=0.5, hit_threshold=0.9)
+    found = {(r["query_pos"], r["entry_id"]): r
+             for r in match_names(derived_index, queries, low).to_pylist()}
+    for key in ((0, "saeed"), (1, "kang"), (2, "mikhail")):
+        assert found[key]["score"] == pytest.approx(UNINFORMATIVE_CAP)
+        assert "another name the lists know" in found[key]["explanation"]
+    for key in ((3, "saeed"), (4, "kang"), (5, "mikhail")):
+        assert found[key]["is_hit"]
+
+
+@pytest.mark.parametrize(("query", "name_text", "raw_name", "misses"), [
+    ("bilal ali", "bilal ghassan ali", "BILAL, Ghassan Ali", True),
+    ("michael johnson", "william michael johnson", "WILLIAM MICHAEL JOHNSON", True),
+    ("kuzmin vladimirovich", "kuzmin pavel vladimirovich", "KUZMIN, Pavel Vladimirovich",
+     True),
+    ("bilal ghassan", "bilal ghassan ali", "BILAL, Ghassan Ali", False),  # a middle name left out
+    ("ali mohammadi", "ali khanaman mohammadi", "ALI KHANAMAN MOHAMMADI", False),
+    ("simanovskiy aleksey yurevich", "simanovskiy alexey yurevich",
+     "SIMANOVSKIY, Alexey Yurevich", False),  # the first given name transliterated
+    ("ghassan ali", "bilal ghassan ali", "BILAL, Ghassan Ali", False),  # the family rule's case
+    ("petrov ivan", "petrov ivan", "PETROV, Ivan", False),  # one given name
+    ("johnson michael", "michael johnson", "MICHAEL JOHNSON", False),  # two tokens
+])
+def test_a_dropped_first_given_name_is_another_person(query, name_text, raw_name, misses):
+    assert misses_first_given_name(query, name_text, raw_name) is misses
+
+
+@pytest.mark.parametrize(("raw_name", "person"), [
+    ("SALIMI, Amir Hosein", True),
+    ("TIGRIS TRADING, INC.", False),  # a legal form after the comma
+    ("ALPHA TECH TRADING, FZE", False),
+    ("SALIMI AMIR", False),  # no comma
+    (", Amir", False),
+])
+def test_an_untyped_name_is_read_as_written(raw_name, person):
+    assert written_as_person(raw_name) is person
+
+
+def test_an_untyped_family_name_must_be_matched(tmp_path):
+    entries = [Entry("1", "SALIMI, Amir Hosein", entity_type="unknown")]
+    index = build_name_index([entries_to_table("test-list", "2025-01-01", entries)],
+                             cache_dir=tmp_path)
+    queries = ["Amir Hosseini", "Amir Hosein Salimi"]
+    low = MatchConfig(review_threshold=0.5, hit_threshold=0.9)
+    found = {r["query_pos"]: r for r in match_names(index, queries, low).to_pylist()}
+    assert found[0]["score"] == pytest.approx(UNINFORMATIVE_CAP)
+    assert "family name" in found[0]["explanation"]
+    assert found[1]["is_hit"]
+
+
+@pytest.mark.parametrize(("query", "name", "other"), [
+    ("nova electronics", "neva electronics", True),  # Nova is a place word, still a brand
+    ("prime systems", "prima systems", True),
+    ("prima industri", "proma industry", True),
+    ("azur industries", "azar ab industries", True),
+    ("tams company", "tamas company", False),  # a dropped letter: a typo
+    ("ratpe", "ratep", False),  # swapped letters
+    ("rokem service", "roem service", False),
+    ("sanat industrial group", "sanam industrial group", False),  # a consonant
+    ("daesung trading", "daesong trading", False),  # longer than a short word
+    ("nova electronics", "nova electronic", False),  # the same brand
+])
+def test_a_short_brand_with_another_vowel_is_another_company(query, name, other):
+    from bulkscreen.matching.informative import generic_tokens
+    from bulkscreen.matching.name_parts import legal_form_words
+
+    assert other_short_brand(query, name, generic_tokens() | legal_form_words()) is other
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("عبد الرحمن", 1),  # Abd al-Rahman: one name in two words
+    ("سلمى عبد الرحمن", 2), ("ابو بكر البغدادي", 2), ("محمد احمد", 2), ("محمد", 1),
+])
+def test_an_arabic_compound_name_is_one_name(name, words):
+    assert abjad_name_words(name) == words
+
+
+@pytest.mark.parametrize(("query", "name", "other"), [
+    ("huaxin science and technology", "huaxin shipping hongkong", True),
+    ("atlantic summit aerospace", "atlantic ship management", True),
+    ("ural nauchpribor engineering", "urals plant of transport engineering", False),  # one
+    ("irs lazer tekhnolodzhi", "irs laser technology", False),  # word apart: translated?
+    ("zhoushan jinrun oil staging", "zhoushan jinrun oil transshipment", False),
+    ("crown trading", "crown auto trading", False),  # a word left out on one side
+    ("alpha trading", "alpha tech trading", False),
+    ("aska enerji toptan satis sanayi we ticaret", "aska enerji toptan satis sanayi ve ticaret",
+     False),  # a short word spelt otherwise
+    ("alomge bros ekschange", "alomge bros exchange", False),  # transliterated: one word
+    ("granit elektronika", "kontsern granit elektron", False),  # elektronika ~ elektron
+    ("nova systems", "prima industries", False),  # no word in common: other rules' case
+])
+def test_company_names_with_a_word_each_side_are_two_companies(query, name, other):
+    assert other_words_each_side(query, name, frozenset()) is other

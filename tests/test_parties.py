@@ -198,18 +198,25 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
         SHORT_OR_WEAK_NOTE,
         UNINFORMATIVE_NOTE,
     )
-    from bulkscreen.matching.informative import uninformative_tokens
+    from bulkscreen.matching.informative import generic_tokens, uninformative_tokens
     from bulkscreen.matching.name_parts import (
+        abjad_name_words,
         covers_family_name,
+        derived_surname,
         family_tokens,
         legal_form_words,
+        misses_first_given_name,
         name_token_stats,
         other_abjad_word,
         other_chinese_brand,
         other_chinese_syllable,
         other_known_name,
+        other_short_brand,
+        other_words_each_side,
         rests_on_common_names,
         short_token_conflict,
+        splits_compound_name,
+        written_as_person,
     )
     from bulkscreen_kernels.scoring import EVIDENCE, FEATURES, pair_features, row_evidence_deltas
 
@@ -237,20 +244,37 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
                       and not _naive_informative(query_text, row["match_text"], uninformative))
             if capped:
                 score = float(np.float32(UNINFORMATIVE_CAP))
-            partial = (not same and score > UNINFORMATIVE_CAP
+            # Compared in float32, as the run does: a capped score is not over the cap.
+            over_cap = np.float32(score) > np.float32(UNINFORMATIVE_CAP)
+            partial = (not same and over_cap
                        and ((len(row["match_text"].split(" ")) == 1
                              and sum(t not in legal_form_words()
                                      for t in query_text.split(" ")) > 1)
                             or short_token_conflict(query_text, row["match_text"])
-                            or (row["entity_type"] == "person" and not covers_family_name(
-                                query_text, family_tokens(row["name"])))))
-            common = (not same and not partial and score > UNINFORMATIVE_CAP
+                            or (bool(re.search(ABJAD_LETTER, query_values[i] or ""))
+                                and bool(re.search(ABJAD_LETTER, row["name"] or ""))
+                                and abjad_name_words(row["name"])
+                                == 1 < abjad_name_words(query_values[i]))
+                            or ((row["entity_type"] == "person"
+                                 or (row["entity_type"] in ("unknown", "", None)
+                                     and written_as_person(row["name"] or "")))
+                                and (not covers_family_name(query_text,
+                                                            family_tokens(row["name"]))
+                                     or misses_first_given_name(
+                                         query_text, row["match_text"], row["name"])))))
+            common = (not same and not partial and over_cap
                       and ((row["entity_type"] in ("person", "unknown", None)
                             and (rests_on_common_names(query_text, row["match_text"], entries)
-                                 or other_known_name(query_text, row["match_text"], entries)))
-                           or (row["entity_type"] != "person" and other_chinese_brand(
+                                 or other_known_name(query_text, row["match_text"], entries)
+                                 or derived_surname(query_text, row["match_text"])
+                                 or splits_compound_name(query_values[i] or "",
+                                                         row["match_text"])))
+                           or (row["entity_type"] != "person" and (other_chinese_brand(
                                query_text, row["match_text"],
-                               uninformative | legal_form_words()))
+                               uninformative | legal_form_words()) or other_short_brand(
+                               query_text, row["match_text"],
+                               generic_tokens() | legal_form_words()) or other_words_each_side(
+                               query_text, row["match_text"], legal_form_words())))
                            or other_chinese_syllable(query_text, row["match_text"])
                            or (bool(re.search(ABJAD_LETTER, query_values[i] or ""))
                                and bool(re.search(ABJAD_LETTER, row["name"] or ""))

@@ -104,6 +104,16 @@ def test_dropped_part_drops_a_middle_token_only():
     assert make_variant("Ivan Petrov", "dropped_part", _rng()) is None
 
 
+def test_dropped_part_keeps_the_family_and_first_given_name():
+    for seed in range(20):
+        assert make_variant("KUZMIN, Pavel Vladimirovich", "dropped_part",
+                            _rng(seed)) == "KUZMIN, Pavel"
+        result = make_variant("OSORIO ZAMBRANO, Carlos Alberto Jose", "dropped_part",
+                              _rng(seed))
+        assert result in ("OSORIO ZAMBRANO, Carlos Jose", "OSORIO ZAMBRANO, Carlos Alberto")
+    assert make_variant("PETROV, Ivan", "dropped_part", _rng()) is None  # no middle name
+
+
 def test_transliteration_respells_or_changes_script():
     assert make_variant("Иван Петров", "transliteration", _rng()) == "Ivan Petrov"
     assert make_variant("ИВАН ПЕТРОВ", "transliteration", _rng()) == "IVAN PETROV"

@@ -21,11 +21,14 @@ from bulkscreen.matching.abjad import ABJAD_LETTER
 from bulkscreen.matching.algorithm import EVIDENCE_WEIGHTS, UNINFORMATIVE_CAP
 from bulkscreen.matching.informative import informative_matches, uninformative_tokens
 from bulkscreen.matching.name_parts import (
+    abjad_name_words,
     legal_form_words,
     misses_name_part,
     name_token_stats,
     other_abjad_word,
     other_or_common_names,
+    splits_compound_name,
+    written_as_person,
 )
 
 MATCH_SCHEMA = pa.schema([
@@ -196,6 +199,10 @@ CRAFT_TYPES = pa.array(["vessel", "aircraft"])
 """List entity types whose names are craft, not parties that trade."""
 
 
+def _has_hangul(text: str) -> bool:
+    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+
+
 def _has_abjad_letter(values: pa.Array) -> np.ndarray:
     return pc.fill_null(pc.match_substring_regex(values, ABJAD_LETTER), False).to_numpy(
         zero_copy_only=False)
@@ -246,16 +253,29 @@ def _cap_partial_names(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
         maybe_person = person | np.array([e in (None, "", "unknown") for e in entity],
                                          dtype=bool)
         name_texts = taken.column("match_text").to_pylist()
-        capped[rest] = misses_name_part(query_texts, name_texts,
-                                        taken.column("name").to_pylist(), person,
+        raw_names = taken.column("name").to_pylist()
+        # An untyped name written FAMILY, Given is a person's to the family-name rule.
+        written_person = person | np.array(
+            [bool(u) and written_as_person(n or "") for u, n in
+             zip(maybe_person & ~person, raw_names, strict=True)], dtype=bool)
+        capped[rest] = misses_name_part(query_texts, name_texts, raw_names, written_person,
                                         np.ones(rest.size, dtype=bool))
         common[rest] = ~capped[rest] & other_or_common_names(
             query_texts, name_texts, maybe_person, name_token_stats(index), ~person)
         if raw_queries is not None:
             both_abjad = (_has_abjad_letter(raw_queries.take(pa.array(rest)))
                           & _has_abjad_letter(taken.column("name")))
-            for k in np.flatnonzero(both_abjad & ~capped[rest] & ~common[rest]):
-                common[rest[k]] = other_abjad_word(query_texts[k], name_texts[k])
+            raw = raw_queries.take(pa.array(rest)).to_pylist()
+            for k in np.flatnonzero(both_abjad & ~capped[rest]):
+                # A list name of one name (عبد الرحمن) inside a longer query: the one-word
+                # rule, with the compound counted as the one word it is.
+                if abjad_name_words(raw_names[k]) == 1 < abjad_name_words(raw[k]):
+                    capped[rest[k]] = True
+                elif not common[rest[k]]:
+                    common[rest[k]] = other_abjad_word(query_texts[k], name_texts[k])
+            for k in np.flatnonzero(maybe_person & ~capped[rest] & ~common[rest]):
+                if raw[k] and ("-" in raw[k] or _has_hangul(raw[k])):
+                    common[rest[k]] = splits_compound_name(raw[k], name_texts[k])
     capped |= common
     return (np.where(capped, np.float32(UNINFORMATIVE_CAP), scores).astype(np.float32),
             capped & ~common, common)

@@ -52,18 +52,28 @@ def _place_names() -> list[str]:
     return names
 
 
-@lru_cache(maxsize=1)
-def uninformative_tokens() -> frozenset[str]:
-    """Normalised tokens of generic business words and place names (built once per process)."""
+def _normalized_tokens(words: Sequence[str]) -> frozenset[str]:
     from bulkscreen.lists.name_index import match_tokens
     from bulkscreen.normalize import normalize_names
 
-    words = _generic_words() + _place_names()
     tokens: set[str] = set()
     for normalized in normalize_names(words):
         if normalized is not None:
             tokens.update(match_tokens(normalized))
     return frozenset(tokens)
+
+
+@lru_cache(maxsize=1)
+def uninformative_tokens() -> frozenset[str]:
+    """Normalised tokens of generic business words and place names (built once per process)."""
+    return _normalized_tokens(_generic_words() + _place_names())
+
+
+@lru_cache(maxsize=1)
+def generic_tokens() -> frozenset[str]:
+    """Normalised tokens of the generic business words alone, places left out: a word of a
+    place's name ("Nova" of Nova Scotia) may still be a company's brand."""
+    return _normalized_tokens(_generic_words())
 
 
 def similar_tokens(a: str, b: str) -> bool:

@@ -36,6 +36,14 @@ Rules keep common names from alerting on a listed name they only half share:
 - **Arabic and Hebrew words** (since party-names-v7). Between two names written in these
   scripts, which write every consonant and long vowel, a word with a letter more or less is
   another name (محمد is not محمود).
+- **First given name** (since party-names-v8). A dropped middle name is a form of the same
+  name; a dropped first given name is another person who shares the rest: "Bilal Ali" is
+  not "BILAL, Ghassan Ali". An untyped list name written "FAMILY, Given" is a person's.
+- **Derived surnames** (since party-names-v8). A surname made of a name ("Mohammadi" of
+  "Mohammad", "Mikhailov" of "Mikhail") is another name, one letter or two apart.
+- **Hyphenated given names** (since party-names-v8). "Min-seo" is one name, not "Min".
+- **Short brands** (since party-names-v8). A company's short brand with another vowel is
+  another company: "Nova Electronics" is not "NEVA ELECTRONICS".
 """
 
 from __future__ import annotations
@@ -44,12 +52,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from bulkscreen.matching.extra_rows import PerIndexCache, StoredForm, pack_texts, unpack_texts
-from bulkscreen.matching.informative import similar_tokens, uninformative_tokens
+from bulkscreen.matching.informative import (
+    generic_tokens,
+    similar_tokens,
+    uninformative_tokens,
+)
 from bulkscreen.normalize.tokens import split_tokens
 
 SHORT_TOKEN_LENGTH = 4
@@ -181,6 +194,26 @@ def family_tokens(raw_name: str) -> tuple[str, ...]:
     return tuple(match_tokens(normalize_name(family, "person")))
 
 
+@lru_cache(maxsize=1 << 16)
+def written_as_person(raw_name: str) -> bool:
+    """Whether a list name of unknown type is written ``FAMILY, Given``: a comma with a
+    name, not a legal form, after it ("SALIMI, Amir Hosein", not "TIGRIS TRADING, INC.").
+
+    Lists that leave some entries untyped still write their people so; the family-name rule
+    reads those names as a person's.
+    """
+    family, comma, given = raw_name.partition(",")
+    if not comma or not family.strip():
+        return False
+    from bulkscreen.lists.name_index import match_tokens
+    from bulkscreen.normalize import normalize_name
+
+    given_name = normalize_name(given, "person")
+    whole = normalize_name(raw_name)
+    return (given_name is not None and bool(match_tokens(given_name))
+            and whole is not None and not whole.legal_forms)
+
+
 def covers_family_name(query_text: str, family: Sequence[str]) -> bool:
     """Whether a family-name token has a similar token in the query.
 
@@ -201,11 +234,68 @@ def covers_family_name(query_text: str, family: Sequence[str]) -> bool:
     return any(any(same_name_token(q, f) for q in query) or f in joined for f in family)
 
 
+@lru_cache(maxsize=1 << 16)
+def given_tokens(raw_name: str) -> tuple[str, ...]:
+    """Normalised tokens of the given names of a ``FAMILY, Given Middle`` person name
+    (after the first comma); empty when the name has no comma."""
+    family, comma, given = raw_name.partition(",")
+    if not comma or not family.strip():
+        return ()
+    from bulkscreen.lists.name_index import match_tokens
+    from bulkscreen.normalize import normalize_name
+
+    normalized = normalize_name(given, "person")
+    return tuple(match_tokens(normalized)) if normalized is not None else ()
+
+
+def _one_name(a: str, b: str) -> bool:
+    """Similar tokens, or the same consonants transliterations aside (aleksey, alexey)."""
+    return same_name_token(a, b) or _same_consonants(a, b)
+
+
+def _holds(query: Sequence[str], joined: str, token: str) -> bool:
+    return any(_one_name(q, token) for q in query) or token in joined
+
+
+def misses_first_given_name(query_text: str, name_text: str, raw_name: str) -> bool:
+    """Whether the query matches a later given name of a person but not the first.
+
+    A dropped middle name is a form of the same name ("Ali Mohammadi" ~ "ALI KHANAMAN
+    MOHAMMADI"); a dropped *first* name is another person who shares the rest ("Michael
+    Johnson" is not "WILLIAM MICHAEL JOHNSON", "Bilal Ali" is not "BILAL, Ghassan Ali").
+    True when the list name holds two given names or more (after the comma of
+    ``FAMILY, Given Middle``; for a name without a comma, of three tokens or more, its
+    first token is read as the first given name and its last must be matched) and the query
+    has no token for the first but has one for a later one.
+
+    Parameters
+    ----------
+    query_text, name_text
+        Normalised match texts (tokens joined by single spaces).
+    raw_name
+        The list name as published.
+    """
+    query = [t for t in query_text.split(" ") if t]
+    joined = "".join(query)
+    given = given_tokens(raw_name)
+    if not given:
+        if "," in raw_name:
+            return False
+        name = [t for t in name_text.split(" ") if t]
+        if len(name) < 3 or not _holds(query, joined, name[-1]):
+            return False
+        given = tuple(name[:-1])
+    if len(given) < 2 or _holds(query, joined, given[0]):
+        return False
+    return any(_holds(query, joined, t) for t in given[1:])
+
+
 def misses_name_part(query_texts: Sequence[str], name_texts: Sequence[str],
                      raw_names: Sequence[str], person: np.ndarray,
                      checked: np.ndarray) -> np.ndarray:
     """Where ``checked``, whether the query holds a short token that is another name
-    (:func:`short_token_conflict`) or, for a person, leaves the family name unmatched.
+    (:func:`short_token_conflict`) or, for a person, leaves the family name or the first
+    given name unmatched (:func:`misses_first_given_name`).
 
     Parameters
     ----------
@@ -225,7 +315,8 @@ def misses_name_part(query_texts: Sequence[str], name_texts: Sequence[str],
     for k in np.flatnonzero(checked):
         out[k] = short_token_conflict(query_texts[k], name_texts[k]) or (
             bool(person[k])
-            and not covers_family_name(query_texts[k], family_tokens(raw_names[k])))
+            and (not covers_family_name(query_texts[k], family_tokens(raw_names[k]))
+                 or misses_first_given_name(query_texts[k], name_texts[k], raw_names[k])))
     return out
 
 
@@ -483,8 +574,227 @@ def other_chinese_brand(query_text: str, name_text: str, skip: frozenset[str]) -
             != sorted(s for t in name_left for s in pinyin_syllables(t)))
 
 
+SHORT_BRAND_LENGTH = 5
+"""A company's distinctive word this short with another vowel names another company
+(:func:`other_short_brand`)."""
+
+
+def _other_vowel(a: str, b: str) -> bool:
+    """Same length, one letter apart, and that letter a vowel on both sides."""
+    if len(a) != len(b):
+        return False
+    differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(differ) == 1 and differ[0][0] in "aeiou" and differ[0][1] in "aeiou"
+
+
+def other_short_brand(query_text: str, name_text: str, skip: frozenset[str]) -> bool:
+    """Whether two organisation names share only generic words and a short brand word
+    with another vowel.
+
+    "Nova Electronics" is not "NEVA ELECTRONICS", "Prime Systems" is not "PRIMA SYSTEMS":
+    in a short word another vowel is another word, and the generic words say what a company
+    does, not which one it is. True when the names hold no distinctive word (one not in
+    ``skip``) in common as written, and each distinctive query word close to one of the
+    list name's (:func:`similar_tokens`) is, at :data:`SHORT_BRAND_LENGTH` letters or
+    fewer, that word with one vowel changed. A typo that adds, drops or swaps letters
+    ("Tams" for "Tamas") is not read so.
+
+    Parameters
+    ----------
+    query_text, name_text
+        Normalised match texts (tokens joined by single spaces).
+    skip
+        Tokens that never name the company (generic words and legal forms; not place
+        names, whose words may be brands).
+    """
+    query = [t for t in query_text.split(" ") if t and t not in skip]
+    name = [t for t in name_text.split(" ") if t and t not in skip]
+    if not query or not name or set(query) & set(name):
+        return False
+    pairs = _matched_pairs(query, name)
+    return bool(pairs) and all(len(q) <= SHORT_BRAND_LENGTH and _other_vowel(q, n)
+                               for q, n in pairs)
+
+
+JOINING_WORDS = frozenset({"and", "of", "the", "for", "de", "del", "la", "le", "y", "et",
+                           "und", "i", "e", "da", "do", "di", "du"})
+"""Words that join a company's name ("Science and Technology", "Plant of ..."), not words
+that say which company it is."""
+
+
+WORD_MIN_LENGTH = 4
+"""Shortest unpaired word that makes two company names two companies
+(:func:`other_words_each_side`); shorter ones are often a letter or syllable spelt apart."""
+
+
+OTHER_WORDS_MIN = 2
+"""Fewest unpaired words each side must keep (:func:`other_words_each_side`): one word
+apart is as often a word translated otherwise ("Laser" / "Lazer Tekhnolodzhi")."""
+
+
+def other_words_each_side(query_text: str, name_text: str, skip: frozenset[str]) -> bool:
+    """Whether two organisation names that share a word each hold a word the other lacks.
+
+    "Huaxin Science and Technology" is not "HUAXIN SHIPPING HONGKONG": a company is its
+    brand *and* its trade, and two names that share the brand but each name another trade
+    or place are two companies. A word left out on one side only ("Crown Trading" ~ "CROWN
+    AUTO TRADING") is a dropped part, and a word spelt otherwise (a typo, another
+    transliteration) pairs with its twin and does not count. True when the names share a
+    word as written, and, once each word is paired with one of the other name that is
+    similar or has its consonants (:func:`similar_tokens`, :func:`variant_skeleton`), each
+    name keeps as many unpaired words of :data:`WORD_MIN_LENGTH` letters or more as the
+    names share, and at least :data:`OTHER_WORDS_MIN`. Names that share more than they
+    differ in are one company written two ways, its trade translated otherwise ("Lebanese
+    Company for Media and Studies" ~ "LEBANESE COMPANY FOR INFORMATION AND STUDIES").
+
+    Parameters
+    ----------
+    query_text, name_text
+        Normalised match texts (tokens joined by single spaces).
+    skip
+        Tokens never counted (legal forms); :data:`JOINING_WORDS` are never counted either.
+    """
+    ignore = skip | JOINING_WORDS
+    query = [t for t in query_text.split(" ") if t and t not in ignore]
+    name = [t for t in name_text.split(" ") if t and t not in ignore]
+    query_left, name_left = _unshared(query, name)
+    if len(query_left) == len(query) or not query_left or not name_left:
+        return False
+    shared = len(query) - len(query_left)
+    unpaired = list(name_left)
+    query_unpaired = 0
+    for q in query_left:
+        twin = next((n for n in unpaired if _one_name(q, n)), None)
+        if twin is None:
+            query_unpaired += len(q) >= WORD_MIN_LENGTH
+        else:
+            unpaired.remove(twin)
+    name_unpaired = sum(len(n) >= WORD_MIN_LENGTH for n in unpaired)
+    # Names that share more than they differ in are one company written two ways
+    # ("Zhoushan Jinrun Oil Staging" ~ "ZHOUSHAN JINRUN OIL TRANSSHIPMENT").
+    return min(query_unpaired, name_unpaired) >= max(shared, OTHER_WORDS_MIN)
+
+
+DERIVED_SUFFIXES = frozenset({"i", "ian", "yan", "ov", "ev", "ow", "zadeh", "pour"})
+"""Endings that make a surname of a name: the Persian and Arabic ``-i`` (Mohammad,
+Mohammadi), the Armenian ``-ian``, the Slavic ``-ov`` / ``-ev`` (Mikhail, Mikhailov), the
+Persian ``-zadeh`` and ``-pour``. The feminine ``-a`` is not one: Smirnova is Smirnov's."""
+
+
+def derived_name(a: str, b: str) -> bool:
+    """Whether one token is the other with a surname ending (:data:`DERIVED_SUFFIXES`),
+    its final vowel dropped or not: ``mohammad`` / ``mohammadi``, ``aleksey`` /
+    ``alekseev``, ``omar`` / ``omarow``."""
+    short, long = sorted((a, b), key=len)
+    if len(short) < KNOWN_NAME_MIN_LENGTH or len(long) == len(short):
+        return False
+    stems = (short, short[:-1]) if short[-1] in "aeiouy" else (short,)
+    return any(long.startswith(stem) and long[len(stem):] in DERIVED_SUFFIXES
+               for stem in stems)
+
+
+def derived_surname(query_text: str, name_text: str) -> bool:
+    """Whether a query token is a surname made of the list name's token, or the reverse.
+
+    "Saeed Mohammadi" is not "SAEED, Mohammad Ali", "Aleksey Mikhailov" is not "ALEKSEEV,
+    Mikhail": a name and the surname made of it (:func:`derived_name`) are one letter or two
+    apart, yet they name other people. True when a query token the list name lacks is
+    similar only to list-name tokens it is so derived from or that derive from it.
+
+    Parameters
+    ----------
+    query_text, name_text
+        Normalised match texts (tokens joined by single spaces).
+    """
+    query_left, name_left = _unshared([t for t in query_text.split(" ") if t],
+                                      [t for t in name_text.split(" ") if t])
+    for q in query_left:
+        close = [n for n in name_left if similar_tokens(q, n)]
+        if close and all(derived_name(q, n) for n in close):
+            return True
+    return False
+
+
+_HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+
+COMPOUND_PART_LENGTHS = (2, 5)
+"""Letters in each part of a hyphenated given name read as one name: syllables ("Min-seo",
+"Yi-Chen") and short names ("Hans-Peter"), not longer words a hyphen joins."""
+
+NAME_PREFIXES = frozenset({"al", "el", "ul", "ad", "ud", "ar", "as", "at", "az", "ash",
+                           "bin", "ibn", "bint", "ben", "abd", "abdul", "abu", "da", "de",
+                           "di", "du", "la", "le", "van", "von"})
+"""Articles and kinship words that a hyphen ties to a name ("al-Bashir", "Abdul-Hamid"):
+the name after them is the part that counts, not a syllable of a given name."""
+
+
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+
+
+def _hangul_given_names(raw_query: str) -> list[str]:
+    """Two-syllable given names of a name in Hangul: the last two syllables of a word of
+    three (강민서: surname 강, given name 민서), or a two-syllable word after the first."""
+    words = _HANGUL_WORD.findall(raw_query)
+    return [w[1:] if len(w) == 3 else w for i, w in enumerate(words)
+            if len(w) == 3 or (len(w) == 2 and i > 0)]
+
+
+@lru_cache(maxsize=1 << 14)
+def _compound_parts(word: str) -> tuple[str, ...]:
+    from bulkscreen.normalize import normalize_names
+
+    normalized = normalize_names([word])[0]
+    return normalized.tokens if normalized is not None else ()
+
+
+def splits_compound_name(raw_query: str, name_text: str) -> bool:
+    """Whether the list name holds only part of a given name the query hyphenates.
+
+    A hyphenated given name is one name: "Min-seo" is not "Min", "Yi-Chen" is not "Chen",
+    "Sung-min" is not "Song". So is a Korean given name written in Hangul, two syllables
+    after the surname: 강민서 is not "KANG, Min". True when, for such a given name or a
+    hyphenated word of the query as written of two short parts
+    (:data:`COMPOUND_PART_LENGTHS`, the first not a :data:`NAME_PREFIXES` word), the list
+    name holds (or has a similar token for) one part but not the other,
+    and does not hold the parts joined ("minseo").
+
+    Parameters
+    ----------
+    raw_query
+        The query as written.
+    name_text
+        Normalised match text of the list name.
+    """
+    name = [t for t in name_text.split(" ") if t]
+    compounds = [_compound_parts(word) for word in _HYPHENATED.findall(raw_query)]
+    compounds += [tuple(t for syllable in given for t in _compound_parts(syllable))
+                  for given in _hangul_given_names(raw_query)]
+    for parts in compounds:
+        if (len(parts) != 2 or "".join(parts) in name or parts[0] in NAME_PREFIXES
+                or not all(COMPOUND_PART_LENGTHS[0] <= len(p) <= COMPOUND_PART_LENGTHS[1]
+                           for p in parts)):
+            continue
+        held = sum(any(_one_name(p, n) for n in name) for p in parts)
+        if 0 < held < len(parts):
+            return True
+    return False
+
+
 ABJAD_TYPO_LENGTH = 5
 """Words of Arabic or Hebrew script this long, one letter apart, are one word mistyped."""
+
+
+ABJAD_NAME_PREFIXES = frozenset({"عبد", "ابو", "أبو", "عبيد"})
+"""Words that make one name with the word after them: عبد الرحمن (Abd al-Rahman) is one
+given name written as two words, like ابو بكر (Abu Bakr)."""
+
+
+def abjad_name_words(raw_name: str) -> int:
+    """Names in a name written in Arabic script: its words, a word of
+    :data:`ABJAD_NAME_PREFIXES` and the word after it counted once."""
+    words = raw_name.split()
+    joined = sum(1 for word, _ in pairwise(words) if word in ABJAD_NAME_PREFIXES)
+    return len(words) - joined
 
 
 def other_abjad_word(query_text: str, name_text: str) -> bool:
@@ -515,9 +825,11 @@ def other_or_common_names(query_texts: Sequence[str], name_texts: Sequence[str],
                           person: np.ndarray, stats: NameTokenStats,
                           company: np.ndarray | None = None) -> np.ndarray:
     """Per match, whether a person match rests on common names (:func:`rests_on_common_names`)
-    or a query token is another name the lists know (:func:`other_known_name`); whether a
-    company's pinyin brand differs (:func:`other_chinese_brand`); or, for any match, whether
-    a pinyin name has other syllables (:func:`other_chinese_syllable`).
+    or a query token is another name the lists know (:func:`other_known_name`) or a surname
+    made of the list name's (:func:`derived_surname`); whether a company's pinyin brand
+    differs (:func:`other_chinese_brand`) or its short brand has another vowel
+    (:func:`other_short_brand`); or, for any match, whether a pinyin name has other
+    syllables (:func:`other_chinese_syllable`).
 
     Parameters
     ----------
@@ -535,10 +847,15 @@ def other_or_common_names(query_texts: Sequence[str], name_texts: Sequence[str],
     entries = stats.person_entries
     company = ~np.asarray(person, dtype=bool) if company is None else company
     skip = legal_form_words() | uninformative_tokens()
+    forms = legal_form_words()
+    generic = forms | generic_tokens()
     for k in range(len(query_texts)):
         query, name = query_texts[k], name_texts[k]
         out[k] = ((bool(person[k]) and (rests_on_common_names(query, name, entries)
-                                       or other_known_name(query, name, entries)))
-                  or (bool(company[k]) and other_chinese_brand(query, name, skip))
+                                       or other_known_name(query, name, entries)
+                                       or derived_surname(query, name)))
+                  or (bool(company[k]) and (other_chinese_brand(query, name, skip)
+                                            or other_short_brand(query, name, generic)
+                                            or other_words_each_side(query, name, forms)))
                   or other_chinese_syllable(query, name))
     return out

@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from bulkscreen.columns import LABELLED_PAIRS
 
-PAIRS_VERSION = "v1"
+PAIRS_VERSION = "v2"
 PAIRS_FILE = "pairs.parquet"
 SOURCE_FILE = "source.toml"
 DEFAULT_SEED = 20251001
@@ -66,7 +66,7 @@ class _Name:
 
 
 def labelled_pairs_dir() -> Path:
-    """Folder of the shipped labelled pairs (``datasets/labelled_pairs/v1``)."""
+    """Folder of the shipped labelled pairs (``datasets/labelled_pairs/v2``)."""
     from bulkscreen._data import datasets_dir
 
     return datasets_dir() / "labelled_pairs" / PAIRS_VERSION
@@ -298,6 +298,8 @@ def write_labelled_pairs(table: pa.Table, out: Path, seed: int,
                           "aliases and names equal but for case and punctuation left out)",
             "variants": "typo, token_order, dropped_part, transliteration, legal_form, "
                         "homoglyph: bulkscreen.tools.generate.variants.make_variant of a list name",
+            "dropped_part": "a middle name left out; a FAMILY, Given Middle name keeps its "
+                            "family and first given name (since v2)",
             "hard_negative": "a list name and the most similar name (character 3-gram "
                              "TF-IDF cosine) of another entry of the same list; names "
                              "equal but for case, spaces and punctuation left out",

@@ -115,19 +115,20 @@ def party_names_scores(names_a: Sequence[str], names_b: Sequence[str],
     scores[rows[capped]] = np.float32(UNINFORMATIVE_CAP)
     for k, i in enumerate(rows.tolist()):
         scores[i] = _second_readings(names_a[i], names_b[i], query_texts[k], name_texts[k],
-                                     types[i], float(scores[i]))
+                                     types[i], float(scores[i]), index)
     return scores
 
 
 def _second_readings(raw_a: str, raw_b: str, text_a: str, text_b: str,
-                     entity_type: str | None, score: float) -> np.float32:
+                     entity_type: str | None, score: float, index: NameIndex) -> np.float32:
     """A pair's score after the rules a run applies to returned matches: the name-part caps
-    (:mod:`bulkscreen.matching.name_parts`), then the skeleton, initials and acronym readings
-    (:mod:`bulkscreen.matching.abjad`, :mod:`bulkscreen.matching.initials`), which lift a
-    pair to their own score."""
+    (:mod:`bulkscreen.matching.name_parts`, common names counted on ``index``), then the
+    skeleton, initials and acronym readings (:mod:`bulkscreen.matching.abjad`,
+    :mod:`bulkscreen.matching.initials`), which lift a pair to their own score."""
     import re
 
     from bulkscreen.matching import abjad, initials, name_parts
+    from bulkscreen.matching.abjad import ABJAD_LETTER
     from bulkscreen.matching.algorithm import UNINFORMATIVE_CAP
     from bulkscreen.normalize import normalize_name
 
@@ -136,10 +137,25 @@ def _second_readings(raw_a: str, raw_b: str, text_a: str, text_b: str,
     if not same and score > UNINFORMATIVE_CAP:
         forms = name_parts.legal_form_words()
         one_in_many = len(tokens_b) == 1 and sum(t not in forms for t in tokens_a) > 1
+        # As in a run, a name of unknown type may be a person's.
+        maybe_person = entity_type in (None, "", "unknown", "person")
+        written_person = entity_type == "person" or (
+            maybe_person and name_parts.written_as_person(raw_b))
+        both_abjad = bool(re.search(ABJAD_LETTER, raw_a)) and bool(re.search(ABJAD_LETTER,
+                                                                             raw_b))
         partial = one_in_many or name_parts.short_token_conflict(text_a, text_b) or (
-            entity_type == "person" and not name_parts.covers_family_name(
-                text_a, name_parts.family_tokens(raw_b)))
-        if partial:
+            both_abjad and name_parts.abjad_name_words(raw_b) == 1
+            < name_parts.abjad_name_words(raw_a)) or (
+            written_person and (
+                not name_parts.covers_family_name(text_a, name_parts.family_tokens(raw_b))
+                or name_parts.misses_first_given_name(text_a, text_b, raw_b)))
+        common = not partial and (
+            bool(name_parts.other_or_common_names(
+                [text_a], [text_b], np.array([maybe_person]), name_parts.name_token_stats(index),
+                np.array([entity_type != "person"]))[0])
+            or (both_abjad and name_parts.other_abjad_word(text_a, text_b))
+            or (maybe_person and name_parts.splits_compound_name(raw_a, text_b)))
+        if partial or common:
             score = UNINFORMATIVE_CAP
     if same:
         return np.float32(score)

@@ -168,7 +168,14 @@ def _dropped_part(name: str, rng: np.random.Generator, entity_type: str | None) 
     tokens = [tok for tok in _TOKEN_SPLIT.split(name.strip()) if tok]
     if len(tokens) < 3:
         return None
-    index = 1 + int(rng.integers(len(tokens) - 2))
+    # In "FAMILY, Given Middle" the middle names follow the first given name: the token
+    # after the comma is the given name, which a variant of the same name keeps.
+    family = next((i for i, tok in enumerate(tokens[:-1]) if tok.endswith(",")), None)
+    first = 1 if family is None else family + 2
+    last = len(tokens) - 1 if family is None else len(tokens)
+    if first >= last:
+        return None
+    index = first + int(rng.integers(last - first))
     result = " ".join(tokens[:index] + tokens[index + 1 :])
     return result if result != name else None
 
@@ -481,7 +488,8 @@ def make_variant(
           least four letters or digits.
         - ``token_order``: tokens reordered ("FAMILY, Given" -> "Given FAMILY"; two tokens
           swapped; three or more rotated or the first two swapped).
-        - ``dropped_part``: one middle token of a name of three or more tokens left out.
+        - ``dropped_part``: one middle token of a name of three or more tokens left out; in
+          ``FAMILY, Given Middle`` a token after the first given name.
         - ``transliteration``: another romanisation (kh/h, y/j, ou/o, v/w, ts/tz, sch/sh,
           iy/i, ya/ia, ...) or the other script (Russian-looking Latin to Cyrillic, Cyrillic
           to Latin).
