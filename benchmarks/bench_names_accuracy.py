@@ -102,8 +102,10 @@ def alias_pair_queries(flat: pa.Table, n: int, rng: np.random.Generator,
     return flat.filter(pa.array(keep)), queries
 
 
-def our_scores(index, names: list[str], truth: list) -> tuple[np.ndarray, np.ndarray, float]:
-    """Best score of the true entry and of anything, per query; and the seconds taken."""
+def our_scores(index, names: list[str], truth: list
+               ) -> tuple[np.ndarray, np.ndarray, float, list[str]]:
+    """Best score of the true entry and of anything, per query; the seconds taken; and the
+    list name of each query's best match ("" where none)."""
     from bulkscreen.config import MatchConfig
     from bulkscreen.matching.match import match_names
 
@@ -113,14 +115,71 @@ def our_scores(index, names: list[str], truth: list) -> tuple[np.ndarray, np.nda
     seconds = time.perf_counter() - started
     true_best = np.zeros(len(names))
     any_best = np.zeros(len(names))
-    for pos, list_id, entry_id, score in zip(
+    best_names = [""] * len(names)
+    for pos, list_id, entry_id, score, matched in zip(
             result.column("query_pos").to_pylist(), result.column("list_id").to_pylist(),
             result.column("entry_id").to_pylist(), result.column("score").to_pylist(),
-            strict=True):
-        any_best[pos] = max(any_best[pos], score)
+            result.column("matched_name").to_pylist(), strict=True):
+        if score > any_best[pos]:
+            any_best[pos], best_names[pos] = score, matched
         if truth[pos] == (list_id, entry_id):
             true_best[pos] = max(true_best[pos], score)
-    return true_best, any_best, seconds
+    return true_best, any_best, seconds, best_names
+
+
+FALSE_ALERT_KINDS = ("same name", "part left out", "other")
+
+
+def false_alert_kinds(queries: list[str], matched: list[str]) -> list[str] | None:
+    """What each false alert is, read against OpenSanctions' name table (rigour, installed
+    with the ``peers`` extra; None without it).
+
+    ``same name``: each part of the query is a part of the list name in another spelling
+    (the same part, or parts sharing a Wikidata name symbol: Sergey and Sergei), and the
+    reverse; name screening must show such a name, and only a birth date or nationality
+    tells the two people apart. ``part left out``: each part of the query is so a part of
+    the list name, which has more (a middle name dropped). ``other``: anything else.
+    """
+    try:
+        from rigour.names import analyze_names, tokenize_name
+        from rigour.names.tag import NameTypeTag
+    except ImportError:
+        return None
+    symbols: dict[str, frozenset[str]] = {}
+
+    def symbols_of(part: str) -> frozenset[str]:
+        if part not in symbols:
+            symbols[part] = frozenset(
+                s.id for name in analyze_names(NameTypeTag.PER, [part]) for s in name.symbols
+                if str(s.category).endswith("NAME"))
+        return symbols[part]
+
+    def parts(name: str) -> list[str]:
+        return [t for t in tokenize_name(name.lower()) if t]
+
+    def matched_parts(query: list[str], name: list[str]) -> int:
+        # Largest one-to-one pairing of parts that are one name (names are a few parts).
+        def best(i: int, used: frozenset[int]) -> int:
+            if i == len(query):
+                return 0
+            options = [best(i + 1, used)]
+            options += [1 + best(i + 1, used | {j}) for j, part in enumerate(name)
+                        if j not in used and (part == query[i]
+                                              or symbols_of(part) & symbols_of(query[i]))]
+            return max(options)
+        return best(0, frozenset())
+
+    kinds = []
+    for query_name, list_name in zip(queries, matched, strict=True):
+        query, name = parts(query_name), parts(list_name)
+        paired = matched_parts(query, name) if query and name else 0
+        if paired == len(query) == len(name):
+            kinds.append("same name")
+        elif paired == len(query) and len(name) > len(query):
+            kinds.append("part left out")
+        else:
+            kinds.append("other")
+    return kinds
 
 
 def jaro_winkler_scores(flat: pa.Table, names: list[str], truth: list
@@ -288,6 +347,11 @@ def evaluate(seed: int = SEED) -> dict:
         "seconds": {"ours": round(ours_alias[2] + ours_var[2] + ours_neg[2], 2),
                     "jw_bruteforce": round(jw_alias[2] + jw_var[2] + jw_neg[2], 2)},
     })
+    alerted = np.flatnonzero(ours_neg[1] >= REVIEW_THRESHOLD)
+    kinds_of = false_alert_kinds([negatives[i] for i in alerted],
+                                 [ours_neg[3][i] for i in alerted])
+    figures["fp_per_10k_by_kind"] = None if kinds_of is None else {
+        kind: 10_000 * kinds_of.count(kind) / len(negatives) for kind in FALSE_ALERT_KINDS}
     figures["fp_per_10k_scripts"] = script_false_alerts(index, flat, listed, seed)
     pairwise, hand_made = pairwise_reports(index, [aliases, variants], negatives)
     figures["pairwise"] = {"pairs": pairwise.pairs, "matches": pairwise.matches,
@@ -345,6 +409,12 @@ def print_figures(figures: dict) -> None:
     print(f"equal recall: ours threshold {e['ours_threshold']} recall {e['ours_recall']:.3f} "
           f"FP/10k {e['ours_fp_per_10k']:.1f}  vs JW>=0.90 recall {e['jw_recall']:.3f} "
           f"FP/10k {e['jw_fp_per_10k']:.1f}")
+    by_kind = figures["fp_per_10k_by_kind"]
+    if by_kind is None:
+        print("false alerts by kind: install the peers extra (rigour) for the breakdown")
+    else:
+        print(f"false alerts per 10k at {REVIEW_THRESHOLD:.2f} by kind (rigour name symbols): "
+              + ", ".join(f"{kind} {value:.0f}" for kind, value in by_kind.items()))
     print(f"seconds: {figures['seconds']}, index build {figures['index_build_seconds']} s")
     print("unlisted names in their own script: false alerts per 10k")
     print(f"{'script':<10}{'n':>6}{'ours>=0.90':>12}{f'ours>={REVIEW_THRESHOLD:.2f}':>12}"
