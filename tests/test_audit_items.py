@@ -16,6 +16,8 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bulkscreen.screen import items
 from tests.cli_run import run_cli
@@ -124,3 +126,23 @@ def test_lines_of_an_item_share_one_classification():
     assert grouped.first.tolist() == [0, 2, 3, 5]
     lines, which = grouped.spread(np.array([2, 0]))
     assert lines.tolist() == [3, 4, 0, 1] and which.tolist() == [0, 0, 1, 1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 5), min_size=1, max_size=60), st.integers(0, 2**32 - 1))
+def test_lines_with_an_outcome_are_those_of_every_line(item_of_line: list[int], seed: int):
+    # Items numbered in order of first appearance, as ItemLines.of_keys numbers them.
+    _, first, item = np.unique(np.array(item_of_line), return_index=True, return_inverse=True)
+    order = np.argsort(first)
+    renumber = np.empty_like(order)
+    renumber[order] = np.arange(len(order))
+    lines = items.ItemLines(item=renumber[item.reshape(-1)].astype(np.int64),
+                            first=np.sort(first).astype(np.int64))
+    status = np.random.default_rng(seed).integers(0, 3, (len(first), 4)).astype(np.int8)
+    checks = items.LineChecks(lines=None, rules=None, version="", hs_index=None, items=lines,
+                              values=None, valid=None, status=status, decider=None,
+                              declared=None)
+    for tree in range(status.shape[1]):
+        for code in (items.MET, items.UNKNOWN):
+            expected = np.flatnonzero(checks.outcome(tree) == code)
+            assert np.array_equal(checks.lines_with(tree, code), expected)

@@ -20,6 +20,8 @@ CASES = [
     ("quantum computer the day before item 6", D(2024, 9, 7), "", "7.6.イ.(2)", "CLEAR", None,
      ["the declared entry '7.6.イ.(2)' was not in force on 2024-09-07",
       "goods ordinance 7.6.イ.(2) (4A906.a.2) in force from 2024-09-08", "no HS code was given"]),
+    ("the same code on another day before item 6", D(2023, 1, 6), "", "7.6.イ.(2)", "CLEAR",
+     None, ["the declared entry '7.6.イ.(2)' was not in force on 2023-01-06"]),
     ("quantum computer on the first day of item 6", D(2024, 9, 8), "", "7.6.イ.(2)", "REVIEW",
      "CONTROL_UNKNOWN", ["physical_qubits not given"]),
     ("6.1.ヨ the day before it stood, HS with no entry", D(2025, 5, 27), "090111", "6.1.ヨ",

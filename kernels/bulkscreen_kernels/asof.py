@@ -6,10 +6,9 @@ version's start day; a row before the first start gets -1.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
-from bulkscreen_kernels._jit import jit, jit_parallel
+from bulkscreen_kernels._jit import jit
 
 
 @jit
@@ -27,7 +26,7 @@ def _last_start_at_or_before(start_days, lo, hi, day):
     return left - 1 if left > lo else -1
 
 
-@jit_parallel
+@jit
 def version_index(row_days, start_days):
     """Return, per row, the index of the version in force on the row's day.
 
@@ -46,12 +45,12 @@ def version_index(row_days, start_days):
     n_rows = row_days.shape[0]
     out = np.empty(n_rows, dtype=np.int32)
     n_versions = start_days.shape[0]
-    for row in numba.prange(n_rows):
+    for row in range(n_rows):
         out[row] = _last_start_at_or_before(start_days, 0, n_versions, row_days[row])
     return out
 
 
-@jit_parallel
+@jit
 def grouped_version_index(row_days, row_group, group_ptr, start_days):
     """Return, per row, the index of the version in force within the row's own group.
 
@@ -74,7 +73,7 @@ def grouped_version_index(row_days, row_group, group_ptr, start_days):
     """
     n_rows = row_days.shape[0]
     out = np.empty(n_rows, dtype=np.int32)
-    for row in numba.prange(n_rows):
+    for row in range(n_rows):
         group = row_group[row]
         if group < 0:
             out[row] = -1

@@ -215,7 +215,7 @@ def _load_tokens(text, side, scratch):
     return n
 
 
-@jit_parallel
+@jit
 def token_table(codes, offsets):
     """Token spans and character masks of every text, for :func:`score_candidates`.
 
@@ -236,7 +236,7 @@ def token_table(codes, offsets):
     """
     n_texts = offsets.shape[0] - 1
     counts = np.zeros(n_texts, dtype=np.int64)
-    for i in numba.prange(n_texts):
+    for i in range(n_texts):
         in_token = False
         for p in range(offsets[i], offsets[i + 1]):
             starts_here = codes[p] != SPACE and not in_token
@@ -248,7 +248,7 @@ def token_table(codes, offsets):
     starts = np.empty(token_ptr[n_texts], dtype=np.int32)
     stops = np.empty(token_ptr[n_texts], dtype=np.int32)
     masks = np.empty(token_ptr[n_texts], dtype=np.uint64)
-    for i in numba.prange(n_texts):
+    for i in range(n_texts):
         text = codes[offsets[i]:offsets[i + 1]]
         at = token_ptr[i]
         p = 0
@@ -716,7 +716,7 @@ def pair_features(queries, query_rows, names, name_rows, weights, keep_rules):
     return out, scores
 
 
-@jit_parallel
+@jit
 def edit_similarities(queries, query_rows, names, name_rows):
     """The exact ``levenshtein`` feature of chosen (query, name) pairs, for explanations.
 
@@ -729,7 +729,7 @@ def edit_similarities(queries, query_rows, names, name_rows):
     out = np.zeros(n_pairs, dtype=np.float32)
     longest = max(_longest(queries[1]), _longest(names[1]))
     n_blocks = min(n_pairs, 64)
-    for block in numba.prange(n_blocks):
+    for block in range(n_blocks):
         scratch = make_scratch(longest, 1, 1)
         for p in range(block * n_pairs // n_blocks, (block + 1) * n_pairs // n_blocks):
             q = query_rows[p]
@@ -771,7 +771,7 @@ def _evidence(query_country, query_year, query_type, entry, entries, evidence_we
     return out[0] + out[1] + out[2]
 
 
-@jit_parallel
+@jit
 def select_matches(row_query, cand_idx, cand_score, name_entry, row_evidence, entries,
                    evidence_weights, threshold, top_k, n_chunks):
     """Per input row: add evidence, keep the best alias per entry, threshold, top-k.
@@ -796,7 +796,7 @@ def select_matches(row_query, cand_idx, cand_score, name_entry, row_evidence, en
     top_k
         Most entries kept per row.
     n_chunks
-        Work chunks spread over the threads (a few per thread).
+        Rows are visited in this many interleaved chunks; any value gives the same rows.
 
     Returns
     -------
@@ -813,7 +813,7 @@ def select_matches(row_query, cand_idx, cand_score, name_entry, row_evidence, en
     match_score = np.zeros((n_rows, top_k), dtype=np.float32)
     most_bonus = max(evidence_weights[0], 0.0) + max(evidence_weights[2], 0.0)
     n_chunks = min(n_rows, max(1, n_chunks))
-    for chunk in numba.prange(n_chunks):
+    for chunk in range(n_chunks):
         adjusted = np.empty(k, dtype=np.float64)
         used = np.empty(k, dtype=np.bool_)
         deltas = np.empty(N_EVIDENCE, dtype=np.float64)

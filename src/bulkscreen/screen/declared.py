@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 
 import numpy as np
@@ -44,16 +45,9 @@ def declared_entry_findings(findings: Findings, checks: LineChecks) -> None:
             if b.declared[r] and normalise_entry_code(b.declared[r]) not in NOT_LISTED]
     if not rows:
         return
-    known = sorted({name for names in checks.rules.entry_declared for name in names})
-    nearest: dict[str, str] = {}
-    for r in rows:
-        code = b.declared[r]
-        if code not in nearest:
-            normal = normalise_entry_code(code)
-            close = difflib.get_close_matches(normal, known, n=3, cutoff=0.5)
-            nearest[code] = ("; a row number alone names no single entry" if _ROW_ONLY.match(normal)
-                             else f"; nearest references of the list: {', '.join(close)}" if close
-                             else "")
+    known = _known_references(checks.rules.entry_declared)
+    nearest = {code: _nearest_text(normalise_entry_code(code), known)
+               for code in {b.declared[r] for r in rows}}
     findings.add(rows, finding="item", decision="REVIEW", reason_code="ENTRY_UNCONFIRMED",
                  field="declared_control_entry", query_value=[b.declared[r] for r in rows],
                  rule_version=version,
@@ -64,40 +58,72 @@ def declared_entry_findings(findings: Findings, checks: LineChecks) -> None:
                               for r in rows])
 
 
-def declared_clear_text(checks: LineChecks, row: int) -> str | None:
-    """Say what the declared code of a line without findings meant on its day, or None.
+@functools.lru_cache(maxsize=4)
+def _known_references(entry_declared: tuple[frozenset[str], ...]) -> tuple[str, ...]:
+    """Every code that names an entry, sorted (worked out once per rule version, not per
+    batch)."""
+    return tuple(sorted({name for names in entry_declared for name in names}))
+
+
+@functools.lru_cache(maxsize=4096)
+def _nearest_text(normal: str, known: tuple[str, ...]) -> str:
+    """What the explanation adds for a code that names no entry: the nearest references.
+
+    Remembered across batches: a file repeats its mistyped codes, and the nearest-match search
+    compares each with every reference of the list.
+    """
+    if _ROW_ONLY.match(normal):
+        return "; a row number alone names no single entry"
+    close = difflib.get_close_matches(normal, known, n=3, cutoff=0.5)
+    return f"; nearest references of the list: {', '.join(close)}" if close else ""
+
+
+def declared_clear_texts(checks: LineChecks, rows: np.ndarray) -> list[str | None]:
+    """Say what the declared code of each line without findings meant on its day, or None.
 
     Parameters
     ----------
     checks
         The lines' control-list checks.
-    row
-        0-based line position.
+    rows
+        0-based positions of lines that declare a code.
 
     Returns
     -------
-    str or None
-        The explanation of a CLEAR line whose declared entry was not in force on its day, or
-        that declared the goods unlisted; None when the declared code says nothing more.
+    list of (str or None)
+        Per row, the explanation of a CLEAR line whose declared entry was not in force on its
+        day, or that declared the goods unlisted; None when the declared code says nothing
+        more. Worked out per distinct code, and per line only for the days: a file repeats a
+        few codes on many lines.
     """
     b, rules, version = checks.lines, checks.rules, checks.version
-    code = b.declared[row]
-    if not code:
-        return None
-    if normalise_entry_code(code) in NOT_LISTED:
-        return f"declared '{code}': in no entry of rows 1-15 of Appended Table 1"
-    named = np.flatnonzero(checks.declared[row])
-    if not len(named):
-        return None
-    day = int(b.days[row])
-    spans = []
-    for e in named:
-        entry = rules.entries[int(e)]
-        if int(rules.entry_from_day[e]) <= day <= int(rules.entry_to_day[e]):
-            return None
-        spans.append(f"{entry.reference} ({entry.id}) {_span(entry.valid_from, entry.valid_to)}")
-    return (f"the declared entry '{code}' was not in force on {day_text(day)}: "
-            + "; ".join(spans) + f" [rules {version}]")
+    out: list[str | None] = [None] * len(rows)
+    by_code: dict[str, list[int]] = {}
+    for k, r in enumerate(np.asarray(rows).tolist()):
+        if b.declared[r]:
+            by_code.setdefault(b.declared[r], []).append(k)
+    for code, positions in by_code.items():
+        if normalise_entry_code(code) in NOT_LISTED:
+            for k in positions:
+                out[k] = f"declared '{code}': in no entry of rows 1-15 of Appended Table 1"
+            continue
+        # Lines of one code name the same entries (the declared mask is a function of it).
+        named = np.flatnonzero(checks.declared[rows[positions[0]]])
+        if not len(named):
+            continue
+        days = b.days[rows[positions]].astype(np.int64)
+        in_force = ((days[:, None] >= rules.entry_from_day[named][None, :])
+                    & (days[:, None] <= rules.entry_to_day[named][None, :])).any(axis=1)
+        if in_force.all():
+            continue
+        entries = [rules.entries[int(e)] for e in named]
+        spans = "; ".join(f"{entry.reference} ({entry.id}) "
+                          f"{_span(entry.valid_from, entry.valid_to)}" for entry in entries)
+        for k, day in zip(np.asarray(positions)[~in_force].tolist(),
+                          days[~in_force].tolist(), strict=True):
+            out[k] = (f"the declared entry '{code}' was not in force on {day_text(day)}: "
+                      f"{spans} [rules {version}]")
+    return out
 
 
 def _span(start: dt.date | None, stop: dt.date | None) -> str:

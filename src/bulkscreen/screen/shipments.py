@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from bulkscreen.decide import Findings, decide
 from bulkscreen.rules.catalog import to_day
 from bulkscreen.rules.compile import CompiledRules
-from bulkscreen.screen.declared import declared_clear_text, declared_entry_findings
+from bulkscreen.screen.declared import declared_clear_texts, declared_entry_findings
 from bulkscreen.screen.destinations import destination_groups
 from bulkscreen.screen.items import MET, UNKNOWN, LineChecks, check_lines, control_findings
 from bulkscreen.screen.parties import MATCH_SAME_TOKENS
@@ -145,8 +145,9 @@ def _unreached_text(checks: LineChecks) -> np.ndarray:
             f" reaches no control-list entry of rules {version}, and no measure or catch-all "
             "requirement applies on ", day_texts, "")
         out[rows] = texts.to_numpy(zero_copy_only=False)
-    for r in np.flatnonzero(declared).tolist():
-        said = declared_clear_text(checks, r)
+    declared_rows = np.flatnonzero(declared)
+    for r, said in zip(declared_rows.tolist(), declared_clear_texts(checks, declared_rows),
+                       strict=True):
         if said is None:
             continue
         if not b.hs[r]:
@@ -218,7 +219,8 @@ def _measure_findings(findings: Findings, checks: LineChecks, controlled: np.nda
             continue
         for code, decision, tail in ((MET, "PROHIBITED", "banned"),
                                      (UNKNOWN, "REVIEW", "banned if the condition is met")):
-            rows = np.nonzero(scope & (checks.outcome(tree) == code))[0]
+            rows = checks.lines_with(tree, code)
+            rows = rows[scope[rows]]
             details = checks.explain_lines(tree, rows)
             findings.add(rows, finding="measure", decision=decision,
                          reason_code=measure.reason, field="hs_code",
