@@ -66,3 +66,24 @@ def test_generic_only_matches_are_capped_and_dropped_under_the_review_threshold(
     assert kept[(0, "1")]["score"] == pytest.approx(UNINFORMATIVE_CAP)
     assert "only generic words or place names" in kept[(0, "1")]["explanation"]
     assert not kept[(0, "1")]["is_hit"]
+
+
+def test_pair_answers_are_kept_within_their_bound(monkeypatch):
+    import numpy as np
+
+    from bulkscreen.matching import informative
+
+    informative._shares_informative.cache_clear()
+    calls = []
+    real = informative.shares_informative_token
+    monkeypatch.setattr(informative, "shares_informative_token",
+                        lambda q, n: calls.append((q, n)) or real(q, n))
+    queries = ["shenzhen tianhe technology", "shenzhen yitay technology"] * 3
+    names = ["shenzhen yitai technology"] * 6
+    got = informative.informative_matches(queries, names, np.ones(6, dtype=bool))
+    # Each distinct pair is judged once, with the answer of judging it afresh.
+    assert got.tolist() == [False, True] * 3 and len(calls) == 2
+    assert informative._shares_informative.cache_info().maxsize == informative.PAIRS_KEPT
+    for i in range(informative.PAIRS_KEPT + 10):
+        informative._shares_informative(f"query {i}", "name")
+    assert informative._shares_informative.cache_info().currsize == informative.PAIRS_KEPT

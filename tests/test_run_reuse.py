@@ -75,3 +75,57 @@ def test_chunked_item_checks_give_the_rows_of_one_pass(lines, data):
             "explanation"]
     assert _sorted(pa.Table.from_batches([chunked[1]]), keys).equals(
         _sorted(pa.Table.from_batches([whole[1]]), keys))
+
+
+def test_cache_groups_queries_by_name_and_evidence(data):
+    from bulkscreen.matching.cache import _distinct_positions
+
+    names = pa.array(["Acme", "Acme", None, "Acme", None, "Bolt"])
+    countries = pa.array(["IR", None, None, "IR", None, "IR"])
+    first, inverse, last = _distinct_positions([names, countries, None, [1970] * 6])
+    # Groups numbered by first appearance: (Acme, IR), (Acme, -), (-, -), (Bolt, IR).
+    assert first.tolist() == [0, 1, 2, 5]
+    assert inverse.tolist() == [0, 1, 2, 0, 2, 3]
+    assert last.tolist() == [3, 1, 4, 5]
+
+
+def test_repeated_queries_are_matched_once_and_kept_by_last_use(lines, data):
+    config = RunConfig().match
+    names = lines.column("consignee_name").slice(0, 40)
+    countries = lines.column("consignee_country").slice(0, 40)
+    # Every query three times over, the second copy with no country: each a query of its own.
+    twice = pa.concat_arrays([names, names, names])
+    evidence = pa.concat_arrays([countries, pa.nulls(40, pa.string()), countries])
+    cache = MatchCache()
+    got = cache.match(data.index, twice, config, countries=evidence)
+    assert got.equals(match_names(data.index, twice, config, countries=evidence))
+    distinct = {(n, c) for n, c in zip(twice.to_pylist(), evidence.to_pylist(), strict=True)}
+    assert cache.misses == len(distinct) == len(cache) and cache.hits == 0
+    # A second batch uses one of them last: it becomes the most recently used.
+    cache.match(data.index, names.slice(5, 1), config, countries=countries.slice(5, 1))
+    assert cache.hits == 1
+    assert list(cache._store)[-1][1:3] == (names[5].as_py(), countries[5].as_py())
+
+
+def test_small_calls_run_on_one_thread_with_the_same_rows(lines, data, monkeypatch):
+    import numba
+
+    import bulkscreen.matching.match as match
+
+    names = lines.column("consignee_name")
+    countries = lines.column("consignee_country")
+    config = RunConfig().match
+    seen = []
+    real = match._match_pieces
+
+    def pieces(*args, **kwargs):
+        seen.append(numba.get_num_threads())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(match, "_match_pieces", pieces)
+    before = numba.get_num_threads()
+    serial = match_names(data.index, names, config, countries=countries)
+    monkeypatch.setattr(match, "SERIAL_QUERIES", 0)
+    parallel = match_names(data.index, names, config, countries=countries)
+    assert seen == [1, before] and numba.get_num_threads() == before
+    assert serial.equals(parallel)

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from bulkscreen.config import MatchConfig
 from bulkscreen.lists.name_index import NameIndex
@@ -44,12 +45,90 @@ QueryKey = tuple[str, str | None, str | None, int | None, str | None]
 audit's list epochs), within one bound."""
 
 
-def _values(column: Sequence[Any] | pa.Array | None, n: int) -> list[Any]:
-    if column is None:
-        return [None] * n
-    if isinstance(column, pa.ChunkedArray | pa.Array):
-        return column.to_pylist()
-    return list(column)
+def _as_array(column: Sequence[Any] | pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(column, pa.ChunkedArray):
+        return column.combine_chunks()
+    if isinstance(column, pa.Array):
+        return column
+    return pa.array(list(column), from_pandas=True)
+
+
+def _value_codes(column: pa.Array) -> tuple[np.ndarray, int]:
+    """An integer per value, equal for equal values (nulls one more), and how many there are."""
+    encoded = pc.dictionary_encode(column)
+    n_values = len(encoded.dictionary)
+    codes = pc.fill_null(encoded.indices, n_values).to_numpy(zero_copy_only=False)
+    return codes.astype(np.int64), n_values + 1
+
+
+def _distinct_positions(columns: list[Sequence[Any] | pa.Array | None]
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The queries of a batch's positions, grouped by equal values in every column.
+
+    Parameters
+    ----------
+    columns
+        Names and evidence columns of one length (None: no such evidence).
+
+    Returns
+    -------
+    first : numpy.ndarray
+        The first position of each distinct query, in the order they first appear.
+    inverse : numpy.ndarray
+        For every position, its query's place in ``first``.
+    last : numpy.ndarray
+        The last position of each distinct query.
+    """
+    n = len(columns[0])
+    key = np.zeros(n, dtype=np.int64)
+    span = 1
+    for column in columns:
+        if column is None:
+            continue
+        codes, n_codes = _value_codes(_as_array(column))
+        if span * n_codes >= 1 << 62:  # keep the combined key exact: renumber it first
+            key = np.unique(key, return_inverse=True)[1].ravel().astype(np.int64)
+            span = int(key.max(initial=0)) + 1
+        key = key * n_codes + codes
+        span *= n_codes
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    # np.unique numbers queries by key; renumber them by first appearance.
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    inverse = rank[inverse.ravel()]
+    last = np.full(len(order), -1, dtype=np.int64)
+    np.maximum.at(last, inverse, np.arange(n, dtype=np.int64))
+    return first[order], inverse, last
+
+
+def _query_keys(index_key: str, names: pa.Array, evidence: tuple[Any, ...],
+                positions: np.ndarray) -> list[QueryKey]:
+    """The cache keys of the queries at ``positions``."""
+    at = pa.array(positions, pa.int64())
+    values = [[None] * len(positions) if column is None else _as_array(column).take(at).to_pylist()
+              for column in evidence]
+    return list(zip([index_key] * len(positions), names.take(at).to_pylist(), *values,
+                    strict=True))
+
+
+def _expand(found: list[tuple[Row, ...]], inverse: np.ndarray) -> pa.Table:
+    """MATCH_SCHEMA rows of every position: its query's rows, in position order."""
+    counts = np.array([len(rows) for rows in found], dtype=np.int64)
+    starts = np.cumsum(counts) - counts
+    per_position = counts[inverse]
+    query_pos = np.repeat(np.arange(len(inverse), dtype=np.int32), per_position)
+    # Each position reads its query's rows start, start + 1, ... of the distinct rows.
+    within = np.arange(len(query_pos), dtype=np.int64) - np.repeat(
+        np.cumsum(per_position) - per_position, per_position)
+    take = np.repeat(starts[inverse], per_position) + within
+    rows = [row for query_rows in found for row in query_rows]
+    columns = zip(*rows, strict=True) if rows else ([] for _ in _ROW_SCHEMA)
+    body = pa.Table.from_arrays([pa.array(values, field.type) for values, field
+                                 in zip(columns, _ROW_SCHEMA, strict=True)],
+                                schema=_ROW_SCHEMA)
+    body = body.take(pa.array(take, pa.int64()))
+    return body.add_column(0, MATCH_SCHEMA.field("query_pos"), pa.array(query_pos, pa.int32()))
 
 
 class MatchCache:
@@ -108,43 +187,34 @@ class MatchCache:
         """:func:`~bulkscreen.matching.match.match_names`, answered from the cache where the
         query was matched before; same arguments, same rows."""
         names = as_string_array(names)
-        n = len(names)
-        keys: list[QueryKey] = list(zip([index.key] * n, names.to_pylist(),
-                                        _values(countries, n), _values(birth_years, n),
-                                        _values(entity_types, n), strict=True))
-        first: dict[QueryKey, int] = {}
-        for pos, key in enumerate(keys):
-            first.setdefault(key, pos)
-        fresh = [key for key in first if key not in self._store]
-        self.hits += len(first) - len(fresh)
+        evidence = (countries, birth_years, entity_types)
+        # Positions are grouped by query in Arrow and numpy: only distinct queries become
+        # Python keys, whatever the batch repeats.
+        first, inverse, last = _distinct_positions([names, *evidence])
+        keys = _query_keys(index.key, names, evidence, first)
+        stored = [key in self._store for key in keys]
+        fresh = [k for k, known in enumerate(stored) if not known]
+        self.hits += len(keys) - len(fresh)
         self.misses += len(fresh)
-        batch_rows: dict[QueryKey, tuple[Row, ...]] = {}
+        found: list[tuple[Row, ...]] = [()] * len(keys)
         if fresh:
-            batch_rows = self._match_fresh(index, names, config, fresh, first, countries,
-                                           birth_years, entity_types)
-        rows: list[Row] = []
-        query_pos: list[int] = []
-        for pos, key in enumerate(keys):
-            found = batch_rows.get(key)
-            if found is None:
-                found = self._store[key][0]
-                self._store.move_to_end(key)
-            if found:
-                rows.extend(found)
-                query_pos.extend([pos] * len(found))
+            rows = self._match_fresh(index, names, config, [keys[k] for k in fresh],
+                                     first[fresh], countries, birth_years, entity_types)
+            for k, key in zip(fresh, [keys[k] for k in fresh], strict=True):
+                found[k] = rows[key]
+        # Cached queries become the most recent in the order of their last use in the batch.
+        for k in sorted((k for k, known in enumerate(stored) if known),
+                        key=last.__getitem__):
+            found[k] = self._store[keys[k]][0]
+            self._store.move_to_end(keys[k])
         self._evict()
-        columns = zip(*rows, strict=True) if rows else ([] for _ in _ROW_SCHEMA)
-        body = pa.Table.from_arrays([pa.array(values, field.type) for values, field
-                                     in zip(columns, _ROW_SCHEMA, strict=True)],
-                                    schema=_ROW_SCHEMA)
-        return body.add_column(0, MATCH_SCHEMA.field("query_pos"),
-                               pa.array(query_pos, pa.int32()))
+        return _expand(found, inverse)
 
     def _match_fresh(self, index: NameIndex, names: pa.Array, config: MatchConfig,  # noqa: PLR0913 - match_names' evidence, passed on
-                     fresh: list[QueryKey], first: dict[QueryKey, int],
+                     fresh: list[QueryKey], positions: np.ndarray,
                      countries: Any, birth_years: Any, entity_types: Any
                      ) -> dict[QueryKey, tuple[Row, ...]]:
-        at = pa.array([first[key] for key in fresh], pa.int64())
+        at = pa.array(positions, pa.int64())
 
         def take(column: Any) -> Any:
             if column is None:

@@ -113,13 +113,24 @@ def shares_informative_token(query_text: str, name_text: str,
             and all(any(similar_tokens(q, n) for q in query) for n in name))
 
 
+PAIRS_KEPT = 1 << 16
+"""Pairs whose answer :func:`informative_matches` keeps: an audit meets the same (query, list
+name) pair in several list epochs."""
+
+
+@lru_cache(maxsize=PAIRS_KEPT)
+def _shares_informative(query_text: str, name_text: str) -> bool:
+    # The default tokens are built once per process, so the answer depends on the texts alone.
+    return shares_informative_token(query_text, name_text)
+
+
 def informative_matches(query_texts: Sequence[str], name_texts: Sequence[str],
                         checked: np.ndarray) -> np.ndarray:
-    """:func:`shares_informative_token` of each pair where ``checked``; True elsewhere."""
+    """:func:`shares_informative_token` of each pair where ``checked``; True elsewhere.
+
+    Each pair's answer is kept (the latest :data:`PAIRS_KEPT` pairs) for later calls.
+    """
     out = np.ones(len(query_texts), dtype=bool)
-    if not checked.any():
-        return out
-    skip = uninformative_tokens()
     for k in np.flatnonzero(checked):
-        out[k] = shares_informative_token(query_texts[k], name_texts[k], skip)
+        out[k] = _shares_informative(query_texts[k], name_texts[k])
     return out

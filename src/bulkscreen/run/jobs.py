@@ -206,12 +206,14 @@ def _party_hits_by_epoch(batch: pa.RecordBatch, data: AuditData, config: RunConf
 
     if epoch_of_row is None:
         epoch_of_row = _epoch_of_rows(batch, data)
+    # Each epoch takes its rows of the columns party matching reads, not of every column.
+    party_columns = _party_columns(batch)
     parts = []
     for epoch_id in np.unique(epoch_of_row):
         if epoch_id < 0:
             continue  # before the first bundled list version: no list applies
         rows = np.flatnonzero(epoch_of_row == epoch_id)
-        sub = batch.take(pa.array(rows))
+        sub = party_columns.take(pa.array(rows))
         epoch = data.epochs[epoch_id]
         hits = screen_parties_batch(sub, epoch.index, config, list(SHIPMENT_PARTY_COLUMNS),
                                     SHIPMENT_PARTY_COLUMNS, epoch.as_of, epoch.match_cache)
@@ -225,6 +227,16 @@ def _party_hits_by_epoch(batch: pa.RecordBatch, data: AuditData, config: RunConf
     dates = batch.column("shipment_date").cast(pa.date32()).take(
         pa.array(_positions(input_row, hits), pa.int64()))
     return hits.set_column(hits.schema.get_field_index("as_of_date"), "as_of_date", dates)
+
+
+def _party_columns(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The columns of ``batch`` that :func:`_party_hits_by_epoch` matches: row number, keys,
+    party names and their countries."""
+    from bulkscreen.screen.parties import RECORD_KEY_COLUMNS
+
+    wanted = {"input_row", *RECORD_KEY_COLUMNS, *SHIPMENT_PARTY_COLUMNS,
+              *SHIPMENT_PARTY_COLUMNS.values()}
+    return batch.select([name for name in batch.schema.names if name in wanted])
 
 
 def _with_unbundled_note(explanation: pa.Array, data: AuditData, epoch_of_row: np.ndarray
