@@ -105,27 +105,3 @@ def test_repeated_queries_are_matched_once_and_kept_by_last_use(lines, data):
     cache.match(data.index, names.slice(5, 1), config, countries=countries.slice(5, 1))
     assert cache.hits == 1
     assert list(cache._store)[-1][1:3] == (names[5].as_py(), countries[5].as_py())
-
-
-def test_small_calls_run_on_one_thread_with_the_same_rows(lines, data, monkeypatch):
-    import numba
-
-    import bulkscreen.matching.match as match
-
-    names = lines.column("consignee_name")
-    countries = lines.column("consignee_country")
-    config = RunConfig().match
-    seen = []
-    real = match._match_pieces
-
-    def pieces(*args, **kwargs):
-        seen.append(numba.get_num_threads())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(match, "_match_pieces", pieces)
-    before = numba.get_num_threads()
-    serial = match_names(data.index, names, config, countries=countries)
-    monkeypatch.setattr(match, "SERIAL_QUERIES", 0)
-    parallel = match_names(data.index, names, config, countries=countries)
-    assert seen == [1, before] and numba.get_num_threads() == before
-    assert serial.equals(parallel)

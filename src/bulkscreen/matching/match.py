@@ -44,11 +44,6 @@ __all__ = ["MATCH_SCHEMA", "MatchTexts", "as_string_array", "match_names"]
 
 QUERIES_PER_BLOCK = 50_000
 """Distinct queries scored at a time: bounds the (queries x candidates) working arrays."""
-SERIAL_QUERIES = 4_096
-"""Calls with fewer names than this run their kernels on one thread. Each parallel kernel
-waits for every thread at its end: for a small call (an audit's list epochs make many) that
-wait outweighs the shared work, and it is longest when another process holds a core. Each
-query is scored on its own, so the rows do not depend on the threads."""
 
 def as_string_array(values: Sequence[str | None] | pa.Array | pa.ChunkedArray) -> pa.Array:
     if isinstance(values, pa.ChunkedArray):
@@ -257,29 +252,11 @@ def match_names(index: NameIndex, names: Sequence[str | None] | pa.Array, config
     """
     names = as_string_array(names)
     evidence = _row_evidence(len(names), countries, birth_years, entity_types)
-    with _threads_for(len(names)):
-        with _cyclic_gc_paused():
-            table = match_table(index, names, config,
-                                _match_pieces(index, names, config, evidence, texts))
-        table = skeleton_matches(index, names, config, table, MATCH_SCHEMA)
-        return initials_matches(index, names, config, table, MATCH_SCHEMA)
-
-
-@contextmanager
-def _threads_for(n_names: int) -> Iterator[None]:
-    """Run the kernels of a call of ``n_names`` names on one thread when it is small
-    (:data:`SERIAL_QUERIES`); the numba thread count is restored after."""
-    import numba
-
-    before = numba.get_num_threads()
-    if n_names >= SERIAL_QUERIES or before == 1:
-        yield
-        return
-    numba.set_num_threads(1)
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
+    with _cyclic_gc_paused():
+        table = match_table(index, names, config,
+                            _match_pieces(index, names, config, evidence, texts))
+    table = skeleton_matches(index, names, config, table, MATCH_SCHEMA)
+    return initials_matches(index, names, config, table, MATCH_SCHEMA)
 
 
 @contextmanager
