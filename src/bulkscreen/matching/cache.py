@@ -198,9 +198,10 @@ class MatchCache:
         self.misses += len(fresh)
         found: list[tuple[Row, ...]] = [()] * len(keys)
         if fresh:
-            rows = self._match_fresh(index, names, config, [keys[k] for k in fresh],
-                                     first[fresh], countries, birth_years, entity_types)
-            for k, key in zip(fresh, [keys[k] for k in fresh], strict=True):
+            fresh_keys = [keys[k] for k in fresh]
+            rows = self._match_fresh(index, names, config, fresh_keys, first[fresh], countries,
+                                     birth_years, entity_types)
+            for k, key in zip(fresh, fresh_keys, strict=True):
                 found[k] = rows[key]
         # Cached queries become the most recent in the order of their last use in the batch.
         for k in sorted((k for k, known in enumerate(stored) if known),
