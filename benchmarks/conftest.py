@@ -48,11 +48,14 @@ def full_flat_names() -> pa.Table:
 
 
 def unlisted_names(n: int, rng: np.random.Generator, listed_texts: set[str]) -> list[str]:
-    """Generated company and person names (half each) whose normalised form is not listed.
+    """Distinct generated company and person names (half each) whose normalised form is not
+    listed.
 
     Generic generated names sometimes *are* listed ("Allied Trading Co.", "Ali KARIMI" for
     "KARIMI, Ali"); those collisions (the same tokens in any order) are real matches, not
-    false positives, and are left out.
+    false positives, and are left out. Each name counts once: a name drawn again in other
+    capitals or with another legal form ("Youssef HASSAN", "YOUSSEF HASSAN"; "Alpha Trading
+    Ltd", "Alpha Trading Inc.") has the same tokens, and is left out too.
     """
     from bulkscreen.lists.name_index import match_tokens
     from bulkscreen.normalize import normalize_names
@@ -69,8 +72,9 @@ def unlisted_names(n: int, rng: np.random.Generator, listed_texts: set[str]) -> 
         rng.shuffle(drawn)
         for name, norm in zip(drawn, normalize_names(drawn), strict=True):
             tokens = match_tokens(norm)
-            if tokens and " ".join(sorted(tokens)) not in listed_token_sets and name not in seen:
-                seen.add(name)
+            key = " ".join(sorted(tokens))
+            if tokens and key not in listed_token_sets and key not in seen:
+                seen.add(key)
                 out.append(name)
     return out[:n]
 

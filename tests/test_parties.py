@@ -205,8 +205,9 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
         derived_surname,
         family_tokens,
         legal_form_words,
-        misses_first_given_name,
+        misses_first_or_last_name,
         name_token_stats,
+        one_shared_brand_word,
         other_abjad_word,
         other_chinese_brand,
         other_chinese_syllable,
@@ -216,6 +217,8 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
         rests_on_common_names,
         short_token_conflict,
         splits_compound_name,
+        unit_of_query,
+        untyped_person_name,
         written_as_person,
     )
     from bulkscreen_kernels.scoring import EVIDENCE, FEATURES, pair_features, row_evidence_deltas
@@ -257,10 +260,12 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
                                 == 1 < abjad_name_words(query_values[i]))
                             or ((row["entity_type"] == "person"
                                  or (row["entity_type"] in ("unknown", "", None)
-                                     and written_as_person(row["name"] or "")))
+                                     and (written_as_person(row["name"] or "")
+                                          or untyped_person_name(row["match_text"],
+                                                                 row["name"] or "", entries))))
                                 and (not covers_family_name(query_text,
                                                             family_tokens(row["name"]))
-                                     or misses_first_given_name(
+                                     or misses_first_or_last_name(
                                          query_text, row["match_text"], row["name"])))))
             common = (not same and not partial and over_cap
                       and ((row["entity_type"] in ("person", "unknown", None)
@@ -274,8 +279,13 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
                                uninformative | legal_form_words()) or other_short_brand(
                                query_text, row["match_text"],
                                generic_tokens() | legal_form_words()) or other_words_each_side(
-                               query_text, row["match_text"], legal_form_words())))
-                           or other_chinese_syllable(query_text, row["match_text"])
+                               query_text, row["match_text"], legal_form_words())
+                               or one_shared_brand_word(query_text, row["match_text"],
+                                                        uninformative | legal_form_words())
+                               or unit_of_query(query_text, row["match_text"])))
+                           or other_chinese_syllable(
+                               query_text, row["match_text"],
+                               row["entity_type"] in ("person", "unknown", None))
                            or (bool(re.search(ABJAD_LETTER, query_values[i] or ""))
                                and bool(re.search(ABJAD_LETTER, row["name"] or ""))
                                and other_abjad_word(query_text, row["match_text"]))))

@@ -6,7 +6,7 @@ needs a new id, which also invalidates compiled name indexes cached under the ol
 
 from __future__ import annotations
 
-ALGORITHM_ID = "party-names-v8"
+ALGORITHM_ID = "party-names-v9"
 """Versioned id of the matching algorithm; any change to scores needs a new id."""
 
 FEATURE_WEIGHTS = (0.49, 0.0, 0.28, 0.15, 0.08)

@@ -28,6 +28,7 @@ from bulkscreen.matching.name_parts import (
     other_abjad_word,
     other_or_common_names,
     splits_compound_name,
+    untyped_person_name,
     written_as_person,
 )
 
@@ -254,14 +255,18 @@ def _cap_partial_names(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
                                          dtype=bool)
         name_texts = taken.column("match_text").to_pylist()
         raw_names = taken.column("name").to_pylist()
-        # An untyped name written FAMILY, Given is a person's to the family-name rule.
+        stats = name_token_stats(index)
+        # An untyped name written FAMILY, Given is a person's to the family-name rule, and
+        # one of given names and a family name to the first-given-name rule.
         written_person = person | np.array(
-            [bool(u) and written_as_person(n or "") for u, n in
-             zip(maybe_person & ~person, raw_names, strict=True)], dtype=bool)
+            [bool(u) and (written_as_person(n or "")
+                          or untyped_person_name(t or "", n or "", stats.person_entries))
+             for u, n, t in zip(maybe_person & ~person, raw_names, name_texts, strict=True)],
+            dtype=bool)
         capped[rest] = misses_name_part(query_texts, name_texts, raw_names, written_person,
                                         np.ones(rest.size, dtype=bool))
         common[rest] = ~capped[rest] & other_or_common_names(
-            query_texts, name_texts, maybe_person, name_token_stats(index), ~person)
+            query_texts, name_texts, maybe_person, stats, ~person)
         if raw_queries is not None:
             both_abjad = (_has_abjad_letter(raw_queries.take(pa.array(rest)))
                           & _has_abjad_letter(taken.column("name")))

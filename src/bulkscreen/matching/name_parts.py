@@ -32,18 +32,30 @@ Rules keep common names from alerting on a listed name they only half share:
   not "Hu", though their consonants agree. A query whose syllables differ from the list
   name's, beyond syllables one side has and the other lacks, is another person. Syllables
   split, joined or in another order ("Xi Jinping" ~ "XI Jin Ping") are the same name.
+  Since party-names-v9 a person's syllable one side lacks is another name too: a Chinese
+  name has no middle name, so "Wang Xue" is not "WANG, Xue Qing".
   A Chinese company's pinyin brand likewise ("Guoxin" is not "Huaguang").
 - **Arabic and Hebrew words** (since party-names-v7). Between two names written in these
   scripts, which write every consonant and long vowel, a word with a letter more or less is
   another name (محمد is not محمود).
 - **First given name** (since party-names-v8). A dropped middle name is a form of the same
   name; a dropped first given name is another person who shares the rest: "Bilal Ali" is
-  not "BILAL, Ghassan Ali". An untyped list name written "FAMILY, Given" is a person's.
+  not "BILAL, Ghassan Ali". An untyped list name written "FAMILY, Given" is a person's, and
+  since party-names-v9 so is one of three names or more that the lists' people hold
+  ("WILLIAM MICHAEL JOHNSON": "Michael Johnson" is another person).
 - **Derived surnames** (since party-names-v8). A surname made of a name ("Mohammadi" of
-  "Mohammad", "Mikhailov" of "Mikhail") is another name, one letter or two apart.
+  "Mohammad", "Mikhailov" of "Mikhail"; since party-names-v9 also of another spelling,
+  "Mohammadi" of "Muhammad", and the Ukrainian "Melnychuk" of "Melnyk") is another name.
 - **Hyphenated given names** (since party-names-v8). "Min-seo" is one name, not "Min".
 - **Short brands** (since party-names-v8). A company's short brand with another vowel is
-  another company: "Nova Electronics" is not "NEVA ELECTRONICS".
+  another company: "Nova Electronics" is not "NEVA ELECTRONICS". Since party-names-v9 so is
+  one with another consonant: "Sanat Industrial Group" is not "SANAM INDUSTRIAL GROUP".
+- **Units** (since party-names-v9). A list entry for an institute of a body does not list
+  the body: "Russian Academy of Sciences" is not "INSTITUTE OF SPECTROSCOPY OF THE RUSSIAN
+  ACADEMY OF SCIENCES".
+- **One shared brand word** (since party-names-v9). A company query that shares one
+  distinctive word with the list name and adds another is another company: "Golden Dragon
+  Trading" is not "DRAGON TRADING".
 """
 
 from __future__ import annotations
@@ -214,6 +226,41 @@ def written_as_person(raw_name: str) -> bool:
             and whole is not None and not whole.legal_forms)
 
 
+UNTYPED_PERSON_MIN_TOKENS = 3
+"""Fewest tokens of an untyped list name without a comma that :func:`untyped_person_name`
+reads as a person's: the first-given-name rule needs a first given name, a later one and a
+family name."""
+
+
+def untyped_person_name(name_text: str, raw_name: str, known: dict[str, int]) -> bool:
+    """Whether an untyped list name written without a comma reads as a person's name.
+
+    Lists that leave entries untyped write some people given names first ("WILLIAM MICHAEL
+    JOHNSON", "STEPHEN EDWARD SMITH"). Since party-names-v9 such a name is a person's to
+    the first-given-name rule (:func:`misses_first_or_last_name`) when it has
+    :data:`UNTYPED_PERSON_MIN_TOKENS` tokens or more, all letters, none a legal form or a
+    generic business word, and its first token and another are tokens of the
+    lists' person names (``known``).
+
+    Parameters
+    ----------
+    name_text
+        Normalised match text of the list name.
+    raw_name
+        The list name as published.
+    known
+        :attr:`NameTokenStats.person_entries`.
+    """
+    tokens = [t for t in name_text.split(" ") if t]
+    if "," in raw_name or len(tokens) < UNTYPED_PERSON_MIN_TOKENS:
+        return False
+    # Places are left in: many given names name a place too (Michael, Edward).
+    skip = legal_form_words() | generic_tokens()
+    if any(not t.isalpha() or t in skip for t in tokens):
+        return False
+    return known.get(tokens[0], 0) > 0 and any(known.get(t, 0) > 0 for t in tokens[1:])
+
+
 def covers_family_name(query_text: str, family: Sequence[str]) -> bool:
     """Whether a family-name token has a similar token in the query.
 
@@ -257,8 +304,9 @@ def _holds(query: Sequence[str], joined: str, token: str) -> bool:
     return any(_one_name(q, token) for q in query) or token in joined
 
 
-def misses_first_given_name(query_text: str, name_text: str, raw_name: str) -> bool:
-    """Whether the query matches a later given name of a person but not the first.
+def misses_first_or_last_name(query_text: str, name_text: str, raw_name: str) -> bool:
+    """Whether the query matches a later given name of a person but not the first, or
+    leaves out the last name of a name written without a comma.
 
     A dropped middle name is a form of the same name ("Ali Mohammadi" ~ "ALI KHANAMAN
     MOHAMMADI"); a dropped *first* name is another person who shares the rest ("Michael
@@ -266,7 +314,10 @@ def misses_first_given_name(query_text: str, name_text: str, raw_name: str) -> b
     True when the list name holds two given names or more (after the comma of
     ``FAMILY, Given Middle``; for a name without a comma, of three tokens or more, its
     first token is read as the first given name and its last must be matched) and the query
-    has no token for the first but has one for a later one.
+    has no token for the first but has one for a later one. Since party-names-v9 a name
+    without a comma whose first token the query holds but whose last it lacks is another
+    person too: the last name says which family ("Omar Mahmoud" is not "OMAR MAHMOUD
+    OTHMAN", "Nour Mohammad" is not "NOOR MOHAMMAD SAQIB").
 
     Parameters
     ----------
@@ -282,8 +333,10 @@ def misses_first_given_name(query_text: str, name_text: str, raw_name: str) -> b
         if "," in raw_name:
             return False
         name = [t for t in name_text.split(" ") if t]
-        if len(name) < 3 or not _holds(query, joined, name[-1]):
+        if len(name) < 3:
             return False
+        if not _holds(query, joined, name[-1]):
+            return _holds(query, joined, name[0])
         given = tuple(name[:-1])
     if len(given) < 2 or _holds(query, joined, given[0]):
         return False
@@ -295,7 +348,7 @@ def misses_name_part(query_texts: Sequence[str], name_texts: Sequence[str],
                      checked: np.ndarray) -> np.ndarray:
     """Where ``checked``, whether the query holds a short token that is another name
     (:func:`short_token_conflict`) or, for a person, leaves the family name or the first
-    given name unmatched (:func:`misses_first_given_name`).
+    given name unmatched (:func:`misses_first_or_last_name`).
 
     Parameters
     ----------
@@ -316,7 +369,7 @@ def misses_name_part(query_texts: Sequence[str], name_texts: Sequence[str],
         out[k] = short_token_conflict(query_texts[k], name_texts[k]) or (
             bool(person[k])
             and (not covers_family_name(query_texts[k], family_tokens(raw_names[k]))
-                 or misses_first_given_name(query_texts[k], name_texts[k], raw_names[k])))
+                 or misses_first_or_last_name(query_texts[k], name_texts[k], raw_names[k])))
     return out
 
 
@@ -522,19 +575,24 @@ def _unshared(query: list[str], name: list[str]) -> tuple[list[str], list[str]]:
     return query_left, name_left
 
 
-def other_chinese_syllable(query_text: str, name_text: str) -> bool:
-    """Whether two names written in pinyin differ in a syllable both sides have a token for.
+def other_chinese_syllable(query_text: str, name_text: str, person: bool = False) -> bool:
+    """Whether two names written in pinyin differ in a syllable.
 
     True when every token of both names is pinyin (:func:`pinyin_syllables`), and the
     tokens the query has but the list name lacks, and those the list name has but the query
     lacks, are both present and spell other syllables ("lei zheng" against "lei zhang",
-    "fang liu" against "fang liwu"). A dropped syllable alone ("li he" against "li cheng
-    he") and syllables split or joined ("xi jinping" against "xi jin ping") are not.
+    "fang liu" against "fang liwu"). Syllables split or joined ("xi jinping" against "xi jin
+    ping") are not. For a person (since party-names-v9) a syllable one side lacks is
+    another name too: a Chinese name has no middle names, its given name of one or two
+    syllables is one name, so "Wang Xue" is not "WANG, Xue Qing" and "Li He" is not "LI
+    Cheng He". An organisation's name may leave a word out.
 
     Parameters
     ----------
     query_text, name_text
         Normalised match texts (tokens joined by single spaces).
+    person
+        Whether the list name may be a person's.
     """
     query = [t for t in query_text.split(" ") if t]
     name = [t for t in name_text.split(" ") if t]
@@ -542,7 +600,9 @@ def other_chinese_syllable(query_text: str, name_text: str) -> bool:
     if not query or not name or any(syllables is None for syllables in read.values()):
         return False
     query_left, name_left = _unshared(query, name)
-    if not query_left or not name_left:
+    if not query_left and not name_left:
+        return False
+    if not person and (not query_left or not name_left):
         return False
     return (sorted(s for t in query_left for s in read[t])
             != sorted(s for t in name_left for s in read[t]))
@@ -575,29 +635,39 @@ def other_chinese_brand(query_text: str, name_text: str, skip: frozenset[str]) -
 
 
 SHORT_BRAND_LENGTH = 5
-"""A company's distinctive word this short with another vowel names another company
+"""A company's distinctive word this short with another letter names another company
 (:func:`other_short_brand`)."""
 
 
-def _other_vowel(a: str, b: str) -> bool:
-    """Same length, one letter apart, and that letter a vowel on both sides."""
+def _other_letter(a: str, b: str) -> bool:
+    """Same length, one letter apart, and that letter a vowel on both sides or (since
+    party-names-v9) a consonant on both sides ("sanat", "sanam"), in a word with a vowel
+    (not an acronym) and not two letters romanisations swap ("novin", "nowin")."""
     if len(a) != len(b):
         return False
     differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-    return len(differ) == 1 and differ[0][0] in "aeiou" and differ[0][1] in "aeiou"
+    if len(differ) != 1:
+        return False
+    x, y = differ[0]
+    if x in "aeiou" and y in "aeiou":
+        return True
+    return (x not in "aeiouy" and y not in "aeiouy" and any(c in "aeiou" for c in a)
+            and folded_letters(a) != folded_letters(b))
 
 
 def other_short_brand(query_text: str, name_text: str, skip: frozenset[str]) -> bool:
     """Whether two organisation names share only generic words and a short brand word
-    with another vowel.
+    with another letter.
 
-    "Nova Electronics" is not "NEVA ELECTRONICS", "Prime Systems" is not "PRIMA SYSTEMS":
-    in a short word another vowel is another word, and the generic words say what a company
-    does, not which one it is. True when the names hold no distinctive word (one not in
-    ``skip``) in common as written, and each distinctive query word close to one of the
-    list name's (:func:`similar_tokens`) is, at :data:`SHORT_BRAND_LENGTH` letters or
-    fewer, that word with one vowel changed. A typo that adds, drops or swaps letters
-    ("Tams" for "Tamas") is not read so.
+    "Nova Electronics" is not "NEVA ELECTRONICS", "Prime Systems" is not "PRIMA SYSTEMS",
+    "Sanat Industrial Group" is not "SANAM INDUSTRIAL GROUP": in a short word another
+    letter is another word, and the generic words say what a company does, not which one it
+    is. True when the names hold no distinctive word (one not in ``skip``) in common as
+    written, and each distinctive query word close to one of the list name's
+    (:func:`similar_tokens`) is, at :data:`SHORT_BRAND_LENGTH` letters or fewer, that word
+    with one vowel changed for another vowel or (since party-names-v9) one consonant for
+    another consonant. A typo that adds, drops or swaps letters ("Tams" for "Tamas") is not
+    read so.
 
     Parameters
     ----------
@@ -612,7 +682,7 @@ def other_short_brand(query_text: str, name_text: str, skip: frozenset[str]) -> 
     if not query or not name or set(query) & set(name):
         return False
     pairs = _matched_pairs(query, name)
-    return bool(pairs) and all(len(q) <= SHORT_BRAND_LENGTH and _other_vowel(q, n)
+    return bool(pairs) and all(len(q) <= SHORT_BRAND_LENGTH and _other_letter(q, n)
                                for q, n in pairs)
 
 
@@ -675,22 +745,122 @@ def other_words_each_side(query_text: str, name_text: str, skip: frozenset[str])
     return min(query_unpaired, name_unpaired) >= max(shared, OTHER_WORDS_MIN)
 
 
-DERIVED_SUFFIXES = frozenset({"i", "ian", "yan", "ov", "ev", "ow", "zadeh", "pour"})
+def one_shared_brand_word(query_text: str, name_text: str, skip: frozenset[str]) -> bool:
+    """Whether an organisation query shares one distinctive word with the list name and
+    holds another that the list name lacks.
+
+    "Golden Dragon Trading" is not "DRAGON TRADING", "Atlantic Summit Aerospace" is not
+    "ATLANTIC SHIP MANAGEMENT": the query names a company by the listed word *with* another
+    (since party-names-v9). True when exactly one distinctive word (not in ``skip``, not a
+    :data:`JOINING_WORDS` word) of the list name has a similar word in the query
+    (:func:`similar_tokens`), and the query keeps a distinctive word of
+    :data:`WORD_MIN_LENGTH` letters or more that no word of the list name is, or spells,
+    or holds (a typo, another transliteration, words joined). A place before the brand
+    ("Tabriz Zagros Electronics" ~ "ZAGROS ELECTRONIC") is not read so, nor a word the
+    query leaves out ("Setareh Co." ~ "SETAREH SHARGH CO."): a dropped word is how a name
+    is shortened.
+
+    Parameters
+    ----------
+    query_text, name_text
+        Normalised match texts (tokens joined by single spaces).
+    skip
+        Tokens that never name the company (generic words, place names, legal forms).
+    """
+    ignore = skip | JOINING_WORDS
+    query_all = [t for t in query_text.split(" ") if t]
+    name_all = [t for t in name_text.split(" ") if t]
+    name = [t for t in name_all if t not in ignore]
+    matched = [n for n in name if any(similar_tokens(q, n) for q in query_all)]
+    if len(matched) != 1:
+        return False
+    joined = "".join(name_all)
+    return any(len(q) >= WORD_MIN_LENGTH and q not in ignore and q not in joined
+               and not any(_one_name(q, n) for n in name_all) for q in query_all)
+
+
+UNIT_WORDS = ("institute", "institution", "laboratory", "center", "centre", "department",
+              "branch", "division", "plant", "factory", "works", "bureau", "office", "school",
+              "faculty", "college", "station", "observatory", "hospital", "museum", "library")
+"""Words that name a unit of a larger organisation ("Institute of Spectroscopy of the
+Russian Academy of Sciences"), as written; compared normalised."""
+
+
+@lru_cache(maxsize=1)
+def unit_words() -> frozenset[str]:
+    """:data:`UNIT_WORDS`, normalised like a name's tokens (``"school"`` -> ``"schol"``)."""
+    from bulkscreen.lists.name_index import match_tokens
+    from bulkscreen.normalize import normalize_names
+
+    return frozenset(t for n in normalize_names(list(UNIT_WORDS)) if n is not None
+                     for t in match_tokens(n))
+
+
+def unit_of_query(query_text: str, name_text: str) -> bool:
+    """Whether the list name is a unit of the organisation the query names.
+
+    "Russian Academy of Sciences" is not "INSTITUTE OF SPECTROSCOPY OF THE RUSSIAN ACADEMY OF
+    SCIENCES" nor "SPACE RESEARCH INSTITUTE RUSSIAN ACADEMY OF SCIENCES": a list entry for
+    one institute of a body does not list the body (since party-names-v9). True when the
+    query's tokens are, in order, the list name's last tokens (each similar,
+    :func:`similar_tokens`) and the tokens before them hold a word that names a unit
+    (:func:`unit_words`: institute, laboratory, plant, bureau ...).
+
+    Parameters
+    ----------
+    query_text, name_text
+        Normalised match texts (tokens joined by single spaces).
+    """
+    query = [t for t in query_text.split(" ") if t]
+    name = [t for t in name_text.split(" ") if t]
+    if not query or len(name) <= len(query):
+        return False
+    tail = name[len(name) - len(query):]
+    if not all(similar_tokens(q, n) for q, n in zip(query, tail, strict=True)):
+        return False
+    return any(t in unit_words() for t in name[:len(name) - len(query)])
+
+
+DERIVED_SUFFIXES = frozenset({"i", "ian", "yan", "ov", "ev", "ow", "zadeh", "pour", "chuk",
+                              "enko"})
 """Endings that make a surname of a name: the Persian and Arabic ``-i`` (Mohammad,
 Mohammadi), the Armenian ``-ian``, the Slavic ``-ov`` / ``-ev`` (Mikhail, Mikhailov), the
-Persian ``-zadeh`` and ``-pour``. The feminine ``-a`` is not one: Smirnova is Smirnov's."""
+Persian ``-zadeh`` and ``-pour``, the Ukrainian ``-chuk`` and ``-enko`` (Melnyk,
+Melnychuk; Koval, Kovalenko; since party-names-v9). The feminine ``-a`` is not one:
+Smirnova is Smirnov's."""
+
+LONG_SUFFIX = 4
+"""Endings this long replace the name's last letter as well (Melnyk, Melnychuk; Petro,
+Petrenko)."""
+
+
+def _vowel_spelling(a: str, b: str) -> bool:
+    """The same letters but for inner vowels, position by position (``mohammed``,
+    ``mohammad``); the last letter agrees, so ``-sky`` is not ``-ski`` with an ending."""
+    return len(a) == len(b) and a[-1:] == b[-1:] and all(
+        x == y or (x in "aeiouy" and y in "aeiouy") for x, y in zip(a, b, strict=True))
 
 
 def derived_name(a: str, b: str) -> bool:
     """Whether one token is the other with a surname ending (:data:`DERIVED_SUFFIXES`),
     its final vowel dropped or not: ``mohammad`` / ``mohammadi``, ``aleksey`` /
-    ``alekseev``, ``omar`` / ``omarow``."""
+    ``alekseev``, ``omar`` / ``omarow``. Since party-names-v9 the name may be spelt with
+    other vowels (``mohammed`` / ``mohammadi``), and a long ending may replace its last
+    letter (``melnyk`` / ``melnychuk``)."""
     short, long = sorted((a, b), key=len)
     if len(short) < KNOWN_NAME_MIN_LENGTH or len(long) == len(short):
         return False
-    stems = (short, short[:-1]) if short[-1] in "aeiouy" else (short,)
-    return any(long.startswith(stem) and long[len(stem):] in DERIVED_SUFFIXES
-               for stem in stems)
+    for suffix in DERIVED_SUFFIXES:
+        if not long.endswith(suffix):
+            continue
+        base = long[:-len(suffix)]
+        stems = [short]
+        if short[-1] in "aeiouy" or len(suffix) >= LONG_SUFFIX:
+            stems.append(short[:-1])
+        if any(len(stem) >= KNOWN_NAME_MIN_LENGTH and stem[:1] == base[:1]
+               and _vowel_spelling(stem, base) for stem in stems):
+            return True
+    return False
 
 
 def derived_surname(query_text: str, name_text: str) -> bool:
@@ -709,7 +879,8 @@ def derived_surname(query_text: str, name_text: str) -> bool:
     query_left, name_left = _unshared([t for t in query_text.split(" ") if t],
                                       [t for t in name_text.split(" ") if t])
     for q in query_left:
-        close = [n for n in name_left if similar_tokens(q, n)]
+        # A name spelt otherwise may be too far for similar_tokens ("mohammadi", "muhammad").
+        close = [n for n in name_left if similar_tokens(q, n) or derived_name(q, n)]
         if close and all(derived_name(q, n) for n in close):
             return True
     return False
@@ -729,6 +900,15 @@ the name after them is the part that counts, not a syllable of a given name."""
 
 
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+
+
+def _holds_part(part: str, token: str) -> bool:
+    """Whether a list-name token is a part of a compound given name: :func:`_one_name`,
+    where a part of vowels and glides alone ("ji" read "yi", "woo") must be similar, having
+    no consonants to agree on."""
+    if similar_tokens(part, token):
+        return True
+    return bool(variant_skeleton(part)) and _one_name(part, token)
 
 
 def _hangul_given_names(raw_query: str) -> list[str]:
@@ -769,12 +949,22 @@ def splits_compound_name(raw_query: str, name_text: str) -> bool:
     compounds = [_compound_parts(word) for word in _HYPHENATED.findall(raw_query)]
     compounds += [tuple(t for syllable in given for t in _compound_parts(syllable))
                   for given in _hangul_given_names(raw_query)]
+    query = list(_compound_parts(raw_query))
     for parts in compounds:
         if (len(parts) != 2 or "".join(parts) in name or parts[0] in NAME_PREFIXES
                 or not all(COMPOUND_PART_LENGTHS[0] <= len(p) <= COMPOUND_PART_LENGTHS[1]
                            for p in parts)):
             continue
-        held = sum(any(_one_name(p, n) for n in name) for p in parts)
+        # The list name's tokens that the query's other words already match (its family
+        # name) do not hold a part: in "CHO Ji-woo" against "Cho Il Woo", "ji" is not "cho".
+        others = list(query)
+        for part in parts:
+            twin = part if part in others else next(
+                (t for t in others if _holds_part(part, t)), None)
+            if twin is not None:
+                others.remove(twin)
+        _, free = _unshared(others, name)
+        held = sum(any(_holds_part(p, n) for n in free) for p in parts)
         if 0 < held < len(parts):
             return True
     return False
@@ -827,7 +1017,7 @@ def other_or_common_names(query_texts: Sequence[str], name_texts: Sequence[str],
     """Per match, whether a person match rests on common names (:func:`rests_on_common_names`)
     or a query token is another name the lists know (:func:`other_known_name`) or a surname
     made of the list name's (:func:`derived_surname`); whether a company's pinyin brand
-    differs (:func:`other_chinese_brand`) or its short brand has another vowel
+    differs (:func:`other_chinese_brand`) or its short brand has another letter
     (:func:`other_short_brand`); or, for any match, whether a pinyin name has other
     syllables (:func:`other_chinese_syllable`).
 
@@ -856,6 +1046,8 @@ def other_or_common_names(query_texts: Sequence[str], name_texts: Sequence[str],
                                        or derived_surname(query, name)))
                   or (bool(company[k]) and (other_chinese_brand(query, name, skip)
                                             or other_short_brand(query, name, generic)
+                                            or one_shared_brand_word(query, name, skip)
+                                            or unit_of_query(query, name)
                                             or other_words_each_side(query, name, forms)))
-                  or other_chinese_syllable(query, name))
+                  or other_chinese_syllable(query, name, bool(person[k])))
     return out

@@ -139,8 +139,11 @@ def _second_readings(raw_a: str, raw_b: str, text_a: str, text_b: str,
         one_in_many = len(tokens_b) == 1 and sum(t not in forms for t in tokens_a) > 1
         # As in a run, a name of unknown type may be a person's.
         maybe_person = entity_type in (None, "", "unknown", "person")
+        stats = name_parts.name_token_stats(index)
         written_person = entity_type == "person" or (
-            maybe_person and name_parts.written_as_person(raw_b))
+            maybe_person and (name_parts.written_as_person(raw_b)
+                              or name_parts.untyped_person_name(text_b, raw_b,
+                                                                stats.person_entries)))
         both_abjad = bool(re.search(ABJAD_LETTER, raw_a)) and bool(re.search(ABJAD_LETTER,
                                                                              raw_b))
         partial = one_in_many or name_parts.short_token_conflict(text_a, text_b) or (
@@ -148,10 +151,10 @@ def _second_readings(raw_a: str, raw_b: str, text_a: str, text_b: str,
             < name_parts.abjad_name_words(raw_a)) or (
             written_person and (
                 not name_parts.covers_family_name(text_a, name_parts.family_tokens(raw_b))
-                or name_parts.misses_first_given_name(text_a, text_b, raw_b)))
+                or name_parts.misses_first_or_last_name(text_a, text_b, raw_b)))
         common = not partial and (
             bool(name_parts.other_or_common_names(
-                [text_a], [text_b], np.array([maybe_person]), name_parts.name_token_stats(index),
+                [text_a], [text_b], np.array([maybe_person]), stats,
                 np.array([entity_type != "person"]))[0])
             or (both_abjad and name_parts.other_abjad_word(text_a, text_b))
             or (maybe_person and name_parts.splits_compound_name(raw_a, text_b)))
