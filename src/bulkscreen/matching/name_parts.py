@@ -48,8 +48,7 @@ Rules keep common names from alerting on a listed name they only half share:
   "Mohammadi" of "Muhammad", and the Ukrainian "Melnychuk" of "Melnyk") is another name.
 - **Hyphenated given names** (since party-names-v8). "Min-seo" is one name, not "Min".
 - **Short brands** (since party-names-v8). A company's short brand with another vowel is
-  another company: "Nova Electronics" is not "NEVA ELECTRONICS". Since party-names-v9 so is
-  one with another consonant: "Sanat Industrial Group" is not "SANAM INDUSTRIAL GROUP".
+  another company: "Nova Electronics" is not "NEVA ELECTRONICS".
 - **Units** (since party-names-v9). A list entry for an institute of a body does not list
   the body: "Russian Academy of Sciences" is not "INSTITUTE OF SPECTROSCOPY OF THE RUSSIAN
   ACADEMY OF SCIENCES".
@@ -635,39 +634,29 @@ def other_chinese_brand(query_text: str, name_text: str, skip: frozenset[str]) -
 
 
 SHORT_BRAND_LENGTH = 5
-"""A company's distinctive word this short with another letter names another company
+"""A company's distinctive word this short with another vowel names another company
 (:func:`other_short_brand`)."""
 
 
-def _other_letter(a: str, b: str) -> bool:
-    """Same length, one letter apart, and that letter a vowel on both sides or (since
-    party-names-v9) a consonant on both sides ("sanat", "sanam"), in a word with a vowel
-    (not an acronym) and not two letters romanisations swap ("novin", "nowin")."""
+def _other_vowel(a: str, b: str) -> bool:
+    """Same length, one letter apart, and that letter a vowel on both sides."""
     if len(a) != len(b):
         return False
     differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-    if len(differ) != 1:
-        return False
-    x, y = differ[0]
-    if x in "aeiou" and y in "aeiou":
-        return True
-    return (x not in "aeiouy" and y not in "aeiouy" and any(c in "aeiou" for c in a)
-            and folded_letters(a) != folded_letters(b))
+    return len(differ) == 1 and differ[0][0] in "aeiou" and differ[0][1] in "aeiou"
 
 
 def other_short_brand(query_text: str, name_text: str, skip: frozenset[str]) -> bool:
     """Whether two organisation names share only generic words and a short brand word
-    with another letter.
+    with another vowel.
 
-    "Nova Electronics" is not "NEVA ELECTRONICS", "Prime Systems" is not "PRIMA SYSTEMS",
-    "Sanat Industrial Group" is not "SANAM INDUSTRIAL GROUP": in a short word another
-    letter is another word, and the generic words say what a company does, not which one it
-    is. True when the names hold no distinctive word (one not in ``skip``) in common as
-    written, and each distinctive query word close to one of the list name's
-    (:func:`similar_tokens`) is, at :data:`SHORT_BRAND_LENGTH` letters or fewer, that word
-    with one vowel changed for another vowel or (since party-names-v9) one consonant for
-    another consonant. A typo that adds, drops or swaps letters ("Tams" for "Tamas") is not
-    read so.
+    "Nova Electronics" is not "NEVA ELECTRONICS", "Prime Systems" is not "PRIMA SYSTEMS":
+    in a short word another vowel is another word, and the generic words say what a company
+    does, not which one it is. True when the names hold no distinctive word (one not in
+    ``skip``) in common as written, and each distinctive query word close to one of the
+    list name's (:func:`similar_tokens`) is, at :data:`SHORT_BRAND_LENGTH` letters or
+    fewer, that word with one vowel changed. A typo that adds, drops or swaps letters
+    ("Tams" for "Tamas"), or changes a consonant ("NIILA" for "NIIPA"), is not read so.
 
     Parameters
     ----------
@@ -682,7 +671,7 @@ def other_short_brand(query_text: str, name_text: str, skip: frozenset[str]) -> 
     if not query or not name or set(query) & set(name):
         return False
     pairs = _matched_pairs(query, name)
-    return bool(pairs) and all(len(q) <= SHORT_BRAND_LENGTH and _other_letter(q, n)
+    return bool(pairs) and all(len(q) <= SHORT_BRAND_LENGTH and _other_vowel(q, n)
                                for q, n in pairs)
 
 
@@ -1017,7 +1006,7 @@ def other_or_common_names(query_texts: Sequence[str], name_texts: Sequence[str],
     """Per match, whether a person match rests on common names (:func:`rests_on_common_names`)
     or a query token is another name the lists know (:func:`other_known_name`) or a surname
     made of the list name's (:func:`derived_surname`); whether a company's pinyin brand
-    differs (:func:`other_chinese_brand`) or its short brand has another letter
+    differs (:func:`other_chinese_brand`) or its short brand has another vowel
     (:func:`other_short_brand`); or, for any match, whether a pinyin name has other
     syllables (:func:`other_chinese_syllable`).
 
