@@ -24,6 +24,7 @@ from bulkscreen.matching.name_parts import (
     other_chinese_brand,
     other_chinese_syllable,
     other_known_name,
+    other_longer_brand,
     other_short_brand,
     other_words_each_side,
     pinyin_syllables,
@@ -558,3 +559,19 @@ def test_a_company_adding_a_brand_word_to_a_listed_one_is_another(query, name, o
 ])
 def test_a_unit_of_an_organisation_is_not_the_organisation(query, name, unit):
     assert unit_of_query(query, name) is unit
+
+
+@pytest.mark.parametrize(("query", "name", "other"), [
+    ("granite instruments", "grant instrument", True),  # two letters more: another word
+    ("orient engineering", "oriental engineers", True),
+    ("plata comercial", "comercial planeta", True),
+    ("promtehnologya", "promtekhnologiya", False),  # a long word transliterated otherwise
+    ("granit instruments", "grant instrument", False),  # one letter: a typo
+    ("silver star network", "silverstar network", False),  # a word in common
+    ("mohammad trading", "mohammadzadeh trading", False),  # a surname ending
+])
+def test_a_brand_two_letters_longer_is_another_word(query, name, other):
+    from bulkscreen.matching.informative import generic_tokens
+    from bulkscreen.matching.name_parts import legal_form_words
+
+    assert other_longer_brand(query, name, generic_tokens() | legal_form_words()) is other

@@ -212,6 +212,7 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
         other_chinese_brand,
         other_chinese_syllable,
         other_known_name,
+        other_longer_brand,
         other_short_brand,
         other_words_each_side,
         rests_on_common_names,
@@ -280,6 +281,8 @@ def per_row_table(index, names, config, pieces) -> pa.Table:
                                query_text, row["match_text"],
                                generic_tokens() | legal_form_words()) or other_words_each_side(
                                query_text, row["match_text"], legal_form_words())
+                               or other_longer_brand(query_text, row["match_text"],
+                                                     generic_tokens() | legal_form_words())
                                or one_shared_brand_word(query_text, row["match_text"],
                                                         uninformative | legal_form_words())
                                or unit_of_query(query_text, row["match_text"])))

@@ -49,6 +49,8 @@ Rules keep common names from alerting on a listed name they only half share:
 - **Hyphenated given names** (since party-names-v8). "Min-seo" is one name, not "Min".
 - **Short brands** (since party-names-v8). A company's short brand with another vowel is
   another company: "Nova Electronics" is not "NEVA ELECTRONICS".
+- **Longer brands** (since party-names-v9). A brand word two letters longer or shorter is
+  another word, not a typo: "Granite Instruments" is not "GRANT INSTRUMENT".
 - **Units** (since party-names-v9). A list entry for an institute of a body does not list
   the body: "Russian Academy of Sciences" is not "INSTITUTE OF SPECTROSCOPY OF THE RUSSIAN
   ACADEMY OF SCIENCES".
@@ -675,6 +677,45 @@ def other_short_brand(query_text: str, name_text: str, skip: frozenset[str]) -> 
                                for q, n in pairs)
 
 
+BRAND_LENGTH_APART = 2
+"""Letters by which a company's brand word and its list-name counterpart differ in length
+when they are two words, not one spelt otherwise (:func:`other_longer_brand`)."""
+
+BRAND_WORD_LENGTH = 8
+"""Longest brand word :func:`other_longer_brand` reads: longer words are often a name
+transliterated whole or words joined ("Promtekhnologiya", "Silverstar"), whose spellings
+differ by more letters."""
+
+
+def other_longer_brand(query_text: str, name_text: str, skip: frozenset[str]) -> bool:
+    """Whether two organisation names share only generic words and a brand word that is
+    another word, longer or shorter by two letters or more.
+
+    "Granite Instruments" is not "GRANT INSTRUMENT", "Orient Engineering" is not "ORIENTAL
+    ENGINEERS" (since party-names-v9): a typo or another transliteration adds or drops one
+    letter of a word, not two. True when the names hold no distinctive word (one not in
+    ``skip``) in common as written, and each distinctive query word close to one of the
+    list name's (:func:`similar_tokens`) differs from it in length by
+    :data:`BRAND_LENGTH_APART` letters or more, both at most :data:`BRAND_WORD_LENGTH`
+    letters long, other than by a surname ending (:func:`derived_name`).
+
+    Parameters
+    ----------
+    query_text, name_text
+        Normalised match texts (tokens joined by single spaces).
+    skip
+        Tokens that never name the company (generic words and legal forms).
+    """
+    query = [t for t in query_text.split(" ") if t and t not in skip]
+    name = [t for t in name_text.split(" ") if t and t not in skip]
+    if not query or not name or set(query) & set(name):
+        return False
+    pairs = _matched_pairs(query, name)
+    return bool(pairs) and all(abs(len(q) - len(n)) >= BRAND_LENGTH_APART
+                               and max(len(q), len(n)) <= BRAND_WORD_LENGTH
+                               and not derived_name(q, n) for q, n in pairs)
+
+
 JOINING_WORDS = frozenset({"and", "of", "the", "for", "de", "del", "la", "le", "y", "et",
                            "und", "i", "e", "da", "do", "di", "du"})
 """Words that join a company's name ("Science and Technology", "Plant of ..."), not words
@@ -1035,6 +1076,7 @@ def other_or_common_names(query_texts: Sequence[str], name_texts: Sequence[str],
                                        or derived_surname(query, name)))
                   or (bool(company[k]) and (other_chinese_brand(query, name, skip)
                                             or other_short_brand(query, name, generic)
+                                            or other_longer_brand(query, name, generic)
                                             or one_shared_brand_word(query, name, skip)
                                             or unit_of_query(query, name)
                                             or other_words_each_side(query, name, forms)))
