@@ -227,6 +227,13 @@ def written_as_person(raw_name: str) -> bool:
             and whole is not None and not whole.legal_forms)
 
 
+@lru_cache(maxsize=1)
+def _business_words() -> frozenset[str]:
+    """Legal forms and generic business words; places are left out, as many given names
+    name a place too (Michael, Edward)."""
+    return legal_form_words() | generic_tokens()
+
+
 UNTYPED_PERSON_MIN_TOKENS = 3
 """Fewest tokens of an untyped list name without a comma that :func:`untyped_person_name`
 reads as a person's: the first-given-name rule needs a first given name, a later one and a
@@ -255,8 +262,7 @@ def untyped_person_name(name_text: str, raw_name: str, known: dict[str, int]) ->
     tokens = [t for t in name_text.split(" ") if t]
     if "," in raw_name or len(tokens) < UNTYPED_PERSON_MIN_TOKENS:
         return False
-    # Places are left in: many given names name a place too (Michael, Edward).
-    skip = legal_form_words() | generic_tokens()
+    skip = _business_words()
     if any(not t.isalpha() or t in skip for t in tokens):
         return False
     return known.get(tokens[0], 0) > 0 and any(known.get(t, 0) > 0 for t in tokens[1:])
@@ -754,7 +760,7 @@ def other_words_each_side(query_text: str, name_text: str, skip: frozenset[str])
     skip
         Tokens never counted (legal forms); :data:`JOINING_WORDS` are never counted either.
     """
-    ignore = skip | JOINING_WORDS
+    ignore = _with_joining_words(skip)
     query = [t for t in query_text.split(" ") if t and t not in ignore]
     name = [t for t in name_text.split(" ") if t and t not in ignore]
     query_left, name_left = _unshared(query, name)
@@ -773,6 +779,13 @@ def other_words_each_side(query_text: str, name_text: str, skip: frozenset[str])
     # Names that share more than they differ in are one company written two ways
     # ("Zhoushan Jinrun Oil Staging" ~ "ZHOUSHAN JINRUN OIL TRANSSHIPMENT").
     return min(query_unpaired, name_unpaired) >= max(shared, OTHER_WORDS_MIN)
+
+
+@lru_cache(maxsize=8)
+def _with_joining_words(skip: frozenset[str]) -> frozenset[str]:
+    """``skip`` and :data:`JOINING_WORDS`, built once per word set (a frozenset keeps its
+    hash, so the lookup is cheap; the union of some 12,000 words is not)."""
+    return skip | JOINING_WORDS
 
 
 def one_shared_brand_word(query_text: str, name_text: str, skip: frozenset[str]) -> bool:
@@ -797,7 +810,7 @@ def one_shared_brand_word(query_text: str, name_text: str, skip: frozenset[str])
     skip
         Tokens that never name the company (generic words, place names, legal forms).
     """
-    ignore = skip | JOINING_WORDS
+    ignore = _with_joining_words(skip)
     query_all = [t for t in query_text.split(" ") if t]
     name_all = [t for t in name_text.split(" ") if t]
     name = [t for t in name_all if t not in ignore]
