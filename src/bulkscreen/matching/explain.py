@@ -160,7 +160,10 @@ def _pair_features_once(queries, query_ids: np.ndarray, index: NameIndex, name_i
 
     at = np.argmax(cand_idx[query_ids] == name_ids[:, None], axis=1)
     features = cand_features[query_ids, at]
-    pair_key = query_ids.astype(np.int64) * max(index.n_names, 1) + name_ids
+    # Names of one match text (the same name on several lists) have the same edit
+    # similarity to a query: each (query, text) pair is computed once.
+    pair_key = (query_ids.astype(np.int64) * max(index.n_names, 1)
+                + index.same_text()[name_ids])
     _, first, inverse = np.unique(pair_key, return_index=True, return_inverse=True)
     edit = edit_similarities(queries, query_ids[first], index.name_texts(), name_ids[first])
     features[:, FEATURES.index("levenshtein")] = edit[inverse.ravel()]
@@ -174,8 +177,12 @@ def _note_where(mask: np.ndarray, note: str) -> pa.Array:
 
 def _decode(codes: np.ndarray, offsets: np.ndarray, ids: np.ndarray) -> list[str]:
     """Texts ``ids`` of a (code points, offsets) pair."""
-    return [codes[offsets[i]:offsets[i + 1]].astype("<u4").tobytes().decode("utf-32-le")
-            for i in ids.tolist()]
+    # One decode of the whole column, then string slices: a code point is one character,
+    # so offsets index the decoded text as they index the codes (one numpy slice and
+    # decode per text cost ten times more).
+    whole = codes.astype("<u4", copy=False).tobytes().decode("utf-32-le")
+    bounds = offsets.tolist()
+    return [whole[bounds[i]:bounds[i + 1]] for i in ids.tolist()]
 
 
 def _cap_uninformative(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
@@ -263,10 +270,24 @@ def _cap_partial_names(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
                           or untyped_person_name(t or "", n or "", stats.person_entries))
              for u, n, t in zip(maybe_person & ~person, raw_names, name_texts, strict=True)],
             dtype=bool)
-        capped[rest] = misses_name_part(query_texts, name_texts, raw_names, written_person,
-                                        np.ones(rest.size, dtype=bool))
-        common[rest] = ~capped[rest] & other_or_common_names(
-            query_texts, name_texts, maybe_person, stats, ~person)
+        at, inverse = _distinct_keys(query_texts, name_texts, raw_names,
+                                     written_person.tolist())
+        capped[rest] = misses_name_part(
+            [query_texts[k] for k in at], [name_texts[k] for k in at],
+            [raw_names[k] for k in at], written_person[at], np.ones(len(at), dtype=bool)
+        )[inverse]
+        # The common-name rules only add to rows the family-name rule left uncapped.
+        uncapped = np.flatnonzero(~capped[rest])
+        if uncapped.size:
+            company = ~person
+            at, inverse = _distinct_keys([query_texts[k] for k in uncapped.tolist()],
+                                         [name_texts[k] for k in uncapped.tolist()],
+                                         maybe_person[uncapped].tolist(),
+                                         company[uncapped].tolist())
+            at = uncapped[at]
+            common[rest[uncapped]] = other_or_common_names(
+                [query_texts[k] for k in at.tolist()], [name_texts[k] for k in at.tolist()],
+                maybe_person[at], stats, company[at])[inverse]
         if raw_queries is not None:
             both_abjad = (_has_abjad_letter(raw_queries.take(pa.array(rest)))
                           & _has_abjad_letter(taken.column("name")))
@@ -286,6 +307,31 @@ def _cap_partial_names(queries: tuple[np.ndarray, ...], query_ids: np.ndarray,
             capped & ~common, common)
 
 
+def _distinct_keys(*columns: list) -> tuple[np.ndarray, np.ndarray]:
+    """First row of every distinct tuple of values across ``columns``, and each row's one.
+
+    The per-row name rules depend on their arguments alone; the same (query text, list
+    name) pair recurs (a name on several lists, a name written in two cases), and each
+    distinct pair is then read once.
+
+    Returns
+    -------
+    at : numpy.ndarray
+        Row of the first occurrence of every distinct tuple, in order of appearance.
+    inverse : numpy.ndarray
+        For every row, the position in ``at`` of its tuple.
+    """
+    slot: dict[tuple, int] = {}
+    first: list[int] = []
+    inverse = np.empty(len(columns[0]), dtype=np.int64)
+    for row, key in enumerate(zip(*columns, strict=True)):
+        found = slot.setdefault(key, len(first))
+        if found == len(first):
+            first.append(row)
+        inverse[row] = found
+    return np.array(first, dtype=np.int64), inverse
+
+
 def same_tokens(queries: tuple[np.ndarray, ...], query_ids: np.ndarray, index: NameIndex,
                 name_ids: np.ndarray) -> np.ndarray:
     """Whether each (query, list name) pair has the same normalised tokens, in any order.
@@ -299,64 +345,71 @@ def same_tokens(queries: tuple[np.ndarray, ...], query_ids: np.ndarray, index: N
     query_len = query_offsets[query_ids + 1] - query_offsets[query_ids]
     name_len = name_offsets[name_ids + 1] - name_offsets[name_ids]
     same = query_len == name_len
-    for k in np.flatnonzero(same):
+    # Equal lengths and dtypes: equal bytes are equal code points (cheaper than
+    # np.array_equal per pair).
+    name_sorted = name_sorted.astype(query_sorted.dtype, copy=False)
+    for k in np.flatnonzero(same).tolist():
         q, n = int(query_ids[k]), int(name_ids[k])
-        same[k] = np.array_equal(query_sorted[query_offsets[q]:query_offsets[q + 1]],
-                                 name_sorted[name_offsets[n]:name_offsets[n + 1]])
+        same[k] = (query_sorted[query_offsets[q]:query_offsets[q + 1]].tobytes()
+                   == name_sorted[name_offsets[n]:name_offsets[n + 1]].tobytes())
     return same
 
 
-def match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces) -> pa.Table:
-    """Assemble output rows column-wise; features and explanations only for these rows."""
-    from bulkscreen_kernels.scoring import row_evidence_deltas
+def _distinct_rows(raw_codes: np.ndarray, rank: np.ndarray, local_rows: np.ndarray,
+                   row_evidence: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """First of every distinct (name as written, evidence, rank) match row, and each row's one.
 
+    Positions with the same name as written and the same evidence select the same matches
+    (one selection serves them all), and every output column of a match row but
+    ``query_pos`` is a function of those: their rows are built once.
+
+    Returns
+    -------
+    first : numpy.ndarray
+        Index of one match row per distinct combination.
+    inverse : numpy.ndarray
+        For every match row, the position in ``first`` of its combination.
+    """
+    country, year, entity = (e[local_rows] for e in row_evidence)
+    # Dictionary codes < 2**31, country codes < 26 * 26, years < 4096 and entity codes < 8
+    # once shifted: one int64 key per position, as in match._distinct_selections.
+    position = (((raw_codes.astype(np.int64) * 1024 + (country.astype(np.int64) + 1)) * 4096
+                 + year.astype(np.int64)) * 8 + (entity.astype(np.int64) + 1))
+    _, group = np.unique(position, return_inverse=True)
+    key = group.ravel().astype(np.int64) * (int(rank.max(initial=0)) + 1) + rank
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return first, inverse.ravel()
+
+
+def match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces) -> pa.Table:
+    """Assemble output rows column-wise; features and explanations only for these rows.
+
+    Each distinct (name as written, evidence, rank) row is built once and then copied to
+    every position that repeats it (:func:`_distinct_rows`).
+    """
     tables = []
+    raw_codes = None
     for (rows, rank, name_ids, scores, query_ids, local_rows, queries, row_evidence, cand_idx,
          cand_features) in pieces:
         if rows.shape[0] == 0:
             continue
-        same = same_tokens(queries, query_ids, index, name_ids)
-        scores, capped = _cap_uninformative(queries, query_ids, index, name_ids, scores, same)
-        scores, partial, common = _cap_partial_names(queries, query_ids, index, name_ids,
-                                                     scores, same, names.take(pa.array(rows)))
-        keep = scores >= np.float32(config.review_threshold)
-        if not keep.all():
-            rows, rank, name_ids, scores, query_ids, local_rows, same, capped, partial, common = (
-                a[keep] for a in (rows, rank, name_ids, scores, query_ids, local_rows, same,
-                                  capped, partial, common))
-            if rows.shape[0] == 0:
-                continue
-        features = _pair_features_once(queries, query_ids, index, name_ids, cand_idx,
-                                       cand_features)
-        deltas = row_evidence_deltas(local_rows, name_ids, index.arrays["name_entry"],
-                                     row_evidence, index.entry_evidence(), EVIDENCE_WEIGHTS)
-        matched = index.names.select(["list_id", "list_version", "entry_id", "name",
-                                      "alias_kind"]).take(pa.array(name_ids))
-        json_parts, text_parts = _detail_parts(features, deltas)
-        (score_text,), score_at = _format_once(scores, _score_text)
-        head = _explanation_parts(names.take(pa.array(rows)), matched,
-                                  score_text.take(pa.array(score_at)))
-        one_word = np.diff(index.arrays["name_token_ptr"])[name_ids] == 1
-        weak = np.asarray(pc.equal(matched.column("alias_kind"), "weak").fill_null(False)
-                          .to_numpy(zero_copy_only=False), dtype=bool)
-        strong_enough = scores >= np.float32(config.hit_threshold)
-        held_back = strong_enough & (one_word | weak) & ~same
+        if raw_codes is None:
+            raw_codes = pc.dictionary_encode(names).indices.fill_null(-1).to_numpy(
+                zero_copy_only=False)
+        first, inverse = _distinct_rows(raw_codes[rows], rank, local_rows, row_evidence)
+        body, kept = _distinct_table(index, names, config, rows[first], rank[first],
+                                     name_ids[first], scores[first], query_ids[first],
+                                     local_rows[first], queries, row_evidence, cand_idx,
+                                     cand_features)
+        # Each kept row reads its distinct row's place among the kept distinct rows.
+        place = np.cumsum(kept) - 1
+        keep = kept[inverse]
+        rows, rank, at = rows[keep], rank[keep], place[inverse[keep]]
+        if rows.shape[0] == 0:
+            continue
         order = np.lexsort((rank, rows))
-        tables.append(pa.table({
-            "query_pos": pa.array(rows.astype(np.int32)),
-            "list_id": matched.column("list_id"), "list_version": matched.column("list_version"),
-            "entry_id": matched.column("entry_id"), "matched_name": matched.column("name"),
-            "alias_kind": matched.column("alias_kind"),
-            "score": pa.array(scores.astype(np.float32)),
-            "features": _join(*json_parts, skip_nulls=True),
-            "is_hit": pa.array(strong_enough & ~held_back),
-            "same_tokens": pa.array(same),
-            "explanation": _join(*head, *text_parts, "]",
-                                 _note_where(capped, UNINFORMATIVE_NOTE),
-                                 _note_where(partial, PARTIAL_NAME_NOTE),
-                                 _note_where(common, COMMON_NAME_NOTE),
-                                 _note_where(held_back, SHORT_OR_WEAK_NOTE), skip_nulls=True),
-        }, schema=MATCH_SCHEMA).take(pa.array(order)))
+        tables.append(body.take(pa.array(at[order])).add_column(
+            0, MATCH_SCHEMA.field("query_pos"), pa.array(rows[order].astype(np.int32))))
     if not tables:
         return MATCH_SCHEMA.empty_table()
     result = pa.concat_tables(tables)
@@ -364,3 +417,56 @@ def match_table(index: NameIndex, names: pa.Array, config: MatchConfig, pieces) 
     return result.take(pc.sort_indices(result, [("query_pos", "ascending")]))
 
 
+_BODY_SCHEMA = pa.schema([f for f in MATCH_SCHEMA if f.name != "query_pos"])
+
+
+def _distinct_table(index: NameIndex, names: pa.Array, config: MatchConfig,  # noqa: PLR0913 - one piece's arrays
+                    rows: np.ndarray, rank: np.ndarray, name_ids: np.ndarray,
+                    scores: np.ndarray, query_ids: np.ndarray, local_rows: np.ndarray,
+                    queries: tuple[np.ndarray, ...], row_evidence: tuple[np.ndarray, ...],
+                    cand_idx: np.ndarray, cand_features: np.ndarray
+                    ) -> tuple[pa.Table, np.ndarray]:
+    """Output columns but ``query_pos`` of distinct match rows, for those kept, and the mask
+    of the rows kept (scores at the review threshold or more after the caps)."""
+    from bulkscreen_kernels.scoring import row_evidence_deltas
+
+    same = same_tokens(queries, query_ids, index, name_ids)
+    scores, capped = _cap_uninformative(queries, query_ids, index, name_ids, scores, same)
+    scores, partial, common = _cap_partial_names(queries, query_ids, index, name_ids,
+                                                 scores, same, names.take(pa.array(rows)))
+    kept = scores >= np.float32(config.review_threshold)
+    if not kept.all():
+        rows, rank, name_ids, scores, query_ids, local_rows, same, capped, partial, common = (
+            a[kept] for a in (rows, rank, name_ids, scores, query_ids, local_rows, same,
+                              capped, partial, common))
+        if rows.shape[0] == 0:
+            return _BODY_SCHEMA.empty_table(), kept
+    features = _pair_features_once(queries, query_ids, index, name_ids, cand_idx,
+                                   cand_features)
+    deltas = row_evidence_deltas(local_rows, name_ids, index.arrays["name_entry"],
+                                 row_evidence, index.entry_evidence(), EVIDENCE_WEIGHTS)
+    matched = index.names.select(["list_id", "list_version", "entry_id", "name",
+                                  "alias_kind"]).take(pa.array(name_ids))
+    json_parts, text_parts = _detail_parts(features, deltas)
+    (score_text,), score_at = _format_once(scores, _score_text)
+    head = _explanation_parts(names.take(pa.array(rows)), matched,
+                              score_text.take(pa.array(score_at)))
+    one_word = np.diff(index.arrays["name_token_ptr"])[name_ids] == 1
+    weak = np.asarray(pc.equal(matched.column("alias_kind"), "weak").fill_null(False)
+                      .to_numpy(zero_copy_only=False), dtype=bool)
+    strong_enough = scores >= np.float32(config.hit_threshold)
+    held_back = strong_enough & (one_word | weak) & ~same
+    return pa.table({
+        "list_id": matched.column("list_id"), "list_version": matched.column("list_version"),
+        "entry_id": matched.column("entry_id"), "matched_name": matched.column("name"),
+        "alias_kind": matched.column("alias_kind"),
+        "score": pa.array(scores.astype(np.float32)),
+        "features": _join(*json_parts, skip_nulls=True),
+        "is_hit": pa.array(strong_enough & ~held_back),
+        "same_tokens": pa.array(same),
+        "explanation": _join(*head, *text_parts, "]",
+                             _note_where(capped, UNINFORMATIVE_NOTE),
+                             _note_where(partial, PARTIAL_NAME_NOTE),
+                             _note_where(common, COMMON_NAME_NOTE),
+                             _note_where(held_back, SHORT_OR_WEAK_NOTE), skip_nulls=True),
+    }, schema=_BODY_SCHEMA), kept

@@ -15,6 +15,7 @@ import itertools
 import json
 import os
 import tempfile
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -295,6 +296,26 @@ def merge_rows(table: pa.Table, extra: pa.Table, top_k: int) -> pa.Table:
     return merged.take(pc.sort_indices(merged, [("query_pos", "ascending")]))
 
 
+_LAST_ENCODED: list[tuple[weakref.ref | None, pa.Array | None]] = [(None, None)]
+"""The queries last encoded and their encoding: every second reading of a batch (skeletons,
+initials, acronyms) encodes the same queries. Dropped with the queries (weak reference)."""
+
+
+def _dictionary_encoded(names: pa.Array) -> pa.Array:
+    """``pc.dictionary_encode(names)``, once for the readings of one batch."""
+    ref, encoded = _LAST_ENCODED[0]  # one read of an immutable pair: safe across threads
+    if ref is not None and ref() is names:
+        return encoded
+    encoded = pc.dictionary_encode(names)
+    _LAST_ENCODED[0] = (weakref.ref(names, _forget_encoded), encoded)
+    return encoded
+
+
+def _forget_encoded(ref: weakref.ref) -> None:
+    if _LAST_ENCODED[0][0] is ref:
+        _LAST_ENCODED[0] = (None, None)
+
+
 def distinct_matching(names: pa.Array, pattern: str) -> tuple[pa.Array, np.ndarray, list[str]]:
     """Dictionary-encode the queries and pick the distinct ones matching a regular expression.
 
@@ -307,7 +328,7 @@ def distinct_matching(names: pa.Array, pattern: str) -> tuple[pa.Array, np.ndarr
     texts : list of str
         Those queries as written.
     """
-    encoded = pc.dictionary_encode(names)
+    encoded = _dictionary_encoded(names)
     matches = pc.match_substring_regex(encoded.dictionary, pattern)
     ids = np.flatnonzero(matches.fill_null(False).to_numpy(zero_copy_only=False))
     texts = encoded.dictionary.take(pa.array(ids, pa.int64())).to_pylist() if ids.size else []

@@ -262,15 +262,35 @@ def _accented_words(text: str, plan: _Plan) -> frozenset[str]:
     if plan.legal is None or text.isascii():
         return _NONE
     found = set()
+    words = _accented_words_memo
     for word in _WORD.findall(text):
-        if word.isascii() or not all(_is_latin(ch) for ch in word if ch.isalpha()):
+        if word.isascii():
             continue
-        key = tuple(split_tokens(fold_characters(word)))
-        if len(key) == 1 and (key in plan.legal.trailing or key in plan.legal.leading):
+        key = words.get(word, _UNSEEN)
+        if key is _UNSEEN:
+            key = _one_word_key(word)
+            if len(words) >= _CACHE_LIMIT:
+                words.clear()
+            words[word] = key
+        if key is not None and (key in plan.legal.trailing or key in plan.legal.leading):
             found.add(key[0])
     return frozenset(found)
 
 
+_UNSEEN = object()
+# Word -> _one_word_key(word): the same words (given names) recur across a batch's names.
+_accented_words_memo: dict[str, tuple[str] | None] = {}
+
+
+def _one_word_key(word: str) -> tuple[str] | None:
+    """The one folded token of a non-ASCII Latin word, None for any other word."""
+    if not all(_is_latin(ch) for ch in word if ch.isalpha()):
+        return None
+    key = tuple(split_tokens(fold_characters(word)))
+    return key if len(key) == 1 else None
+
+
+@lru_cache(maxsize=1 << 14)
 def _is_latin(character: str) -> bool:
     return unicodedata.name(character, "").startswith("LATIN")
 
@@ -414,6 +434,7 @@ def _new_name(
 def clear_name_cache() -> None:
     """Forget cached results (for benchmarks that time normalisation itself)."""
     _caches.clear()
+    _accented_words_memo.clear()
     load_tables().legal_forms.forget_near_words()
 
 
