@@ -234,6 +234,12 @@ def _business_words() -> frozenset[str]:
     return legal_form_words() | generic_tokens()
 
 
+@lru_cache(maxsize=1)
+def _brand_skip_words() -> frozenset[str]:
+    """Legal forms, generic business words and places: words that never name a company."""
+    return legal_form_words() | uninformative_tokens()
+
+
 UNTYPED_PERSON_MIN_TOKENS = 3
 """Fewest tokens of an untyped list name without a comma that :func:`untyped_person_name`
 reads as a person's: the first-given-name rule needs a first given name, a later one and a
@@ -1079,9 +1085,10 @@ def other_or_common_names(query_texts: Sequence[str], name_texts: Sequence[str],
     out = np.zeros(len(query_texts), dtype=bool)
     entries = stats.person_entries
     company = ~np.asarray(person, dtype=bool) if company is None else company
-    skip = legal_form_words() | uninformative_tokens()
+    # The same set objects every call: the rules' caches keyed on them then hit by identity.
+    skip = _brand_skip_words()
     forms = legal_form_words()
-    generic = forms | generic_tokens()
+    generic = _business_words()
     for k in range(len(query_texts)):
         query, name = query_texts[k], name_texts[k]
         out[k] = ((bool(person[k]) and (rests_on_common_names(query, name, entries)
