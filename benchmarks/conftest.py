@@ -80,7 +80,7 @@ def unlisted_names(n: int, rng: np.random.Generator, listed_texts: set[str]) -> 
 
 
 def unlisted_script_names(n: int, rng: np.random.Generator, listed_texts: set[str]
-                          ) -> tuple[list[str], list[str]]:
+                          ) -> tuple[list[str], list[str], list[str]]:
     """Generated person names written in their own script, none of them listed: ``n``, or
     every distinct one the pools can make when they make fewer.
 
@@ -92,8 +92,9 @@ def unlisted_script_names(n: int, rng: np.random.Generator, listed_texts: set[st
 
     Returns
     -------
-    names, scripts : list of str
-        The names and the dominant script of each (ISO 15924: ``Hani``, ``Arab`` ...).
+    names, scripts, romanised : list of str
+        The names, the dominant script of each (ISO 15924: ``Hani``, ``Arab`` ...), and the
+        romanised form the pools give each (``علی کریمی``: ``Ali Karimi``).
     """
     from bulkscreen.lists.name_index import match_tokens
     from bulkscreen.normalize import normalize_names
@@ -105,6 +106,7 @@ def unlisted_script_names(n: int, rng: np.random.Generator, listed_texts: set[st
     with_native = np.array([i for i, code in enumerate(ALL_CODES) if code in NATIVE_COUNTRIES])
     listed_token_sets = {" ".join(sorted(text.split())) for text in listed_texts}
     out: list[str] = []
+    romanised: list[str] = []
     seen: set[str] = set()
     # The pools hold a few thousand distinct native names: stop when a draw finds no new one.
     while len(out) < n:
@@ -116,7 +118,8 @@ def unlisted_script_names(n: int, rng: np.random.Generator, listed_texts: set[st
             break
         natives = [native for native, _ in pairs]
         latins = normalize_names([latin for _, latin in pairs])
-        for (name, _), norm, latin in zip(pairs, normalize_names(natives), latins, strict=True):
+        for (name, written), norm, latin in zip(pairs, normalize_names(natives), latins,
+                                                strict=True):
             if name in seen:
                 continue
             seen.add(name)
@@ -125,8 +128,9 @@ def unlisted_script_names(n: int, rng: np.random.Generator, listed_texts: set[st
             if tokens and not any(" ".join(sorted(t)) in listed_token_sets
                                   for t in (tokens, match_tokens(latin))):
                 out.append(name)
+                romanised.append(written)
     out = out[:n]
-    return out, [dominant_script(name) for name in out]
+    return out, [dominant_script(name) for name in out], romanised[:n]
 
 
 NATIVE_COUNTRIES = ("CN", "TW", "JP", "KR", "RU", "UA", "IR", "EG", "PK", "IN", "BD", "TH")
