@@ -660,6 +660,17 @@ def _other_vowel(a: str, b: str) -> bool:
     return len(differ) == 1 and differ[0][0] in "aeiou" and differ[0][1] in "aeiou"
 
 
+def _brand_pairs(query_text: str, name_text: str, skip: frozenset[str]
+                 ) -> list[tuple[str, str]]:
+    """(query word, its closest list-name word) for the distinctive words (not in ``skip``)
+    of two organisation names that share none as written; empty when they share one."""
+    query = [t for t in query_text.split(" ") if t and t not in skip]
+    name = [t for t in name_text.split(" ") if t and t not in skip]
+    if not query or not name or set(query) & set(name):
+        return []
+    return _matched_pairs(query, name)
+
+
 def other_short_brand(query_text: str, name_text: str, skip: frozenset[str]) -> bool:
     """Whether two organisation names share only generic words and a short brand word
     with another vowel.
@@ -680,11 +691,7 @@ def other_short_brand(query_text: str, name_text: str, skip: frozenset[str]) -> 
         Tokens that never name the company (generic words and legal forms; not place
         names, whose words may be brands).
     """
-    query = [t for t in query_text.split(" ") if t and t not in skip]
-    name = [t for t in name_text.split(" ") if t and t not in skip]
-    if not query or not name or set(query) & set(name):
-        return False
-    pairs = _matched_pairs(query, name)
+    pairs = _brand_pairs(query_text, name_text, skip)
     return bool(pairs) and all(len(q) <= SHORT_BRAND_LENGTH and _other_vowel(q, n)
                                for q, n in pairs)
 
@@ -718,11 +725,7 @@ def other_longer_brand(query_text: str, name_text: str, skip: frozenset[str]) ->
     skip
         Tokens that never name the company (generic words and legal forms).
     """
-    query = [t for t in query_text.split(" ") if t and t not in skip]
-    name = [t for t in name_text.split(" ") if t and t not in skip]
-    if not query or not name or set(query) & set(name):
-        return False
-    pairs = _matched_pairs(query, name)
+    pairs = _brand_pairs(query_text, name_text, skip)
     return bool(pairs) and all(abs(len(q) - len(n)) >= BRAND_LENGTH_APART
                                and max(len(q), len(n)) <= BRAND_WORD_LENGTH
                                and not derived_name(q, n) for q, n in pairs)
@@ -789,8 +792,10 @@ def other_words_each_side(query_text: str, name_text: str, skip: frozenset[str])
 
 @lru_cache(maxsize=8)
 def _with_joining_words(skip: frozenset[str]) -> frozenset[str]:
-    """``skip`` and :data:`JOINING_WORDS`, built once per word set (a frozenset keeps its
-    hash, so the lookup is cheap; the union of some 12,000 words is not)."""
+    """``skip`` and :data:`JOINING_WORDS`, built once per word set. The lookup is cheap for
+    the same set object (a frozenset keeps its hash and is found by identity), which is why
+    :func:`other_or_common_names` passes the cached sets; an equal but new set is compared
+    word by word, as costly as the union of some 12,000 words itself."""
     return skip | JOINING_WORDS
 
 
